@@ -29,9 +29,10 @@ def _log_softmax(z: np.ndarray, axis: int = -1, temperature: float = 1.0) -> np.
 
 
 def _softmax(z: np.ndarray, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
-    e = np.exp(_shifted(z, axis, temperature))
-    e /= e.sum(axis=axis, keepdims=True)
-    return e
+    out = _shifted(z, axis, temperature)
+    np.exp(out, out=out)  # in place: one (n, C) allocation in all
+    out *= 1 / out.sum(axis=axis, keepdims=True)  # the sum is >= 1 (the max's exp is 1)
+    return out
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:

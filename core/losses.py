@@ -138,10 +138,9 @@ def _cross_entropy(logits, target, weight, ignore_index, reduction, label_smooth
     w = check_class_weight(weight, n_classes, work)
     rows = np.arange(z2.shape[0])
 
+    # The one (n, C) allocation: shifted logits, turned into exp(shifted) in place once the loss has read them.
     shifted = z2 - z2.max(axis=1, keepdims=True)
-    e = np.exp(shifted)
-    sums = e.sum(axis=1)
-    lse = np.log(sums)
+    losses = None
 
     if _is_probability_target(target, z):
         q = _prob_target(target, z, work)  # the (smoothed, weighted) target each row is pulled towards
@@ -151,11 +150,16 @@ def _cross_entropy(logits, target, weight, ignore_index, reduction, label_smooth
             q = q * w
         q_sum = q.sum(axis=1)
         denom = z2.shape[0]
-        losses = q_sum * lse - (q * shifted).sum(axis=1) if want_loss else None
+        q_dot_shifted = (q * shifted).sum(axis=1) if want_loss else None
+        e = np.exp(shifted, out=shifted)
+        sums = e.sum(axis=1)
+        if want_loss:
+            losses = q_sum * np.log(sums) - q_dot_shifted
         if not want_grad:
             return _finish(losses.reshape(z.shape[:-1]), reduction, denom, dtype), None
         scale = 1.0 / denom if reduction == "mean" else 1.0
-        grad = e * (q_sum * scale / sums)[:, None]
+        grad = e
+        grad *= (q_sum * scale / sums)[:, None]
         grad -= q * scale
     else:
         t = check_class_indices(target, z, ignore_index=ignore_index).reshape(-1)
@@ -173,17 +177,22 @@ def _cross_entropy(logits, target, weight, ignore_index, reduction, label_smooth
         # Per row the target distribution is q = (1 - eps) w_t e_t + (eps / C) w (times 0 for ignored rows),
         # the loss is sum_c q_c (lse - shifted_c) and its gradient is p * sum(q) - q.
         w_all = w if w is not None else np.ones(n_classes, work)
-        smooth = (eps / n_classes) * valid
+        smooth = valid.astype(work) * (eps / n_classes)
         q_sum = (1 - eps) * w_t + smooth * w_all.sum()
-        losses = None
+        shifted_t = shifted[rows, tc]
+        smooth_dot = shifted @ w_all if (eps and want_loss) else None
+        e = np.exp(shifted, out=shifted)
+        sums = e.sum(axis=1)
         if want_loss:
-            losses = (1 - eps) * w_t * (lse - shifted[rows, tc])
+            lse = np.log(sums)
+            losses = (1 - eps) * w_t * (lse - shifted_t)
             if eps:
-                losses += smooth * (w_all.sum() * lse - shifted @ w_all)
+                losses += smooth * (w_all.sum() * lse - smooth_dot)
         if not want_grad:
             return _finish(losses.reshape(z.shape[:-1]), reduction, denom, dtype), None
         scale = 1.0 / denom if reduction == "mean" else 1.0
-        grad = e * (q_sum * scale / sums)[:, None]
+        grad = e
+        grad *= (q_sum * scale / sums)[:, None]
         grad[rows, tc] -= (1 - eps) * w_t * scale
         if eps:
             grad -= (smooth * scale)[:, None] * w_all
