@@ -180,7 +180,11 @@ def check_base(base) -> float:
 
 
 def compute_dtype(dtype: np.dtype) -> np.dtype:
-    """The dtype the math runs in: float16 is computed in float32 (like PyTorch's CPU kernels), then cast back."""
+    """The dtype the math runs in: float16 is computed in float32 (as PyTorch's CPU kernels do).
+
+    >>> compute_dtype(np.dtype(np.float16))
+    dtype('float32')
+    """
     return np.dtype(np.float32) if dtype == np.float16 else np.dtype(dtype)
 
 

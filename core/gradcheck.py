@@ -61,7 +61,8 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x, eps: float = 1e-6) -
 def numerical_jacobian(f: Callable[[np.ndarray], np.ndarray], x, eps: float = 1e-6) -> np.ndarray:
     """Jacobian of an array-valued function by central differences.
 
-    .. math:: J_{ij} = \\frac{\\partial f_i}{\\partial x_j} \\approx \\frac{f_i(x + ε e_j) - f_i(x - ε e_j)}{2ε}
+    .. math:: J_{ij} = \\frac{\\partial f_i}{\\partial x_j}
+              \\approx \\frac{f_i(x + ε e_j) - f_i(x - ε e_j)}{2ε}
 
     Parameters
     ----------
@@ -101,8 +102,10 @@ def gradcheck(
 ) -> float:
     """Largest relative error between an analytic gradient and central differences.
 
-    .. math:: \\text{err} = \\frac{\\lVert g_{\\text{analytic}} - g_{\\text{numeric}} \\rVert_\\infty}
-                              {\\max(\\lVert g_{\\text{analytic}} \\rVert_\\infty, \\lVert g_{\\text{numeric}} \\rVert_\\infty)}
+    .. math:: \\text{err} = \\frac{\\lVert g_a - g_n \\rVert_\\infty}
+                              {\\max(\\lVert g_a \\rVert_\\infty, \\lVert g_n \\rVert_\\infty)}
+
+    with g_a the analytic and g_n the numerical gradient.
 
     Normalising by the largest entry (not entry by entry) keeps gradients that are zero or tiny in
     places (ReLU, saturated units) from reporting a huge relative error made of rounding noise.

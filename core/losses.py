@@ -138,7 +138,7 @@ def _cross_entropy(logits, target, weight, ignore_index, reduction, label_smooth
     w = check_class_weight(weight, n_classes, work)
     rows = np.arange(z2.shape[0])
 
-    # The one (n, C) allocation: shifted logits, turned into exp(shifted) in place once the loss has read them.
+    # The one (n, C) allocation: shifted logits, turned into exp(shifted) in place once the loss read them.
     shifted = z2 - z2.max(axis=1, keepdims=True)
     losses = None
 
@@ -484,7 +484,7 @@ def _softmax_mse(logits, target, reduction, *, want_grad):
 def softmax_mse_loss(logits, target, *, reduction="mean"):
     """MSE between the softmax of the logits and the one-hot (or probability) target.
 
-    .. math:: \\ell = \\lVert \\operatorname{softmax}(z) - y \\rVert^2, \\text{ mean over all } n·C \\text{ elements}
+    .. math:: \\ell = (\\operatorname{softmax}(z) - y)^2 \\text{ element-wise, mean over all } n·C
 
     This is ``mse_loss(softmax(logits), one_hot(target))`` exactly as PyTorch would compute it;
     ``reduction="none"`` returns the ``(n, C)`` element-wise squares.  Its gradient vanishes when the
@@ -507,7 +507,8 @@ def softmax_mse_loss(logits, target, *, reduction="mean"):
 def softmax_mse_loss_grad(logits, target, *, reduction="mean"):
     """Gradient of :func:`softmax_mse_loss` with respect to the logits.
 
-    .. math:: \\frac{\\partial \\ell}{\\partial z} = s \\odot (g - \\langle g, s\\rangle), \\qquad g = 2(s - y)/N
+    .. math:: \\frac{\\partial \\ell}{\\partial z} = s \\odot (g - \\langle g, s\\rangle),
+              \\qquad g = 2(s - y)/N
 
     Examples
     --------
@@ -603,7 +604,7 @@ def _focal(logits, target, gamma, alpha, reduction, *, want_grad):
     if not want_grad:
         losses = -a_t * modulator * log_pt
         return _finish(losses.reshape(z.shape[:-1]), reduction, n, dtype)
-    # d loss / d log p_t = -a (1 - p_t)^g [1 - g p_t log(p_t) / (1 - p_t)], with log(p)/(1 - p) -> -1 as p -> 1
+    # d loss / d log p_t = -a (1 - p_t)^g [1 - g p_t log(p_t) / (1 - p_t)]; log(p)/(1 - p) -> -1 as p -> 1
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(one_minus > 0, log_pt / one_minus, -1.0)
     d_log_pt = -a_t * modulator * (1 - gamma * np.exp(log_pt) * ratio)

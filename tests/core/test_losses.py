@@ -368,7 +368,8 @@ def test_float32_cross_entropy_is_close_to_float64():
         ),
         (
             lambda: core.cross_entropy(LOGITS, TARGET[:3]),
-            r"target class indices must have shape \(6,\) to match logits of shape \(6, 4\); got shape \(3,\)",
+            r"target class indices must have shape \(6,\) to match logits of shape \(6, 4\); "
+            r"got shape \(3,\)",
         ),
         (
             lambda: core.cross_entropy(LOGITS, TARGET.astype(float)),

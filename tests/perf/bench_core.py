@@ -51,7 +51,8 @@ def main(argv=None) -> None:
         f"core numerics benchmark: logits {SHAPE}, median of {args.repeat} runs, {platform.processor() or ''}"
     )
     print(
-        f"numpy {np.__version__}, torch {torch.__version__ if torch else 'not installed'}, {os.cpu_count()} cores"
+        f"numpy {np.__version__}, torch {torch.__version__ if torch else 'not installed'}, "
+        f"{os.cpu_count()} cores"
     )
     if torch:
         print(f"torch threads: {torch.get_num_threads()}")
