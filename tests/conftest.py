@@ -1,0 +1,57 @@
+"""Shared test setup.
+
+- Scripts under tests/ that are not tests (the benchmarks in tests/perf/ and the
+  screenshot tool) are kept out of collection, so ``--doctest-modules`` does not import
+  them.
+- For tests that use Streamlit: ``st.cache_data`` is cleared before each test, so no test
+  sees another's cached results; error details are shown in full (.streamlit/config.toml
+  hides them from visitors, and AppTest reads that file too); page errors propagate (see
+  ``ui.common.safe_page``), so AppTest reports them as exceptions; and AppTest is kept from
+  mistaking ``pages/`` for a legacy (v1) pages folder (see ``_never_legacy_pages_folder``).
+  Streamlit is touched only if the test module already imported it, which keeps core-only
+  runs fast.
+"""
+
+import sys
+
+import pytest
+
+collect_ignore = ["perf", "e2e/screenshot.py"]
+
+
+@pytest.fixture(autouse=True)
+def _streamlit_test_setup(monkeypatch):
+    monkeypatch.setenv("EXPLORER_RAISE_PAGE_ERRORS", "1")  # ui.common.RAISE_ERRORS_ENV
+    if "streamlit" not in sys.modules:
+        yield
+        return
+    from streamlit import config
+
+    streamlit = sys.modules["streamlit"]
+    streamlit.cache_data.clear()
+    _never_legacy_pages_folder(monkeypatch)
+    previous = config.get_option("client.showErrorDetails")
+    config.set_option("client.showErrorDetails", "full")
+    yield
+    config.set_option("client.showErrorDetails", previous)
+
+
+def _never_legacy_pages_folder(monkeypatch):
+    """Keep AppTest from running a page without app.py on reruns.
+
+    Streamlit 1.67 decides per process whether an app uses the legacy ``pages/`` folder
+    (``PagesManager.uses_pages_directory``): True when a ``pages/`` folder sits next to the
+    main script, until ``st.navigation`` sets it False. AppTest resets it to None before
+    every run, so on each rerun it is True again and Streamlit runs the requested page file
+    directly, skipping app.py: no sidebar, so the "units" choice disappears. This app always
+    calls ``st.navigation``, so False is the truth.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original_init = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        PagesManager.uses_pages_directory = False
+        original_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(PagesManager, "__init__", init)

@@ -1,0 +1,92 @@
+"""ui.common helpers, run inside AppTest scripts."""
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.common import FRIENDLY_ERROR
+
+
+def test_show_figure_stretches_hides_the_plotly_logo_and_sets_alt():
+    def page():
+        import plotly.graph_objects as go
+
+        from ui.common import show_figure
+
+        show_figure(go.Figure(go.Scatter(x=[0, 1], y=[1, 0])), key="line", alt="  A falling line.  ")
+
+    at = AppTest.from_function(page, default_timeout=30).run()
+
+    assert not at.exception
+    (chart,) = at.main.get("plotly_chart")
+    assert chart.proto.alt == "A falling line."
+    assert json.loads(chart.proto.config) == {"displaylogo": False}
+
+
+@pytest.mark.parametrize("alt", ["", "   "])
+def test_show_figure_rejects_a_missing_alt_text(alt):
+    import plotly.graph_objects as go
+
+    from ui.common import show_figure
+
+    with pytest.raises(ValueError, match="alt must describe the chart for screen readers; got"):
+        show_figure(go.Figure(), key="empty", alt=alt)
+
+
+def test_units_defaults_to_nats_before_the_sidebar_is_drawn():
+    def page():
+        import streamlit as st
+
+        from ui.common import units
+
+        st.write(units())
+
+    at = AppTest.from_function(page, default_timeout=30).run()
+
+    assert [m.value for m in at.markdown] == ["nats"]
+
+
+def test_page_header_draws_the_title_and_the_lead():
+    def page():
+        from ui.common import page_header
+
+        page_header("Binary cross-entropy", "The loss of one yes/no prediction.")
+
+    at = AppTest.from_function(page, default_timeout=30).run()
+
+    assert [t.value for t in at.title] == ["Binary cross-entropy"]
+    assert [m.value for m in at.markdown] == ["The loss of one yes/no prediction."]
+
+
+def test_a_failing_page_body_shows_a_friendly_error_not_a_traceback(monkeypatch):
+    monkeypatch.delenv("EXPLORER_RAISE_PAGE_ERRORS")
+
+    def page():
+        import streamlit as st
+
+        from ui.common import safe_page
+
+        st.write("before")
+        with safe_page():
+            raise RuntimeError("boom")
+        st.write("after")
+
+    at = AppTest.from_function(page, default_timeout=30).run()
+
+    assert not at.exception
+    assert [e.value for e in at.error] == [FRIENDLY_ERROR]
+    assert "boom" not in str(at.error[0].proto)
+    assert [m.value for m in at.markdown] == ["before", "after"]
+
+
+def test_safe_page_lets_errors_through_in_tests_so_apptest_reports_them():
+    def page():
+        from ui.common import safe_page
+
+        with safe_page():
+            raise RuntimeError("boom")
+
+    at = AppTest.from_function(page, default_timeout=30).run()
+
+    assert [e.value for e in at.exception] == ["boom"]

@@ -1,0 +1,125 @@
+"""Small Streamlit helpers shared by every page.
+
+- ``units()``: the loss unit chosen in the sidebar ("nats" or "bits").
+- ``show_figure(fig, key=..., alt=...)``: draw a Plotly figure the same way everywhere.
+- ``safe_page()``: a guard that turns an unexpected error into a friendly message.
+- ``page_header(title, lead)``: the title and one-paragraph lead every page starts with.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+if TYPE_CHECKING:  # plotly is imported by core.figures; pages only pass figures through
+    import plotly.graph_objects as go
+
+_LOG = logging.getLogger(__name__)
+
+UNITS: tuple[str, ...] = ("nats", "bits")
+UNITS_KEY = "units"  # session-state key (and widget key) of the sidebar's unit choice
+
+# Set to 1 (the test suite does) to let page errors propagate, so AppTest reports them
+# as exceptions instead of the friendly message a visitor sees.
+RAISE_ERRORS_ENV = "EXPLORER_RAISE_PAGE_ERRORS"
+
+# Plotly's mode bar without the Plotly logo; everything else as Plotly ships it.
+PLOTLY_CONFIG: dict[str, object] = {"displaylogo": False}
+
+FRIENDLY_ERROR = (
+    "Sorry, this part of the page could not be drawn. Try other settings, or reload the page. "
+    "The details were written to the server log."
+)
+
+
+def units_radio() -> str:
+    """Draw the shared "Units" choice in the sidebar (``app.py`` calls this once per run)."""
+    return st.sidebar.radio(
+        "Units",
+        UNITS,
+        index=0,
+        key=UNITS_KEY,
+        horizontal=True,
+        help="Nats use the natural logarithm; bits use log base 2 (1 bit = ln 2 nats).",
+    )
+
+
+def units() -> str:
+    """Return the loss unit chosen in the sidebar: ``"nats"`` (the default) or ``"bits"``."""
+    return st.session_state.get(UNITS_KEY, UNITS[0])
+
+
+def show_figure(fig: go.Figure, *, key: str, alt: str) -> None:
+    """Draw a Plotly figure at the container's width, without the Plotly logo.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        Built by ``core.figures``.
+    key : str
+        A stable element key, unique on the page.
+    alt : str
+        What the chart shows, in one sentence, for screen readers. Streamlit 1.67's
+        ``st.plotly_chart`` takes it as its accessible name (``alt=``). Required: an
+        empty ``alt`` is a ``ValueError``.
+    """
+    if not alt or not alt.strip():
+        raise ValueError(f"alt must describe the chart for screen readers; got {alt!r}")
+    st.plotly_chart(fig, width="stretch", key=key, config=PLOTLY_CONFIG, alt=alt.strip())
+
+
+@contextmanager
+def safe_page() -> Iterator[None]:
+    """Show a friendly ``st.error`` instead of a traceback if the body raises.
+
+    ``app.py`` wraps every page in it; a page may also wrap one risky part so the rest
+    still draws::
+
+        with safe_page():
+            draw_the_chart()
+
+    ``st.rerun()``, ``st.stop()`` and ``st.switch_page()`` pass through: they raise
+    ``BaseException`` subclasses, which ``except Exception`` does not catch.
+    """
+    try:
+        yield
+    except Exception:
+        if os.environ.get(RAISE_ERRORS_ENV) == "1":
+            raise
+        _LOG.exception("Unexpected error while drawing a page")
+        st.error(FRIENDLY_ERROR, icon=":material/error:")
+
+
+def leave_legacy_pages_mode() -> None:
+    """Make sure the page runs inside ``app.py``'s frame, also for a deep link to a cold server.
+
+    Streamlit 1.67 keeps a process-wide flag (``PagesManager.uses_pages_directory``) that is True
+    when a ``pages/`` folder sits next to the main script, until the first call of
+    ``st.navigation`` turns it off.  While it is on, a request runs the page file *without*
+    ``app.py`` (no shared sidebar, no page config).  That happens when the first request after the
+    server starts is a deep link: on Community Cloud, a shared link that wakes a sleeping app.
+    So a page that finds the flag on turns it off and reruns, and the rerun goes through ``app.py``.
+    Pinned Streamlit plus ``tests/e2e`` (a deep link as the very first request) guard this
+    private attribute.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def page_header(title: str, lead: str) -> None:
+    """Draw a page's title and its one-paragraph lead (Markdown, no HTML).
+
+    Every page starts with it, so it first makes sure the page runs in the app's frame
+    (:func:`leave_legacy_pages_mode`).
+    """
+    leave_legacy_pages_mode()
+    st.title(title)
+    st.markdown(lead)
