@@ -54,15 +54,17 @@ def _wait_healthy(url: str, server: subprocess.Popen, timeout: float) -> None:
 
 
 @contextlib.contextmanager
-def streamlit_server(timeout: float = 60.0, extra_args: tuple[str, ...] = ()) -> Iterator[tuple[str, Path]]:
-    """Run ``streamlit run app.py`` on a free loopback port; yield its base URL and log path."""
+def streamlit_server(
+    timeout: float = 60.0, extra_args: tuple[str, ...] = (), script: str = "app.py"
+) -> Iterator[tuple[str, Path]]:
+    """Run ``streamlit run <script>`` on a free loopback port; yield its base URL and log path."""
     port = _free_port()
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        script,
         "--server.headless",
         "true",
         "--server.port",

@@ -1,0 +1,137 @@
+"""Interaction latency in a real browser: slider key press -> the chart draws the new data.  Prints only.
+
+    python -m tests.perf.bench_latency [--presses 50] [--pages binary multiclass ...]
+
+For each page with a slider and a chart, Chromium focuses the page's first slider and presses an
+arrow key ``--presses`` times (alternating right and left) after 5 uncounted warm-up presses.
+Inside the page a capture-phase ``keydown`` listener stamps the press and each chart's
+``plotly_afterplot`` event stamps the redraw; a press counts once a chart's trace data differs
+from what it showed before it.  The same is done for a bare reference page
+(tests/perf/bare_app.py: one slider, one four-bar chart) served by its own Streamlit process in
+the same run: Streamlit's own floor on this machine.  Also printed: the cold start, from
+launching ``streamlit run app.py`` to the first page fully drawn.
+
+Targets (issue 6): every page's p50 within 1.25x the bare page's, p95 <= 250 ms, cold start <= 3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from tests.e2e.harness import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SCRIPT_DONE,
+    page_url,
+    streamlit_server,
+    wait_for_charts,
+)
+from ui.registry import PAGES
+
+SLIDER = "[data-testid='stSlider'] input[type='range']"
+WARM_UP = 5  # presses per page not counted: the first reruns of a page pay for imports and caches
+
+# Installed once per page load: stamps key presses and chart redraws whose data changed.
+INSTRUMENT_JS = """() => {
+    const signature = () => Array.from(document.querySelectorAll('.js-plotly-plot'))
+        .map(g => JSON.stringify((g.data || []).map(t => [t.x, t.y, t.z, t.text, t.base]))).join('|');
+    window.__lat = {pressedAt: null, drawnAt: null, before: signature(), signature};
+    document.addEventListener('keydown', (e) => {
+        window.__lat.before = window.__lat.signature();
+        window.__lat.pressedAt = performance.now();
+        window.__lat.drawnAt = null;
+    }, true);
+    const watch = () => document.querySelectorAll('.js-plotly-plot').forEach(g => {
+        if (g.__latWatched) return;
+        g.__latWatched = true;
+        g.on('plotly_afterplot', () => {
+            const lat = window.__lat;
+            if (lat.pressedAt !== null && lat.drawnAt === null && lat.signature() !== lat.before) {
+                lat.drawnAt = performance.now();
+            }
+        });
+    });
+    watch();
+    new MutationObserver(watch).observe(document.body, {childList: true, subtree: true});
+}"""
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def measure(page, url: str, presses: int) -> list[float] | None:
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector(SCRIPT_DONE, timeout=60_000)
+    try:  # the chart mounts a moment after the script run ends
+        page.wait_for_selector(".js-plotly-plot", state="attached", timeout=15_000)
+    except Exception:  # playwright's TimeoutError: a page without charts
+        return None
+    wait_for_charts(page)
+    if page.locator(SLIDER).count() == 0:
+        return None
+    page.evaluate(INSTRUMENT_JS)
+    slider = page.locator(SLIDER).first
+    slider.focus()
+    at_max = float(slider.get_attribute("value")) >= float(slider.get_attribute("max"))
+    keys = ["ArrowLeft", "ArrowRight"] if at_max else ["ArrowRight", "ArrowLeft"]
+    latencies = []
+    for i in range(WARM_UP + presses):
+        page.keyboard.press(keys[i % 2])
+        page.wait_for_function("() => window.__lat.drawnAt !== null", timeout=30_000)
+        latencies.append(page.evaluate("() => window.__lat.drawnAt - window.__lat.pressedAt"))
+        page.wait_for_selector(SCRIPT_DONE, timeout=30_000)
+    return latencies[WARM_UP:]
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--presses", type=int, default=50)
+    parser.add_argument("--pages", nargs="*", default=[spec.url_path for spec in PAGES])
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    rows: list[tuple[str, list[float]]] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+
+        started = time.perf_counter()
+        with streamlit_server() as (base, _log):
+            page.goto(base + "/", wait_until="domcontentloaded")
+            page.wait_for_selector(SCRIPT_DONE, timeout=60_000)
+            wait_for_charts(page)
+            cold_start = time.perf_counter() - started
+            for url_path in args.pages:
+                latencies = measure(page, page_url(base, url_path), args.presses)
+                if latencies is not None:
+                    rows.append((url_path, latencies))
+        with streamlit_server(script="tests/perf/bare_app.py") as (bare_base, _log):
+            bare = measure(page, bare_base + "/", args.presses)
+        browser.close()
+
+    bare_p50 = statistics.median(bare)
+    print(f"Interaction latency: key press -> chart redrawn with new data, {args.presses} presses per page")
+    print(f"cold start (streamlit run app.py -> first page drawn): {cold_start:.2f} s (target <= 3 s)")
+    header = f"{'page':<20}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'p50 / bare':>12}"
+    print(header)
+    print("-" * len(header))
+    print(
+        f"{'(bare reference)':<20}{bare_p50:>9.0f}{percentile(bare, 95):>9.0f}{max(bare):>9.0f}{1.0:>12.2f}"
+    )
+    for url_path, latencies in rows:
+        p50 = statistics.median(latencies)
+        print(
+            f"{url_path:<20}{p50:>9.0f}{percentile(latencies, 95):>9.0f}{max(latencies):>9.0f}"
+            f"{p50 / bare_p50:>12.2f}"
+        )
+    print("targets: p50 / bare <= 1.25, p95 <= 250 ms")
+
+
+if __name__ == "__main__":
+    main()
