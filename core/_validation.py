@@ -41,11 +41,16 @@ def as_float_array(x, name: str) -> np.ndarray:
     return arr
 
 
+def _quiet_sum(arr: np.ndarray):
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflowing sum only sends us to the exact check
+        return arr.sum()
+
+
 def check_finite(arr: np.ndarray, name: str) -> None:
     """Raise if ``arr`` holds NaN or inf, naming the first bad position."""
     # Fast path: a finite sum proves every entry finite (NaN and inf propagate through a sum); only when the
     # sum is not finite (bad entries, or finite entries that overflow when added) is the exact check run.
-    if arr.size and not np.isfinite(arr.sum()) and not np.isfinite(arr).all():
+    if arr.size and not np.isfinite(_quiet_sum(arr)) and not np.isfinite(arr).all():
         bad = _first_bad(~np.isfinite(arr))
         where = f" at position {_position(bad)}" if bad else ""
         raise ValueError(f"{name} must be finite; got {float(arr[bad])}{where}")

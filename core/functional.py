@@ -182,8 +182,10 @@ def log_sigmoid(z) -> np.ndarray:
 
     Examples
     --------
-    >>> log_sigmoid([-800.0, 0.0]).round(6)  # log(sigmoid(-800)) would be log(0) = -inf
-    array([-800.      ,   -0.693147])
+    >>> log_sigmoid([-800.0])  # log(sigmoid(-800)) would be log(0) = -inf
+    array([-800.])
+    >>> round(float(log_sigmoid(0.0)), 6)  # log(1/2)
+    -0.693147
     """
     arr, dtype = _prepare(z)
     return _log_sigmoid(arr).astype(dtype, copy=False)

@@ -89,9 +89,9 @@ def numerical_jacobian(f: Callable[[np.ndarray], np.ndarray], x, eps: float = 1e
     for j in range(flat.size):
         old = flat[j]
         flat[j] = old + eps
-        up = np.asarray(f(point), dtype=np.float64).reshape(-1)
+        up = np.array(f(point), dtype=np.float64).reshape(-1)  # a copy: f may return its input itself
         flat[j] = old - eps
-        down = np.asarray(f(point), dtype=np.float64).reshape(-1)
+        down = np.array(f(point), dtype=np.float64).reshape(-1)
         flat[j] = old
         jac[:, j] = (up - down) / (2 * eps)
     return jac.reshape(out_shape + point.shape)

@@ -49,6 +49,7 @@ __all__ = [
     "sigmoid_focal_loss",
     "sigmoid_focal_loss_grad",
     "loss_and_grad",
+    "loss_grad",
 ]
 
 # PyTorch's binary_cross_entropy clamps each log term at -100 and floors p(1 - p) at 1e-12 in its backward;
@@ -744,6 +745,23 @@ def loss_and_grad(loss: str, logits, target, **loss_kwargs):
     >>> round(float(value), 4), grad.shape
     (0.1155, (1, 4))
     """
+    return _dispatch(loss, logits, target, loss_kwargs, want_loss=True)
+
+
+def loss_grad(loss: str, logits, target, **loss_kwargs):
+    """Only the logit-gradient of a named multi-class loss: what backpropagation needs.
+
+    Same arguments as :func:`loss_and_grad`; skips the loss value where that saves work.
+
+    Examples
+    --------
+    >>> loss_grad("cross_entropy", [[3.5, 0.8, 0.2, -0.5]], [0]).round(3)
+    array([[-0.109,  0.06 ,  0.033,  0.016]])
+    """
+    return _dispatch(loss, logits, target, loss_kwargs, want_loss=False)[1]
+
+
+def _dispatch(loss, logits, target, loss_kwargs, *, want_loss):
     if loss not in _MULTICLASS:
         raise ValueError(f"loss must be one of {sorted(_MULTICLASS)}; got {loss!r}")
     if loss == "cross_entropy":
@@ -759,11 +777,12 @@ def loss_and_grad(loss: str, logits, target, **loss_kwargs):
             kw["ignore_index"],
             kw["reduction"],
             kw["label_smoothing"],
-            want_loss=True,
+            want_loss=want_loss,
             want_grad=True,
         )
     value_fn, grad_fn = _MULTICLASS[loss]
     try:
-        return value_fn(logits, target, **loss_kwargs), grad_fn(logits, target, **loss_kwargs)
+        value = value_fn(logits, target, **loss_kwargs) if want_loss else None
+        return value, grad_fn(logits, target, **loss_kwargs)
     except TypeError as exc:  # an unknown keyword: say so as a ValueError naming the loss
         raise ValueError(f"{loss}: {exc}") from None

@@ -53,3 +53,7 @@ def test_gradcheck_is_zero_for_a_constant_function():
 def test_bad_input_raises_a_value_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_numerical_jacobian_of_the_identity_even_when_f_returns_its_input():
+    np.testing.assert_allclose(core.numerical_jacobian(lambda v: v, [1.0, 2.0]), np.eye(2), atol=1e-8)

@@ -448,3 +448,12 @@ def test_float32_cross_entropy_is_close_to_float64():
 def test_bad_input_raises_a_value_error_that_names_the_argument(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_loss_grad_equals_the_gradient_of_loss_and_grad():
+    for name in ("cross_entropy", "softmax_mse", "focal", "multi_margin"):
+        np.testing.assert_array_equal(
+            core.loss_grad(name, LOGITS, TARGET), core.loss_and_grad(name, LOGITS, TARGET)[1]
+        )
+    with pytest.raises(ValueError, match=r"loss must be one of"):
+        core.loss_grad("hinge", LOGITS, TARGET)
