@@ -74,3 +74,11 @@ def test_registry_rows_are_well_formed():
         assert spec.url_path and "/" not in spec.url_path and spec.url_path == spec.url_path.strip(), spec
         assert spec.title.strip() and spec.description.strip() and spec.icon.strip(), spec
         assert "\n" not in spec.description, spec
+
+
+def test_every_url_path_is_its_file_name():
+    # A deep link as the first request to a cold server is resolved by Streamlit's legacy pages/ lookup,
+    # which knows pages by file name only (see ui.common.leave_legacy_pages_mode); a different url_path
+    # would open with a "Page not found" dialog.
+    for spec in PAGES:
+        assert spec.url_path == Path(spec.path).stem, spec

@@ -23,6 +23,28 @@ STREAMLIT_OWNED: dict[str, str] = {
 }
 
 
+# KaTeX (st.latex) draws display math in a box with overflow-x: auto whose content is often 1-3 px wider
+# than the box from glyph rounding, which axe reports as a scrollable region without keyboard access.
+# Up to this many pixels it is KaTeX's rounding, not a formula too wide for its column (which fails).
+KATEX_ROUNDING_PX = 4
+OVERFLOW_JS = (
+    """(sel) => { const e = document.querySelector(sel); return e ? e.scrollWidth - e.clientWidth : null; }"""
+)
+
+
+def is_katex_rounding(page, violation: dict) -> bool:
+    if violation["id"] != "scrollable-region-focusable":
+        return False
+    for node in violation["nodes"]:
+        selector = node["target"][0]
+        if ".katex-display" not in selector:
+            return False
+        overflow = page.evaluate(OVERFLOW_JS, selector)
+        if overflow is None or overflow > KATEX_ROUNDING_PX:
+            return False
+    return True
+
+
 def run_axe(page) -> list[dict]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
@@ -31,7 +53,8 @@ def run_axe(page) -> list[dict]:
         })""",
         list(STREAMLIT_OWNED),
     )
-    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return [v for v in serious if not is_katex_rounding(page, v)]
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=[spec.url_path for spec in PAGES])

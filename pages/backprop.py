@@ -1,0 +1,262 @@
+"""Backpropagation: seed 001's 4-layer network stepped through forward and backward, one stage at a time."""
+
+import pandas as pd
+import streamlit as st
+
+import core
+from core.figures import backprop_matrix_figure, batch_points_figure
+from ui.common import page_header, show_figure, units
+
+BATCH = (1, 16, 8)  # (min, max, default) of each size slider: small enough for readable heatmaps
+FEATURES = (2, 6, 2)
+HIDDEN = (2, 8, 5)
+CLASSES = (2, 5, 3)
+SEED_MAX = 999
+N_LAYERS = 4  # seed 001's network: D → H → H → H → C
+N_STAGES = 3 * N_LAYERS  # L forward stages, then δᴸ, and ∇W/∇b plus one δ per layer below
+ACTIVATION_NAMES = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid", "leaky_relu": "leaky ReLU (0.01)"}
+KEY_STAGE = "backprop_stage"
+GRADCHECK_TOLERANCE = 1e-6
+
+
+def step_stage(delta: int) -> None:
+    """Move the stage slider by one (the prev/next buttons); clamp to the first and last stage."""
+    current = int(st.session_state.get(KEY_STAGE, 1))
+    st.session_state[KEY_STAGE] = min(N_STAGES, max(1, current + delta))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def compute_stages(batch: int, features: int, hidden: int, classes: int, activation: str, seed: int):
+    """The batch, the network's sizes and every stage (pure; a few milliseconds)."""
+    X, y = core.gaussian_blobs(batch, features, classes, seed=seed)
+    net = core.demo_network(
+        [features] + [hidden] * (N_LAYERS - 1) + [classes], activation=activation, seed=seed
+    )
+    stages = core.backprop_stages(net, X, y)
+    return X, y, stages, net.n_params, net.loss_value(X, y)
+
+
+@st.cache_data(show_spinner="Checking every parameter against finite differences…", max_entries=64)
+def compute_gradcheck(batch: int, features: int, hidden: int, classes: int, activation: str, seed: int):
+    """Max relative error per parameter, backprop against central differences (two forwards per entry)."""
+    X, y = core.gaussian_blobs(batch, features, classes, seed=seed)
+    net = core.demo_network(
+        [features] + [hidden] * (N_LAYERS - 1) + [classes], activation=activation, seed=seed
+    )
+    errors = core.mlp_gradcheck(net, X, y)
+    _, grads = net.loss_and_grads(X, y)
+    return (
+        errors,
+        {name: float(abs(g).max()) for name, g in grads.items()},
+        {n: p.shape for n, p in net.params.items()},
+    )
+
+
+def sci(value: float) -> str:
+    """``6.5 × 10⁻¹³`` style, for errors."""
+    if value == 0:
+        return "0"
+    mantissa, exponent = f"{value:.1e}".split("e")
+    power = str(int(exponent)).replace("-", "⁻").translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return f"{mantissa} × 10{power}"
+
+
+page_header(
+    "Backpropagation",
+    "Seed 001's network, **D → H → H → H → C** with a ReLU (or another activation) after each hidden "
+    "layer, reads a small batch of labelled points. Step through the forward pass and then backward: "
+    "every stage shows its formula, the actual matrices with their shapes, and the dimension check of "
+    "each product. At the end every gradient is checked against finite differences.",
+)
+
+with st.container(border=True):
+    c1, c2, c3, c4, c5, c6 = st.columns([1, 1, 1, 1, 1.2, 0.8])
+    batch = c1.slider("Batch size B", *BATCH[:2], BATCH[2], key="backprop_b")
+    features = c2.slider("Input features D", *FEATURES[:2], FEATURES[2], key="backprop_d")
+    hidden = c3.slider("Hidden width H", *HIDDEN[:2], HIDDEN[2], key="backprop_h")
+    classes = c4.slider("Classes C", *CLASSES[:2], CLASSES[2], key="backprop_c")
+    activation = c5.selectbox(
+        "Activation σ",
+        core.ACTIVATIONS,
+        index=0,
+        format_func=ACTIVATION_NAMES.get,
+        key="backprop_act",
+    )
+    seed = c6.number_input("Seed", 0, SEED_MAX, 0, step=1, key="backprop_seed")
+
+X, y, stages, n_params, loss = compute_stages(batch, features, hidden, classes, activation, int(seed))
+sizes = [features] + [hidden] * (N_LAYERS - 1) + [classes]
+
+left, right = st.columns([1, 1.3], gap="large")
+with left:
+    title = "The batch (features 1 and 2)" if features > 2 else "The batch: B labelled points"
+    show_figure(
+        batch_points_figure(X, y, title=title),
+        key="backprop_batch",
+        alt=f"Scatter plot of the {batch} input points, one marker shape and colour per class.",
+    )
+with right:
+    st.markdown(
+        f"**The network** (row-vector convention: one example per row):  \n"
+        f"D → H → H → H → C = {' → '.join(str(n) for n in sizes)}, "
+        f"{n_params} parameters, {ACTIVATION_NAMES[activation]} after the three hidden layers, "
+        "the last layer linear (the logits)."
+    )
+    st.markdown(
+        f"**The input** X is B × D = {batch} × {features}: {batch} points from {classes} Gaussian clouds "
+        f"(`core.gaussian_blobs`, seed {int(seed)}), one row per example; Y holds their classes one-hot. "
+        "Weights are He-initialised (Glorot for tanh and sigmoid), biases small random numbers, so that "
+        "the bias terms are visible."
+    )
+    m1, m2 = st.columns(2)
+    m1.metric("Loss L (nats)", f"{loss:.6f}")
+    m2.metric("Parameters", f"{n_params}")
+    if units() == "bits":
+        st.caption(
+            "This page works in nats, as seed 001 does: backprop differentiates the natural-log loss "
+            "(in bits every gradient would be divided by ln 2)."
+        )
+
+st.subheader("Step through the passes")
+st.latex(
+    r"f(X) = \sigma\bigl(\sigma\bigl(\sigma(X W_1 + b_1)\, W_2 + b_2\bigr)\, W_3 + b_3\bigr)\, W_4 + b_4"
+)
+nav_prev, nav_slider, nav_next = st.columns([1.4, 7, 1.4], vertical_alignment="bottom")
+nav_prev.button("◀ Previous", on_click=step_stage, args=(-1,), key="backprop_prev", width="stretch")
+st.session_state.setdefault(KEY_STAGE, 1)  # the slider's start; the buttons move it through session state
+stage_number = nav_slider.slider(
+    "Stage",
+    1,
+    N_STAGES,
+    key=KEY_STAGE,
+    help="1–4: forward, layer by layer. 5: δ⁴, where the 1/B enters. Then backward: the gradients of a "
+    "layer, then the δ of the layer below.",
+)
+nav_next.button("Next ▶", on_click=step_stage, args=(1,), key="backprop_next", width="stretch")
+
+stage = stages[stage_number - 1]
+st.markdown(f"#### Stage {stage_number} of {N_STAGES} · {stage.title}")
+formulas, checks = st.columns([1, 1.5], gap="large")
+with formulas:
+    for formula in stage.formulas:
+        st.latex(formula)
+with checks:
+    st.markdown("**Dimension check** of each product, from the real shapes:")
+    st.table(
+        pd.DataFrame(
+            [
+                {"product": product, "in symbols": symbolic, "this batch": numeric}
+                for product, symbolic, numeric in stage.checks
+            ]
+        ).set_index("product")
+    )
+if stage.key == "output":
+    st.info(
+        "**Where the 1/B lives.** Seed 001 writes δ⁴ = S(z₄) − y for one example. The loss here is the "
+        "batch mean L = (1/B) Σᵢ ℓᵢ, so its gradient is δ⁴ = (S(z₄) − Y)/B: the 1/B enters once, here, "
+        "and every later δ and gradient inherits it. That is why ∇b is a plain sum over the batch and "
+        "∇W = aᵀδ needs no extra division (seed 001, section 3, divides a δ without the 1/B instead).",
+        icon=":material/info:",
+    )
+if stage.key == "grad-1":
+    st.warning(
+        "**Seed 001 slips here.** Its list ends with ∇W₂ = xᵀδ¹; the gradient that uses the input is "
+        "that of the *first* layer: **∇W₁ = Xᵀδ¹** (σ(z₀) = X), with shape D × H.",
+        icon=":material/error:",
+    )
+
+# Two heatmaps per row, operands first, in the order of the formula; wide enough for value labels.
+matrices = stage.matrices
+for start in range(0, len(matrices), 2):
+    columns = st.columns(2, gap="large")
+    for offset, (column, matrix) in enumerate(zip(columns, matrices[start : start + 2], strict=False)):
+        with column:
+            show_figure(
+                backprop_matrix_figure(matrix.name, matrix.values, matrix.symbols),
+                key=f"backprop_m{start + offset}",
+                alt=f"Heatmap of {matrix.name}, a {matrix.shape_text} matrix, with its values.",
+            )
+st.caption(
+    "Blue cells are negative, vermillion positive, white 0; the labels carry the sign. Each heatmap has its "
+    "own colour scale. Matrices too wide for labels show a colour bar; hover over a cell for its value."
+)
+
+st.subheader("Gradient check: every parameter against finite differences")
+errors, grad_sizes, shapes = compute_gradcheck(batch, features, hidden, classes, activation, int(seed))
+worst_name = max(errors, key=errors.get)
+worst = errors[worst_name]
+left, right = st.columns([1, 1.6], gap="large")
+with left:
+    st.metric(
+        "Largest relative error, all parameters",
+        sci(worst),
+        delta="below 10⁻⁶ ✓" if worst < GRADCHECK_TOLERANCE else "above 10⁻⁶ ✗",
+        delta_color="normal" if worst < GRADCHECK_TOLERANCE else "inverse",
+        delta_arrow="off",
+    )
+    st.markdown(
+        "Each entry θ of each parameter is nudged both ways and the loss recomputed: "
+        "(L(θ + ε) − L(θ − ε)) / 2ε with ε = 2⁻²⁰ ≈ 10⁻⁶, in extended precision (`core.mlp_gradcheck`, "
+        "built on `core.gradcheck`). Relative error = max |backprop − numeric| / max |gradient|, per "
+        "parameter. A wrong formula (σ' of the wrong z, a transposed weight, a lost 1/B) gives errors "
+        "far above 10⁻⁶: a lost 1/B alone gives 1 − 1/B."
+    )
+with right:
+    symbols = ["D"] + ["H"] * (N_LAYERS - 1) + ["C"]
+    rows = []
+    for name, error in errors.items():
+        layer = int(name[1:])
+        symbolic = f"{symbols[layer - 1]}×{symbols[layer]}" if name.startswith("W") else symbols[layer]
+        rows.append(
+            {
+                "parameter": name,
+                "shape": f"{symbolic} = {'×'.join(str(d) for d in shapes[name])}",
+                "max |∇|": f"{grad_sizes[name]:.3e}",
+                "max relative error": sci(error),
+                "< 10⁻⁶": "✓" if error < GRADCHECK_TOLERANCE else "✗",
+            }
+        )
+    st.table(pd.DataFrame(rows).set_index("parameter"))
+    dead = [name for name, size in grad_sizes.items() if size == 0]
+    if dead:
+        st.caption(
+            f"{', '.join(dead)}: exactly zero gradient. In this batch every ReLU unit of some hidden layer "
+            "is 0 for every example (a dead layer): no gradient flows back through it (σ′ = 0 there), and "
+            "the weights it feeds see inputs of 0. The check then compares 0 with 0. Another seed or a "
+            "bigger batch may bring the units back."
+            if activation == "relu"
+            else f"{', '.join(dead)}: exactly zero gradient for this batch; the check compares 0 with 0."
+        )
+
+st.subheader("The rule for any depth")
+left, right = st.columns(2, gap="large")
+with left:
+    st.markdown("For a network of L layers, row vectors, and the batch-mean loss:")
+    st.latex(
+        r"\begin{aligned}"
+        r"\delta^{L} &= \frac{\partial L}{\partial z_L} \\"
+        r"\delta^{l} &= \bigl(\delta^{l+1} W_{l+1}^\top\bigr) \odot \sigma'(z_l) \\"
+        r"\nabla_{W_l} L &= \sigma(z_{l-1})^\top \delta^{l} \\"
+        r"\nabla_{b_l} L &= \mathbf{1}^\top \delta^{l}"
+        r"\end{aligned}"
+    )
+    st.markdown(
+        r"for $l = L-1, \dots, 1$, with $\sigma(z_0) = X$. For softmax cross-entropy "
+        r"$\delta^L = \frac{1}{B}\bigl(S(z_L) - Y\bigr)$, the batch mean's $1/B$ included."
+    )
+    st.markdown(
+        "Shapes: δˡ is B × nₗ like zₗ; ∇Wₗ is nₗ₋₁ × nₗ like Wₗ; ∇bₗ has nₗ entries like bₗ. "
+        "One matrix product per layer carries δ down, one more gives the weight gradient: backprop "
+        "costs about twice the forward pass, whatever the depth."
+    )
+with right:
+    st.markdown("Written out for seed 001's 4 layers (the last line corrected: **∇W₁**, not ∇W₂):")
+    st.latex(
+        r"\begin{aligned}"
+        r"\delta^4 &= \tfrac{1}{B}\bigl(S(z_4) - Y\bigr) & \nabla_{W_4} &= \sigma(z_3)^\top \delta^4 \\"
+        r"\delta^3 &= (\delta^4 W_4^\top) \odot \sigma'(z_3) & \nabla_{W_3} &= \sigma(z_2)^\top \delta^3 \\"
+        r"\delta^2 &= (\delta^3 W_3^\top) \odot \sigma'(z_2) & \nabla_{W_2} &= \sigma(z_1)^\top \delta^2 \\"
+        r"\delta^1 &= (\delta^2 W_2^\top) \odot \sigma'(z_1) & \nabla_{W_1} &= X^\top \delta^1"
+        r"\end{aligned}"
+    )
+    st.markdown("and ∇bₗ = 1ᵀδˡ (the sum of the rows of δˡ) for every layer.")

@@ -1,0 +1,149 @@
+"""Binary cross-entropy: the loss against p for both labels, its gradient, and the same in logit space."""
+
+import streamlit as st
+
+import core
+from core import figures
+from core.figures import signed_label
+from ui.common import page_header, show_figure, units
+from ui.sections import safe_fragment
+
+page_header(
+    "Binary cross-entropy",
+    "Binary cross-entropy (log loss) scores one predicted probability p of the positive class against "
+    "a label y ∈ {0, 1}. It rises gently while the model is slightly wrong and explodes when it is "
+    "confidently wrong, and that steep wall is what makes a confident mistake urgent to fix.",
+)
+LABEL_KEY = "bce_y"  # the true label, shared by both sections (each reruns on its own as a fragment)
+GRAD_HELP = (
+    "The gradient of the loss in nats, as frameworks compute it (natural log). "
+    "For the loss in bits, divide by ln 2 ≈ 0.693."
+)
+
+st.radio(
+    "True label y (used by both charts)",
+    (0, 1),
+    index=1,
+    format_func=lambda v: f"y = {v} ({'positive' if v else 'negative'})",
+    key=LABEL_KEY,
+    horizontal=True,
+)
+
+
+@safe_fragment
+def probability_space() -> None:
+    """BCE against p for both labels, with dL/dp (reruns on its own when p moves)."""
+    y, unit = st.session_state[LABEL_KEY], units()
+    st.header("In probability space")
+    controls, chart = st.columns([1, 2.2], gap="large")
+    with controls:
+        p = st.slider("Predicted p = P(y = 1)", 0.01, 0.99, 0.70, step=0.01, format="%.2f", key="bce_p")
+        st.markdown(core.bce_sentence(p, y))
+        st.caption(
+            "With y = 1 only −ln p is active; with y = 0 only −ln(1 − p). The orange arrow points along "
+            "−∂L/∂p, the way a gradient-descent step moves p; it grows with the size of the gradient."
+        )
+
+    loss = core.in_unit(float(core.binary_cross_entropy(p, float(y))), unit)
+    grad = float(core.binary_cross_entropy_grad(p, float(y)))
+    curves = core.bce_probability_curves()
+    with chart:
+        m1, m2, m3 = st.columns(3)
+        m1.metric("Predicted p", f"{p:.2f}")
+        m2.metric(f"BCE loss ({unit})", f"{loss:.4f}")
+        m3.metric("Gradient ∂L/∂p", signed_label(grad, 2), help=GRAD_HELP)
+        show_figure(
+            figures.bce_probability_figure(
+                curves.p,
+                core.in_unit(curves.loss_pos, unit),
+                core.in_unit(curves.loss_neg, unit),
+                p=p,
+                y=y,
+                loss=loss,
+                grad=grad,
+                unit=unit,
+            ),
+            key="bce_prob_chart",
+            alt=(
+                f"Binary cross-entropy against p for y = 1 and y = 0, with the decision boundary at 0.5, "
+                f"the point p = {p:.2f} on the y = {y} curve (loss {loss:.4f} {unit}) and an arrow for "
+                f"the gradient {grad:.2f}."
+            ),
+        )
+        st.latex(r"\mathcal{L} = -\bigl[\,y \ln p + (1 - y) \ln(1 - p)\,\bigr]")
+        st.latex(
+            r"\frac{\partial \mathcal{L}}{\partial p} = -\frac{y}{p} + \frac{1 - y}{1 - p}"
+            r" = \frac{p - y}{p\,(1 - p)}"
+        )
+
+
+@safe_fragment
+def logit_space() -> None:
+    """BCE against the logit z, σ(z) and dL/dz, with pos_weight (reruns on its own)."""
+    y, unit = st.session_state[LABEL_KEY], units()
+    st.header("In logit space")
+    st.markdown(
+        "A network outputs a **logit** z, and p = σ(z). Frameworks compute the loss from z directly "
+        "(`binary_cross_entropy_with_logits`): ln σ(z) = min(z, 0) − ln(1 + e^{−|z|}) never takes the log of "
+        "a probability that rounded to 0. Through the sigmoid the steep 1/p of the loss cancels: the "
+        "gradient is simply σ(z) − y, never larger than 1 in size."
+    )
+    controls, chart = st.columns([1, 2.2], gap="large")
+    with controls:
+        z = st.slider("Logit z", -8.0, 8.0, 0.85, step=0.05, format="%.2f", key="bce_z")
+        pos_weight = st.slider(
+            "pos_weight p_w",
+            0.1,
+            10.0,
+            1.0,
+            step=0.1,
+            format="%.1f",
+            key="bce_pw",
+            help="Multiplies the y = 1 term. p_w > 1 makes a missed positive costlier (higher recall); "
+            "for an imbalanced data set a common choice is (number of negatives) / (number of positives).",
+        )
+        st.markdown(core.bce_logit_sentence(z, y, pos_weight))
+        if y == 0 and pos_weight != 1:
+            st.caption("With y = 0 the positive term is 0, so pos_weight changes nothing here. Try y = 1.")
+
+    sigma = float(core.sigmoid(z))
+    z_loss = core.in_unit(
+        float(core.binary_cross_entropy_with_logits(z, float(y), pos_weight=pos_weight)), unit
+    )
+    z_grad = float(core.binary_cross_entropy_with_logits_grad(z, float(y), pos_weight=pos_weight))
+    logit_curves = core.bce_logit_curves(pos_weight=pos_weight)
+    with chart:
+        m1, m2, m3 = st.columns(3)
+        m1.metric("σ(z) = p", f"{sigma:.4f}")
+        m2.metric(f"BCE loss ({unit})", f"{z_loss:.4f}")
+        m3.metric("Gradient ∂L/∂z", signed_label(z_grad, 3), help=GRAD_HELP)
+        show_figure(
+            figures.bce_logit_figure(
+                logit_curves.z,
+                logit_curves.sigma,
+                core.in_unit(logit_curves.loss_pos, unit),
+                core.in_unit(logit_curves.loss_neg, unit),
+                logit_curves.grad_pos if y == 1 else logit_curves.grad_neg,
+                z=z,
+                y=y,
+                loss=z_loss,
+                grad=z_grad,
+                pos_weight=pos_weight,
+                unit=unit,
+            ),
+            key="bce_logit_chart",
+            alt=(
+                f"Binary cross-entropy against the logit z for both labels (pos_weight {pos_weight:g}), and "
+                f"below it σ(z) and the gradient ∂L/∂z, with the point z = {z:.2f} (gradient {z_grad:.3f})."
+            ),
+        )
+        st.latex(r"\mathcal{L} = -\bigl[\,p_w\, y \ln \sigma(z) + (1 - y) \ln(1 - \sigma(z))\,\bigr]")
+        st.latex(
+            r"\frac{\partial \mathcal{L}}{\partial z} = \sigma(z)\,\bigl(1 + (p_w - 1)\,y\bigr) - p_w\, y"
+            r"\;\overset{p_w = 1}{=}\; \sigma(z) - y"
+        )
+
+
+probability_space()
+st.divider()
+logit_space()

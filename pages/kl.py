@@ -1,0 +1,173 @@
+"""Entropy and KL: H(P, Q) = H(P) + KL(P ‖ Q), and the floor that label smoothing puts under the loss."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import core
+from core.explain import DEFAULT_CLASS_NAMES
+from core.figures import distribution_bars_figure, entropy_kl_bar_figure, smoothing_floor_figure
+from ui.common import page_header, show_figure, units
+
+CLASSES_KEY, MODE_KEY, TRUE_KEY, EPS_KEY = "kl_classes", "kl_mode", "kl_true", "kl_eps"
+ONE_HOT, SOFT = "One-hot (a hard label)", "Soft (a distribution)"
+DEFAULT_P = (60, 25, 10, 5)  # soft truth, in percent-like weights
+DEFAULT_Q = (85, 10, 3, 2)  # seed 003's guessing game: Cat 85 %, Dog 10 %, Bird 3 %, Fish 2 %
+EPS_GRID = np.linspace(0.0, 0.5, 101)
+
+page_header(
+    "Entropy and KL",
+    "Cross-entropy splits into two parts: the **entropy** H(P) of the truth, which no model can remove, "
+    "and the **KL divergence** KL(P ‖ Q), the extra cost of predicting Q instead of P. Training can only "
+    "shrink the second part. Edit the truth P and the prediction Q and watch the split.",
+)
+
+unit = units()
+base = 2.0 if unit == "bits" else math.e
+
+# The label-smoothing section sits below the split but its slider is read first: containers are drawn in
+# the order they are created, not filled.
+top = st.container()
+st.header("Label smoothing raises the floor")
+floor_col, smooth_col = st.columns([3, 2], gap="large")
+with smooth_col:
+    eps = st.slider(
+        "Label smoothing ε",
+        0.0,
+        0.5,
+        0.0,
+        step=0.01,
+        key=EPS_KEY,
+        help="P_ε = (1 − ε) P + ε / C, the target that cross_entropy(label_smoothing=ε) trains towards. "
+        "It also changes the split above.",
+    )
+
+with top:
+    controls, charts = st.columns([1, 2.3], gap="large")
+    with controls:
+        n_classes = st.radio("Number of classes C", (3, 4), index=1, horizontal=True, key=CLASSES_KEY)
+        names = list(DEFAULT_CLASS_NAMES[:n_classes])
+        st.subheader("The truth P")
+        mode = st.radio("P is", (ONE_HOT, SOFT), index=0, horizontal=True, key=MODE_KEY)
+        if mode == ONE_HOT:
+            if st.session_state.get(TRUE_KEY, 0) >= n_classes:
+                st.session_state[TRUE_KEY] = 0
+            true_index = st.radio(
+                "True class", range(n_classes), format_func=lambda k: names[k], horizontal=True, key=TRUE_KEY
+            )
+            p_weights = [100.0 if k == true_index else 0.0 for k in range(n_classes)]
+        else:
+            p_weights = [
+                st.slider(f"P weight: {names[k]}", 0, 100, DEFAULT_P[k], key=f"kl_p{k}")
+                for k in range(n_classes)
+            ]
+        st.subheader("The prediction Q")
+        st.caption(
+            "Weights are normalised to sum to 1. They stay above 0: Q = 0 where P > 0 is an infinite loss."
+        )
+        q_weights = [
+            st.slider(f"Q weight: {names[k]}", 1, 100, DEFAULT_Q[k], key=f"kl_q{k}") for k in range(n_classes)
+        ]
+
+    try:
+        p_raw = core.normalise_weights(p_weights)
+        q = core.normalise_weights(q_weights)
+        p = core.smooth_labels(p_raw, eps)
+        h_p = float(core.entropy(p, base=base))
+        kl = float(core.kl_divergence(p, q, base=base))
+        ce = float(core.cross_entropy_between(p, q, base=base))
+    except ValueError as exc:
+        with charts:
+            st.warning(f"These settings cannot be used: {exc}", icon=":material/warning:")
+        st.stop()
+
+    with charts:
+        m1, m2, m3 = st.columns(3)
+        m1.metric(f"H(P) ({unit})", f"{h_p:.4f}", help="The entropy of the truth: the unavoidable part.")
+        m2.metric(
+            f"KL(P ‖ Q) ({unit})", f"{kl:.4f}", help="Wasted by predicting Q instead of P; 0 iff Q = P."
+        )
+        m3.metric(f"H(P, Q) ({unit})", f"{ce:.4f}", help="The cross-entropy loss = H(P) + KL(P ‖ Q).")
+        show_figure(
+            entropy_kl_bar_figure(h_p, kl, unit=unit),
+            key="kl_stack_chart",
+            alt=f"Stacked bar: cross-entropy {ce:.4f} {unit} is entropy {h_p:.4f} plus KL divergence "
+            f"{kl:.4f}, under the best possible prediction Q = P with only the entropy.",
+        )
+        st.latex(r"H(P, Q) = -\sum_x P(x)\log Q(x) = H(P) + \mathrm{KL}(P\,\|\,Q)")
+        h_col, kl_col = st.columns(2)
+        h_col.latex(r"H(P) = -\sum_x P(x)\log P(x)")
+        kl_col.latex(r"\mathrm{KL}(P\,\|\,Q) = \sum_x P(x)\log\frac{P(x)}{Q(x)}")
+        if mode == ONE_HOT and eps == 0:
+            surprise = float(core.surprise(q[true_index], base=base))
+            st.success(
+                f"**One-hot truth: every {unit[:-1]} of the loss is wasted.** H(P) = 0, so the "
+                f"cross-entropy, the KL divergence and the surprise −log Q({names[true_index]}) = "
+                f"{surprise:.4f} {unit} are one and the same number. (The seed article shows “0.00 wasted "
+                "bits” here: that is wrong, the wasted bits are the whole surprise.)",
+                icon=":material/info:",
+            )
+        elif kl < 5e-5:
+            st.success("Q = P (to 4 digits): the KL divergence is 0 and the loss sits on its floor H(P).")
+        else:
+            st.markdown(
+                f"KL(P ‖ Q) ≥ 0 always, and it is 0 only when Q = P: with this Q the loss is "
+                f"{ce:.4f} {unit}, {kl:.4f} {unit} above the floor H(P) = {h_p:.4f} {unit} that even a "
+                "perfect model must pay."
+            )
+
+    dist_col, table_col = st.columns([3, 2], gap="large")
+    with dist_col:
+        show_figure(
+            distribution_bars_figure(names, p, q),
+            key="kl_dist_chart",
+            alt="Grouped bars of the true distribution P and the prediction Q for each class.",
+        )
+    with table_col:
+        shown = pd.DataFrame({"class": names, "P (used)": p, "Q (normalised)": q})
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "P (used)": st.column_config.NumberColumn(
+                    f"P (smoothed, ε = {eps:.2f})" if eps else "P", format="%.4f"
+                ),
+                "Q (normalised)": st.column_config.NumberColumn(format="%.4f"),
+            },
+            key="kl_table",
+        )
+        if eps:
+            st.caption(f"P is the smoothed target P_ε with ε = {eps:.2f} (set below).")
+
+floor = core.smoothing_floor_curve(p_raw, EPS_GRID, base=base)
+with floor_col:
+    show_figure(
+        smoothing_floor_figure(EPS_GRID, floor, eps=eps, floor_at_eps=h_p, unit=unit, n_classes=n_classes),
+        key="kl_floor_chart",
+        alt="The entropy of the smoothed target, the smallest loss any prediction can reach, rising with the "
+        "label smoothing epsilon, with the current epsilon marked.",
+    )
+with smooth_col:
+    st.latex(r"P_\varepsilon = (1-\varepsilon)\,P + \frac{\varepsilon}{C}")
+    st.latex(r"\min_Q H(P_\varepsilon, Q) = H(P_\varepsilon) \quad\text{at } Q = P_\varepsilon")
+    if eps == 0 and h_p == 0:
+        st.markdown(
+            "Without smoothing a one-hot target has H(P) = 0: the loss can approach 0, but only as the true "
+            "logit runs off to infinity, which is how networks become over-confident. Raise ε to see the "
+            "floor rise."
+        )
+    elif eps == 0:
+        st.markdown(
+            f"A soft target already has a floor: H(P) = **{h_p:.4f} {unit}**, reached only at Q = P. Raise ε "
+            "to see smoothing lift it further."
+        )
+    else:
+        st.markdown(
+            f"With ε = {eps:.2f} the best any model can do is **{h_p:.4f} {unit}**: H(P_ε) grows with ε, "
+            "so the loss can never reach 0 and the logits never have to grow without bound. That is the "
+            "regulariser: the model is kept from becoming over-confident. Minimising H(P_ε, Q) is still "
+            "minimising KL(P_ε ‖ Q), because H(P_ε) does not depend on the model."
+        )

@@ -1,0 +1,233 @@
+"""Mini-batches: per-example gradients, where the 1/B goes, and noise shrinking like σ/√B (seed 001, §3)."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import core
+from core.figures import gradient_spread_figure, per_example_gradient_figure
+from ui.common import page_header, show_figure
+
+N_SAMPLES = 2048  # the fixed data set the batches come from
+SIZES = [2, 16, 16, 16, 3]  # seed 001's D → H → H → H → C
+DATA_SEED = NET_SEED = 0
+SPREAD_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256]
+BATCH = (2, 64, 16)  # (min, max, default) of the batch for the per-example view
+DRAW_MAX = 9999
+DRAW_OPTIONS = [50, 100, 200, 500, 1000]
+SAMPLING = {"without replacement": False, "with replacement": True}
+SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+N_LAYERS = len(SIZES) - 1
+PARAMS = [f"{kind}{k}" for k in range(N_LAYERS, 0, -1) for kind in ("b", "W")]
+PARAM_NAMES = {
+    f"b{N_LAYERS}": "b₄, output bias",
+    f"W{N_LAYERS}": "W₄, output weights",
+    "b3": "b₃, bias of hidden layer 3",
+    "W3": "W₃, weights into hidden layer 3",
+    "b2": "b₂, bias of hidden layer 2",
+    "W2": "W₂, weights into hidden layer 2",
+    "b1": "b₁, bias of hidden layer 1",
+    "W1": "W₁, weights from the input",
+}
+
+
+def pretty(name: str, index: tuple[int, ...]) -> str:
+    """``"W₂[3, 12]"``: the parameter with its 1-based entry, as in the formulas."""
+    return f"{name[0]}{name[1:].translate(SUB)}[{', '.join(str(i + 1) for i in index)}]"
+
+
+def network() -> tuple:
+    X, y = core.gaussian_blobs(N_SAMPLES, SIZES[0], SIZES[-1], seed=DATA_SEED)
+    return X, y, core.demo_network(SIZES, seed=NET_SEED)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def entry_of(name: str) -> tuple[tuple[int, ...], float]:
+    """The entry of ``name`` whose per-example gradients spread most over the data set, and that σ."""
+    X, y, net = network()
+    return core.most_variable_entry(net, X, y, name)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def one_batch(batch: int, draw: int, name: str, index: tuple[int, ...]) -> dict:
+    """One mini-batch: its per-example gradients of the entry, backprop's batch gradient, the 1/B routes."""
+    X, y, net = network()
+    idx = core.minibatch_indices(N_SAMPLES, batch, seed=draw)
+    Xb, yb = X[idx], y[idx]
+    per_example = core.per_example_grads(net, Xb, yb)[name][(slice(None),) + index]
+    _, grads = net.loss_and_grads(Xb, yb)
+    routes = core.last_layer_gradient_routes(net, Xb, yb)
+    return {
+        "per_example": per_example,
+        "mean": float(per_example.mean()),
+        "backprop": float(grads[name][index]),
+        "routes": routes,
+        "classes": np.bincount(yb, minlength=SIZES[-1]),
+    }
+
+
+@st.cache_data(show_spinner="Drawing mini-batches…", max_entries=64)
+def spread(name: str, index: tuple[int, ...], draws: int, replace: bool) -> core.GradientSpread:
+    X, y, net = network()
+    return core.minibatch_gradient_spread(
+        net, X, y, SPREAD_SIZES, name=name, index=index, n_draws=draws, replace=replace, seed=0
+    )
+
+
+def fmt(value: float, digits: int = 6) -> str:
+    return f"{value:+.{digits}f}".replace("-", "−")
+
+
+def sci(value: float) -> str:
+    return "0" if value == 0 else f"{value:.1e}".replace("-", "−")
+
+
+page_header(
+    "Mini-batches",
+    "A network is trained on the gradient of the **batch-mean** loss L = (1/B) Σᵢ ℓᵢ. That gradient is "
+    "the average of the examples' own gradients, an estimate of the gradient over the whole data set "
+    "(seed 001, section 3). Here: the per-example gradients behind one batch, where the 1/B goes in "
+    "backprop, and how quickly the estimate's noise shrinks as B grows.",
+)
+st.markdown(
+    f"**Set-up.** A fixed data set of N = {N_SAMPLES} points in {SIZES[-1]} Gaussian clouds "
+    f"(`core.gaussian_blobs`), seed 001's network D → H → H → H → C = {' → '.join(map(str, SIZES))} with "
+    "ReLU, at its initial weights, and softmax cross-entropy. All gradients are at these weights."
+)
+
+name = st.selectbox(
+    "Parameter to follow",
+    PARAMS,
+    index=0,
+    format_func=PARAM_NAMES.get,
+    key="minibatch_param",
+    help="The page follows the entry of this parameter whose per-example gradients vary most.",
+)
+index, sigma = entry_of(name)
+label = pretty(name, index)
+
+st.subheader(f"1. One batch: per-example gradients of {label} and their mean")
+c1, c2, _ = st.columns([2, 1, 1.5], gap="large")
+batch = c1.slider("Batch size B", *BATCH[:2], BATCH[2], key="minibatch_b")
+draw = c2.number_input("Which batch (draw number)", 0, DRAW_MAX, 0, step=1, key="minibatch_draw")
+one = one_batch(batch, int(draw), name, index)
+m1, m2, m3 = st.columns(3)
+m1.metric("Mean of the bars", fmt(one["mean"], 6))
+m2.metric("Backprop on the batch", fmt(one["backprop"], 6))
+m3.metric("Difference", sci(abs(one["mean"] - one["backprop"])))
+left, right = st.columns([1.6, 1], gap="large")
+with left:
+    show_figure(
+        per_example_gradient_figure(
+            one["per_example"], label=label, mean=one["mean"], batch_gradient=one["backprop"]
+        ),
+        key="minibatch_per_example",
+        alt=f"Bar chart of the {batch} per-example gradients of {label}, with a dashed line at their mean.",
+    )
+with right:
+    st.latex(
+        r"\nabla_\theta L = \nabla_\theta \frac{1}{B}\sum_{i=1}^{B} \ell_i"
+        r" = \frac{1}{B}\sum_{i=1}^{B} \nabla_\theta \ell_i"
+    )
+    st.markdown(
+        f"Each bar is ∂ℓᵢ/∂{label} for one example of the batch, the gradient that example alone would give "
+        "(batch of one, no 1/B). The examples disagree, often even in sign: each pulls the parameter its "
+        "own way. The batch gradient that backprop returns is their **average**, the dashed line. "
+        f"This batch holds {', '.join(f'{n} of class {c + 1}' for c, n in enumerate(one['classes']))}."
+    )
+
+st.subheader("2. Where the 1/B goes")
+routes = one["routes"]
+left, right = st.columns([1, 1.2], gap="large")
+with left:
+    st.markdown(
+        "Seed 001 derives the gradients for one example, with δ⁴ = S(z₄) − y. For a batch it keeps that "
+        "δ without the 1/B (call it δ̃, B × K) and divides afterwards:"
+    )
+    st.latex(r"\nabla_{b_l} L = \frac{1}{B}\,\mathbf{1}^\top \tilde\delta^{l}")
+    st.latex(r"\nabla_{W_l} L = \frac{1}{B}\,\sigma(z_{l-1})^\top \tilde\delta^{l}")
+    st.markdown(
+        "For the bias the sum over the batch is the row of ones 1ᵀ (1 × B); for the weights the matrix "
+        "product already sums over the batch, since row i of σ(zₗ₋₁) meets row i of δ̃. "
+        "Backprop as written on the Backpropagation page puts the 1/B into δ⁴ = (S(z₄) − Y)/B instead, "
+        "once, and every later δ carries it. Same numbers, for this batch's last layer:"
+    )
+with right:
+    rows = []
+    for c in range(SIZES[-1]):
+        rows.append(
+            {
+                "entry": f"∇b₄[{c + 1}]",
+                "1ᵀδ⁴ (1/B inside δ⁴)": fmt(float(routes["b"]["backward"][c]), 8),
+                "(1/B) 1ᵀ(S − Y)  (seed)": fmt(float(routes["b"]["seed"][c]), 8),
+                "mean of per-example": fmt(float(routes["b"]["per_example"][c]), 8),
+            }
+        )
+    st.table(pd.DataFrame(rows).set_index("entry"))
+    diff_b = max(
+        float(np.abs(routes["b"][k] - routes["b"]["backward"]).max()) for k in ("seed", "per_example")
+    )
+    diff_w = max(
+        float(np.abs(routes["W"][k] - routes["W"]["backward"]).max()) for k in ("seed", "per_example")
+    )
+    m1, m2 = st.columns(2)
+    m1.metric("∇b₄, largest difference", sci(diff_b), help="Between the three routes, over all entries.")
+    m2.metric(
+        f"∇W₄ ({SIZES[-2]}×{SIZES[-1]}), largest difference", sci(diff_w), help="Between the three routes."
+    )
+
+st.subheader("3. The noise of the estimate shrinks like 1/√B")
+c1, c2 = st.columns(2)
+draws = c1.select_slider("Mini-batches drawn per batch size", DRAW_OPTIONS, value=200, key="minibatch_draws")
+sampling = c2.radio(
+    "Drawing the examples of a batch", list(SAMPLING), index=0, key="minibatch_sampling", horizontal=True
+)
+replace = SAMPLING[sampling]
+result = spread(name, index, int(draws), replace)
+left, right = st.columns([1.6, 1], gap="large")
+with left:
+    show_figure(
+        gradient_spread_figure(
+            result.batch_sizes,
+            result.measured,
+            result.expected,
+            label=label,
+            expected_finite=None if replace else result.expected_finite,
+            n_samples=N_SAMPLES,
+        ),
+        key="minibatch_spread",
+        alt=f"Log-log plot of the measured spread of the mini-batch gradient of {label} against the batch "
+        "size, falling along the line sigma over root B.",
+    )
+with right:
+    m1, m2 = st.columns(2)
+    m1.metric(
+        "Fitted slope",
+        f"{result.slope:.3f}".replace("-", "−"),
+        help="Least-squares slope of log(spread) against log(B). Theory: −1/2.",
+    )
+    m2.metric("σ (one example)", f"{result.sigma:.4f}", help="Spread of the per-example gradients.")
+    m1.metric("Full-data gradient", fmt(result.full, 4))
+    m2.metric(
+        "Mean at B = 1",
+        fmt(float(result.mean[0]), 4),
+        help=f"Average of the {result.n_draws} one-example gradients drawn; it scatters around the full-data "
+        f"gradient by about σ/√{result.n_draws}.",
+    )
+    st.markdown(
+        f"For each B, {result.n_draws} mini-batches are drawn from the N = {N_SAMPLES} examples and the "
+        f"RMS distance of their gradients of {label} from the full-data gradient is plotted. Averaging B "
+        "independent examples divides the variance by B, so the spread is **σ/√B**: 4× the batch for half "
+        "the noise, a slope of −1/2 on log-log axes. The mini-batch gradient is unbiased: averaged over "
+        "many draws it is the full-data gradient, for every B."
+    )
+    if not replace:
+        st.caption(
+            "Without replacement, as SGD cuts batches from shuffled epochs, the spread is a little smaller: "
+            "σ/√B · √((N − B)/(N − 1)), the dotted line (at B = N it would be 0). With replacement the "
+            "draws are independent and σ/√B is exact."
+        )
+    st.caption(
+        f"Each mini-batch gradient is the mean of its examples' gradients; backprop run on the first batch "
+        f"of every size agrees to {sci(result.backprop_difference)}."
+    )

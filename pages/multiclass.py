@@ -1,0 +1,135 @@
+"""Multi-class logits: softmax, each class's share of the loss and the gradient (p − y′)/T (seed 003)."""
+
+import numpy as np
+import streamlit as st
+
+import core
+from core import figures
+from core.explain import DEFAULT_CLASS_NAMES, MAX_NAME_LENGTH
+from core.figures import signed_label
+from ui.common import page_header, show_figure, units
+
+MIN_CLASSES, MAX_CLASSES = 2, len(DEFAULT_CLASS_NAMES)
+# The seed's default state is the first four: Cat 3.5, Dog 0.8, Bird 0.2, Fish -0.5 (Cat true)
+# -> P(true) 89.1 %, loss 0.1155 nats, true-class gradient -0.109.
+DEFAULT_LOGITS = (3.5, 0.8, 0.2, -0.5, -1.0, 0.4, -0.2, 1.0, -1.5, 0.6)
+LOGITS_PER_ROW = 5
+
+page_header(
+    "Multi-class logits",
+    "With more than two classes the model outputs one **logit** per class; softmax turns them into "
+    "probabilities, and cross-entropy charges −log p of the true class. Drag the logits and watch the "
+    "probabilities, each class's part of the loss and the famous gradient p − y.",
+)
+unit = units()
+
+c1, c2, c3, c4 = st.columns(4, gap="medium")
+n = c1.slider("Number of classes C", MIN_CLASSES, MAX_CLASSES, 4, key="mc_n")
+names_text = st.text_input(
+    "Class names, comma separated",
+    ", ".join(DEFAULT_CLASS_NAMES[:4]),
+    max_chars=300,
+    key="mc_names",
+    help=f"Up to {MAX_NAME_LENGTH} characters each: letters, digits, spaces, - ' . and emoji. "
+    "Missing, repeated or other names fall back to the default animals.",
+)
+names, notes = core.sanitize_class_names(names_text, n)
+for note in notes:
+    st.warning(note, icon=":material/edit_off:")
+labels = [core.class_label(name) for name in names]
+
+if st.session_state.get("mc_true", 0) >= n:  # the true class was removed with the classes above it
+    st.session_state["mc_true"] = 0
+true_index = c2.selectbox("True class", range(n), format_func=lambda k: labels[k], key="mc_true")
+temperature = c3.slider(
+    "Temperature T",
+    0.1,
+    5.0,
+    1.0,
+    step=0.1,
+    format="%.1f",
+    key="mc_T",
+    help="softmax(z / T): T < 1 sharpens the probabilities, T > 1 flattens them.",
+)
+smoothing = c4.slider(
+    "Label smoothing ε",
+    0.0,
+    0.5,
+    0.0,
+    step=0.01,
+    format="%.2f",
+    key="mc_eps",
+    help="The target becomes y′ = (1 − ε)·y + ε/C: a little probability for every class.",
+)
+
+st.markdown("**Logits z** (one per class)")
+logits = []
+for row_start in range(0, n, LOGITS_PER_ROW):
+    columns = st.columns(LOGITS_PER_ROW, gap="medium")
+    for k in range(row_start, min(row_start + LOGITS_PER_ROW, n)):
+        label = labels[k] + (" (true)" if k == true_index else "")
+        logits.append(
+            columns[k - row_start].slider(
+                label, -10.0, 10.0, DEFAULT_LOGITS[k], step=0.1, format="%.1f", key=f"mc_z{k}"
+            )
+        )
+z = np.array(logits)
+
+b = core.multiclass_breakdown(z, true_index, temperature=temperature, label_smoothing=smoothing)
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("P(true class)", f"{b.probs[true_index]:.1%}")
+m2.metric(f"Total CE loss ({unit})", f"{core.in_unit(b.loss, unit):.4f}")
+m3.metric("True class logit", f"{z[true_index]:.1f}")
+m4.metric(
+    "Gradient on the true logit",
+    signed_label(float(b.grad[true_index]), 3),
+    help="∂L/∂z of the true class, for the loss in nats (divide by ln 2 for bits).",
+)
+
+show_figure(
+    figures.multiclass_bars_figure(
+        labels,
+        b.probs,
+        core.in_unit(b.contributions, unit),
+        b.grad,
+        true_index=true_index,
+        unit=unit,
+    ),
+    key="mc_chart",
+    alt=(
+        f"For each of {n} classes: the softmax probability, the part of the loss and the gradient with "
+        f"respect to its logit; the true class {names[true_index]} has probability "
+        f"{b.probs[true_index]:.3f} and gradient {b.grad[true_index]:.3f}."
+    ),
+)
+st.caption(
+    "Gradient bars: **+** (vermillion, plain) means gradient descent pushes that logit down; **−** (blue, "
+    "hatched) pushes it up. "
+    + (
+        "Only the true class has a loss part, because y is one-hot."
+        if smoothing == 0
+        else "With smoothing every class has a loss part; the parts add up to the total loss."
+    )
+)
+
+text, math = st.columns([1.25, 1], gap="large")
+with text:
+    st.subheader("Gradient insight")
+    st.markdown(core.multiclass_sentence(b.probs, true_index, names, label_smoothing=smoothing))
+    st.markdown(
+        core.gradient_insight(b, true_index, names, temperature=temperature, label_smoothing=smoothing)
+    )
+with math:
+    st.subheader("The math")
+    st.latex(r"p_i = \operatorname{softmax}(z / T)_i = \frac{e^{z_i / T}}{\sum_{j=1}^{C} e^{z_j / T}}")
+    st.latex(r"\mathcal{L} = -\sum_{i=1}^{C} y'_i \ln p_i")
+    st.latex(r"y' = (1 - \varepsilon)\, y + \frac{\varepsilon}{C}")
+    st.latex(
+        r"\frac{\partial \mathcal{L}}{\partial z_i} = \frac{p_i - y'_i}{T}"
+        r" \;\overset{T=1,\ \varepsilon=0}{=}\; p_i - y_i"
+    )
+    st.caption(
+        "With a one-hot y (ε = 0) only one term of the sum survives: the loss is −ln p of the true class, "
+        "the negative log-likelihood. The loss and p − y′ come from the tested `core.cross_entropy` and "
+        "`core.cross_entropy_grad` applied to z / T; the chain rule through z / T divides the gradient by T."
+    )

@@ -1,0 +1,224 @@
+"""Surprise: the guessing game, and the -log(p) explorer of three class probabilities (seed 003)."""
+
+import math
+
+import streamlit as st
+
+import core
+from core import figures
+from core.explain import DEFAULT_CLASS_NAMES
+from ui.common import page_header, show_figure, units
+from ui.sections import safe_fragment
+
+ANIMALS = DEFAULT_CLASS_NAMES[:4]
+LABELS = [core.class_label(name) for name in ANIMALS]
+GAME_KEYS = ("sur_cat", "sur_dog", "sur_bird", "sur_fish")
+TRUE_KEY = "sur_true"
+# name -> (button label, percentages Cat/Dog/Bird/Fish, true answer, what it shows)
+PRESETS = {
+    "right": (
+        "Confident and right",
+        (85, 10, 3, 2),
+        0,
+        "The model assigns high probability to the correct class: low surprise, low loss.",
+    ),
+    "unsure": (
+        "Unsure",
+        (30, 25, 25, 20),
+        0,
+        "The model spreads its bets: whatever the answer, it is moderately surprised.",
+    ),
+    "wrong": (
+        "Confident and wrong",
+        (5, 85, 6, 4),
+        0,
+        "The model bet on Dog, but it is a cat: a huge surprise and a large loss.",
+    ),
+}
+DEFAULT_PRESET = "right"  # the seed's state: Cat 85/10/3/2, true Cat -> 0.23 bits, 0.1625 nats
+
+EXPLORER_KEYS = ("sur_x_cat", "sur_x_dog", "sur_x_bird")
+EXPLORER_DEFAULTS = (70.0, 20.0, 10.0)  # the seed's explorer: P(true) = 70.0 %, 0.3567 nats, 0.51 bits
+EXPLORER_STEP = 0.5
+
+
+def _apply_preset(name: str) -> None:
+    _, percents, true_index, _ = PRESETS[name]
+    for key, value in zip(GAME_KEYS, percents, strict=True):
+        st.session_state[key] = value
+    st.session_state[TRUE_KEY] = true_index
+
+
+def _rebalance(changed: int) -> None:
+    """Slider callback: the other two classes share what the moved one left, keeping their ratio."""
+    values = [st.session_state[key] for key in EXPLORER_KEYS]
+    new = core.rebalance_percentages(values, changed, step=EXPLORER_STEP, minimum=EXPLORER_STEP)
+    for key, value in zip(EXPLORER_KEYS, new, strict=True):
+        st.session_state[key] = value
+
+
+@safe_fragment
+def guessing_game() -> None:
+    """The game: presets, the true answer, Q, and surprise / loss / wasted bits (reruns on its own)."""
+    st.header("The guessing game")
+    st.markdown(
+        "A photo appears and the model must guess the animal. Before the answer is revealed it spreads "
+        "its belief over the four animals. When the truth comes out, the model is **surprised** in "
+        "proportion to how unlikely it thought that answer was: surprise = −log Q(true answer)."
+    )
+    _, default_percents, default_true, _ = PRESETS[DEFAULT_PRESET]
+    for key, value in zip(GAME_KEYS, default_percents, strict=True):
+        st.session_state.setdefault(key, value)
+    st.session_state.setdefault(TRUE_KEY, default_true)
+
+    buttons = st.columns(len(PRESETS))
+    for column, (name, (label, *_)) in zip(buttons, PRESETS.items(), strict=True):
+        column.button(label, key=f"sur_preset_{name}", on_click=_apply_preset, args=(name,), width="stretch")
+
+    controls, chart = st.columns([1, 2.2], gap="large")
+    with controls:
+        true_index = st.radio(
+            "The true answer (revealed)",
+            range(len(ANIMALS)),
+            format_func=lambda k: LABELS[k],
+            key=TRUE_KEY,
+            horizontal=True,
+        )
+        st.markdown("**The model's predicted probabilities**")
+        weights = [
+            st.slider(label, 0, 100, step=1, format="%d%%", key=key)
+            for label, key in zip(LABELS, GAME_KEYS, strict=True)
+        ]
+    try:
+        q = core.normalise_weights(weights)
+    except ValueError as err:
+        chart.warning(f"{err}.", icon=":material/warning:")
+        return
+    total = sum(weights)
+    with controls:
+        if total != 100:
+            st.caption(
+                f"The sliders add up to {total}%, so they are scaled to sum to 100%: "
+                + ", ".join(f"{name} {100 * v:.1f}%" for name, v in zip(ANIMALS, q, strict=True))
+                + "."
+            )
+        preset = next(
+            (p for p in PRESETS.values() if list(p[1]) == weights and p[2] == true_index),
+            None,
+        )
+        if preset is not None:
+            st.info(f"**{preset[0]}.** {preset[3]}", icon=":material/lightbulb:")
+
+    truth = core.one_hot(true_index, len(ANIMALS))
+    with chart:
+        show_figure(
+            figures.surprise_game_figure(LABELS, q, true_index, core.surprise_or_inf(q, base=2)),
+            key="sur_game_chart",
+            alt=(
+                f"Bars of the one-hot truth P ({ANIMALS[true_index]}) next to the prediction Q, and the "
+                "surprise in bits each answer would have caused."
+            ),
+        )
+        m1, m2, m3 = st.columns(3)
+        try:
+            bits = float(core.surprise(q[true_index], base=2))
+            nats = float(core.cross_entropy_between(truth, q))
+            wasted = float(core.kl_divergence(truth, q, base=2))
+        except ValueError as err:
+            m1.metric("Surprise (bits)", "∞")
+            m2.metric("CE loss (nats)", "∞")
+            m3.metric("Wasted bits", "∞")
+            st.warning(
+                "The model ruled out the true answer, so its surprise, loss and wasted bits are all "
+                f"infinite. Give {ANIMALS[true_index]} some probability. (core: {err}.)",
+                icon=":material/warning:",
+            )
+            return
+        m1.metric("Surprise (bits)", f"{bits:.2f}", help="−log₂ Q(true answer)")
+        m2.metric("CE loss (nats)", f"{nats:.4f}", help="H(P, Q) = −Σ P(x) ln Q(x) = −ln Q(true answer)")
+        m3.metric("Wasted bits", f"{wasted:.2f}", help="KL(P ‖ Q) = H(P, Q) − H(P), in bits")
+        h_p = float(core.entropy(truth, base=2))
+        st.markdown(
+            f"**Why wasted bits = surprise:** the truth is one-hot, so H(P) = {h_p:.2f} bits and "
+            f"KL(P ‖ Q) = H(P, Q) − H(P) = H(P, Q): every one of the {wasted:.2f} bits is wasted, and "
+            "only a model that gave the answer 100% would waste none."
+        )
+
+    st.latex(
+        r"I(x) = -\log_2 Q(x) \qquad H(P, Q) = -\sum_x P(x)\,\log Q(x) = H(P) + D_{\mathrm{KL}}(P \,\|\, Q)"
+    )
+    st.caption(
+        "One bit is ln 2 ≈ 0.693 nats: the same surprise in base 2 (bits) or base e (nats, what "
+        "frameworks use). Cross-entropy is at least H(P), with equality only when Q = P."
+    )
+
+
+@safe_fragment
+def explorer() -> None:
+    """Three probabilities that sum to 1 and the -log p curve (reruns on its own)."""
+    st.header("Explorer: three classes that always sum to 1")
+    st.markdown(
+        "Drag any slider: the other two share what is left, keeping their ratio, so the three always "
+        "sum to 100%. Only the probability of the true class (Cat) moves the loss along the curve."
+    )
+    for key, value in zip(EXPLORER_KEYS, EXPLORER_DEFAULTS, strict=True):
+        st.session_state.setdefault(key, value)
+    names = [f"{LABELS[0]} (true)", LABELS[1], LABELS[2]]
+    controls, chart = st.columns([1, 2.2], gap="large")
+    with controls:
+        for k, (name, key) in enumerate(zip(names, EXPLORER_KEYS, strict=True)):
+            st.slider(
+                name,
+                EXPLORER_STEP,
+                100.0 - 2 * EXPLORER_STEP,
+                step=EXPLORER_STEP,
+                format="%.1f%%",
+                key=key,
+                on_change=_rebalance,
+                args=(k,),
+            )
+        p = st.session_state[EXPLORER_KEYS[0]] / 100
+        st.markdown(core.surprise_sentence(p))
+
+    unit = units()
+    base = 2 if unit == "bits" else math.e
+    grid, curve = core.neg_log_curve(unit)
+    loss_true = float(core.surprise(p, base=base))
+    slope = core.in_unit(float(core.binary_cross_entropy_grad(p, 1.0)), unit)
+    with chart:
+        m1, m2, m3 = st.columns(3)
+        m1.metric("P(true class)", f"{p:.1%}")
+        m2.metric("CE loss (nats)", f"{float(core.surprise(p, base=math.e)):.4f}")
+        m3.metric("Surprise (bits)", f"{float(core.surprise(p, base=2)):.2f}")
+        show_figure(
+            figures.neg_log_curve_figure(
+                grid,
+                curve,
+                p_true=p,
+                loss_true=loss_true,
+                slope=slope,
+                unit=unit,
+                bands=core.band_intervals(),
+            ),
+            key="sur_curve_chart",
+            alt=(
+                f"The curve −log p in {unit}, with the operating point at p = {p:.3f} "
+                f"(loss {loss_true:.4f} {unit}) and its tangent."
+            ),
+        )
+        st.latex(r"\mathcal{L} = -\ln p_t \qquad \frac{d\mathcal{L}}{dp_t} = -\frac{1}{p_t}")
+        st.caption(
+            f"p_t is the probability of the true class. The chart is in {unit} (choose in the sidebar), "
+            f"its slope in {unit} per unit of probability; the sentence on the left names the shaded band."
+        )
+
+
+page_header(
+    "Surprise",
+    "Cross-entropy loss is the model's **surprise** when the true answer is revealed: tiny when it was "
+    "confident and right, huge when it was confident and wrong. Measured with log base 2 it is in bits; "
+    "with the natural log (what frameworks use) in nats.",
+)
+guessing_game()
+st.divider()
+explorer()

@@ -1,0 +1,75 @@
+"""Helpers for the AppTest tests of the Loss comparison, Entropy and KL and Numerical pitfalls pages."""
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def open_page(path: str) -> AppTest:
+    """Run the app, switch to ``path`` and check that it drew without an exception or an error."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    at.switch_page(path)
+    at.run()
+    assert_clean(at)
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def rerun(at: AppTest) -> AppTest:
+    at.run()
+    assert_clean(at)
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    """The value of the metric called ``label`` (it must be unique on the page)."""
+    values = [m.value for m in at.metric if m.label == label]
+    assert len(values) == 1, f"metric {label!r}: {values} among {[m.label for m in at.metric]}"
+    return values[0]
+
+
+def _decode(node):
+    """Plotly's typed arrays ({"dtype", "bdata"}) back to numpy, recursively."""
+    if isinstance(node, dict):
+        if "bdata" in node and "dtype" in node:
+            return np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"])
+        return {k: _decode(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_decode(v) for v in node]
+    return node
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [_decode(json.loads(c.proto.spec)) for c in at.get("plotly_chart")]
+
+
+def trace(fig: dict, name: str) -> dict:
+    found = [t for t in fig["data"] if t.get("name") == name]
+    assert found, f"no trace {name!r} among {[t.get('name') for t in fig['data']]}"
+    return found[0]
+
+
+def values(seq) -> np.ndarray:
+    """A trace's x or y as floats (None -> NaN)."""
+    return np.array([np.nan if v is None else v for v in seq], dtype=float)
+
+
+def dataframe(at: AppTest, index: int):
+    return at.dataframe[index].value
+
+
+def text(at: AppTest) -> str:
+    """All Markdown, info, success and warning text of the main area, joined."""
+    parts = [md.value for md in at.main.markdown]
+    parts += [el.value for kind in ("info", "success", "warning") for el in getattr(at.main, kind)]
+    return "\n".join(parts)

@@ -1,0 +1,223 @@
+"""The Backpropagation page: every widget changed, and what it shows checked against core."""
+
+import numpy as np
+import pytest
+
+import core
+from tests.pages._backprop_helpers import (
+    assert_clean,
+    chart,
+    charts,
+    latex,
+    markdown,
+    metric,
+    number,
+    open_page,
+    tables,
+    z,
+)
+
+PAGE = "pages/backprop.py"
+SLIDERS = {  # key: (min, middle, max)
+    "backprop_b": (1, 9, 16),
+    "backprop_d": (2, 4, 6),
+    "backprop_h": (2, 5, 8),
+    "backprop_c": (2, 3, 5),
+}
+
+
+@pytest.fixture
+def at():
+    return open_page(PAGE)
+
+
+def settings(at) -> tuple:
+    return (
+        at.slider(key="backprop_b").value,
+        at.slider(key="backprop_d").value,
+        at.slider(key="backprop_h").value,
+        at.slider(key="backprop_c").value,
+        at.selectbox(key="backprop_act").value,
+        int(at.number_input(key="backprop_seed").value),
+    )
+
+
+def reference(at):
+    """The batch and the network the page should be showing, built here from the widgets."""
+    batch, features, hidden, classes, activation, seed = settings(at)
+    x, y = core.gaussian_blobs(batch, features, classes, seed=seed)
+    net = core.demo_network([features, hidden, hidden, hidden, classes], activation=activation, seed=seed)
+    return x, y, net
+
+
+def gradcheck_table(at):
+    return next(t for t in tables(at) if "max relative error" in t.columns)
+
+
+def check_page(at) -> None:
+    """Everything on the page agrees with the network built from the widgets."""
+    assert_clean(at)
+    x, y, net = reference(at)
+    batch, features, hidden, classes, *_ = settings(at)
+    assert number(metric(at, "Loss L (nats)")) == pytest.approx(net.loss_value(x, y), abs=6e-7)
+    assert metric(at, "Parameters") == str(net.n_params)
+    assert number(metric(at, "Largest relative error, all parameters")) < 1e-6
+    table = gradcheck_table(at)
+    assert list(table.index) == ["W1", "b1", "W2", "b2", "W3", "b3", "W4", "b4"]
+    assert set(table["< 10⁻⁶"]) == {"✓"}
+    assert all(number(v) < 1e-6 for v in table["max relative error"])
+    assert table.loc["W1", "shape"] == f"D×H = {features}×{hidden}"
+    assert table.loc["W4", "shape"] == f"H×C = {hidden}×{classes}"
+    assert table.loc["b4", "shape"] == f"C = {classes}"
+    _, grads = net.loss_and_grads(x, y)
+    for name in ("W1", "b4"):
+        assert number(table.loc[name, "max |∇|"]) == pytest.approx(np.abs(grads[name]).max(), rel=1e-3)
+    scatter = chart(at, "The batch")
+    assert sum(len(trace["x"]) for trace in scatter["data"]) == batch
+    assert [trace["name"] for trace in scatter["data"]] == [f"class {c + 1}" for c in np.unique(y)]
+    check_stage(at, x, y, net)
+
+
+def check_stage(at, x, y, net) -> None:
+    """The current stage's heading, heatmaps and dimension checks are those of core.backprop_stages."""
+    number_shown = at.slider(key="backprop_stage").value
+    stage = core.backprop_stages(net, x, y)[number_shown - 1]
+    assert f"Stage {number_shown} of 12 · {stage.title}" in markdown(at)
+    heatmaps = [fig for fig in charts(at) if fig["data"][0]["type"] == "heatmap"]
+    assert len(heatmaps) == len(stage.matrices)
+    for fig, matrix in zip(heatmaps, stage.matrices, strict=True):
+        rows, cols = matrix.values.shape
+        assert (
+            fig["layout"]["title"]["text"] == f"{matrix.name}  ({'×'.join(matrix.symbols)} = {rows}×{cols})"
+        )
+        np.testing.assert_allclose(z(fig), matrix.values, rtol=1e-12, atol=1e-15)
+    checks = next(t for t in tables(at) if "in symbols" in t.columns)
+    assert list(checks.index) == [product for product, *_ in stage.checks]
+    assert list(checks["this batch"]) == [numeric for *_, numeric in stage.checks]
+    assert all("✓" in text for text in checks["this batch"])
+    for formula in stage.formulas:
+        assert formula in latex(at)
+
+
+def test_default_page_shows_seed_001s_network_and_the_first_forward_stage(at):
+    assert settings(at) == (8, 2, 5, 3, "relu", 0)
+    assert [t.value for t in at.title] == ["Backpropagation"]
+    assert at.slider(key="backprop_stage").value == 1
+    text = markdown(at)
+    assert "D → H → H → H → C = 2 → 5 → 5 → 5 → 3" in text and "93 parameters" in text
+    titles = [fig["layout"]["title"]["text"] for fig in charts(at)]
+    assert titles[1:] == ["X  (B×D = 8×2)", "W₁  (D×H = 2×5)", "z₁  (B×H = 8×5)", "a₁  (B×H = 8×5)"]
+    checks = next(t for t in tables(at) if "in symbols" in t.columns)
+    assert list(checks["in symbols"]) == [
+        "(B×D)·(D×H) → (B×H) ✓",
+        "(B×H) + (H) → (B×H) ✓ (b added to every row)",
+    ]
+    assert list(checks["this batch"]) == [
+        "(8×2)·(2×5) → (8×5) ✓",
+        "(8×5) + (5) → (8×5) ✓ (b added to every row)",
+    ]
+    check_page(at)
+
+
+@pytest.mark.parametrize(("key", "index"), [(key, i) for key in SLIDERS for i in range(3)])
+def test_each_size_slider_at_min_middle_and_max(at, key, index):
+    at.slider(key=key).set_value(SLIDERS[key][index]).run()
+    assert at.slider(key=key).value == SLIDERS[key][index]
+    check_page(at)
+
+
+@pytest.mark.parametrize("activation", core.ACTIVATIONS)
+def test_each_activation(at, activation):
+    at.selectbox(key="backprop_act").set_value(activation).run()
+    at.slider(key="backprop_stage").set_value(7).run()  # δ³ = (δ⁴ W₄ᵀ) ⊙ σ'(z₃)
+    check_page(at)
+    assert core.ACTIVATION_TEX[activation][1] in latex(at)
+    x, y, net = reference(at)
+    net.forward(x)
+    sigma_prime = z(chart(at, "σ′(z₃)"))
+    np.testing.assert_allclose(sigma_prime, core.activation_derivative(net.zs[3], activation), atol=1e-15)
+
+
+@pytest.mark.parametrize("seed", [0, 500, 999])
+def test_seed_changes_the_batch_and_the_weights(at, seed):
+    before = z(chart(at, "X "))
+    at.number_input(key="backprop_seed").set_value(seed).run()
+    check_page(at)
+    assert np.array_equal(z(chart(at, "X ")), before) == (seed == 0)
+
+
+@pytest.mark.parametrize("stage", range(1, 13))
+def test_every_stage(at, stage):
+    at.slider(key="backprop_stage").set_value(stage).run()
+    assert_clean(at)
+    x, y, net = reference(at)
+    check_stage(at, x, y, net)
+
+
+def test_output_stage_shows_where_the_one_over_b_lives(at):
+    at.slider(key="backprop_b").set_value(4).run()
+    at.slider(key="backprop_stage").set_value(5).run()
+    assert_clean(at)
+    x, y, net = reference(at)
+    logits = net.forward(x)
+    expected = (core.softmax(logits) - core.one_hot(y, 3)) / 4
+    np.testing.assert_allclose(z(chart(at, "δ⁴")), expected, atol=1e-16)
+    assert "Where the 1/B lives" in at.info[0].value
+    assert r"B = 4" in latex(at)
+
+
+def test_last_stage_corrects_the_seeds_gradient_label(at):
+    at.slider(key="backprop_stage").set_value(12).run()
+    assert_clean(at)
+    warning = at.warning[0].value
+    assert "∇W₂ = xᵀδ¹" in warning and "∇W₁ = Xᵀδ¹" in warning
+    assert r"\nabla_{W_1} L = X^\top \delta^{1}" in latex(at)
+    x, y, net = reference(at)
+    _, grads = net.loss_and_grads(x, y)
+    np.testing.assert_allclose(z(chart(at, "∇W₁")), grads["W1"], atol=1e-16)
+    np.testing.assert_allclose(z(chart(at, "∇W₁")), x.T @ net.deltas[1], atol=1e-15)
+
+
+def test_previous_and_next_buttons_step_and_stop_at_the_ends(at):
+    at.button(key="backprop_prev").click().run()
+    assert at.slider(key="backprop_stage").value == 1
+    at.button(key="backprop_next").click().run()
+    at.button(key="backprop_next").click().run()
+    assert at.slider(key="backprop_stage").value == 3
+    assert "Stage 3 of 12" in markdown(at)
+    at.button(key="backprop_prev").click().run()
+    assert at.slider(key="backprop_stage").value == 2
+    at.slider(key="backprop_stage").set_value(12).run()
+    at.button(key="backprop_next").click().run()
+    assert at.slider(key="backprop_stage").value == 12
+    assert_clean(at)
+
+
+def test_general_rule_and_the_corrected_four_layer_list(at):
+    text = latex(at)
+    assert r"\delta^{l} &= \bigl(\delta^{l+1} W_{l+1}^\top\bigr) \odot \sigma'(z_l)" in text
+    assert r"\nabla_{W_1} &= X^\top \delta^1" in text
+    assert r"\nabla_{W_2} &= \sigma(z_1)^\top \delta^2" in text
+
+
+def test_bits_unit_keeps_nats_and_says_why(at):
+    at.sidebar.radio(key="units").set_value("bits").run()
+    assert_clean(at)
+    assert any("works in nats" in c.value for c in at.caption)
+    x, y, net = reference(at)
+    assert number(metric(at, "Loss L (nats)")) == pytest.approx(net.loss_value(x, y), abs=6e-7)
+
+
+def test_a_dead_relu_layer_is_explained(at):
+    # B = 1, D = 6, H = 2, C = 2, seed 0: both units of hidden layer 2 are 0 for the one example.
+    for key, value in (("backprop_b", 1), ("backprop_d", 6), ("backprop_h", 2), ("backprop_c", 2)):
+        at.slider(key=key).set_value(value).run()
+    check_page(at)
+    x, y, net = reference(at)
+    _, grads = net.loss_and_grads(x, y)
+    dead = [name for name, g in grads.items() if not g.any()]
+    assert dead == ["W1", "b1", "W2", "b2", "W3"]
+    assert any(c.value.startswith("W1, b1, W2, b2, W3: exactly zero gradient") for c in at.caption)
+    at.selectbox(key="backprop_act").set_value("tanh").run()
+    check_page(at)
+    assert not any("exactly zero gradient" in c.value for c in at.caption)

@@ -1,0 +1,183 @@
+"""The Entropy and KL page through AppTest: every widget at its minimum, maximum and a middle value."""
+
+import math
+
+import numpy as np
+import pytest
+
+import core
+from tests.pages._crossentropy_b_helpers import (
+    charts,
+    dataframe,
+    metric,
+    open_page,
+    rerun,
+    text,
+    trace,
+    values,
+)
+from ui.common import UNITS_KEY
+
+PAGE = "pages/kl.py"
+SOFT = "Soft (a distribution)"
+
+
+@pytest.fixture
+def at():
+    return open_page(PAGE)
+
+
+def shown(at, unit="nats"):
+    return tuple(float(metric(at, f"{name} ({unit})")) for name in ("H(P)", "KL(P ‖ Q)", "H(P, Q)"))
+
+
+def expected(p, q, eps=0.0, base=math.e):
+    p = core.smooth_labels(core.normalise_weights(p), eps)
+    q = core.normalise_weights(q)
+    return (
+        float(core.entropy(p, base=base)),
+        float(core.kl_divergence(p, q, base=base)),
+        float(core.cross_entropy_between(p, q, base=base)),
+    )
+
+
+def test_defaults_are_the_seed_guessing_game(at):
+    assert [t.value for t in at.title] == ["Entropy and KL"]
+    # seed 003: Cat true, Q = 85/10/3/2 -> CE 0.1625 nats; H(P) = 0, so all of it is KL ("wasted")
+    assert shown(at) == (0.0, 0.1625, 0.1625)
+    assert "every nat of the loss is wasted" in text(at)
+    assert "−log Q(Cat) = 0.1625 nats" in text(at)
+    assert "“0.00 wasted bits” here: that is wrong" in text(at)
+    stack = charts(at)[0]
+    assert values(trace(stack, "KL(P ‖ Q): wasted by predicting Q")["x"]) == pytest.approx(
+        [0.0, 0.16252], abs=1e-5
+    )
+    assert list(trace(stack, "totals")["text"])[1] == "  H(P, Q) = 0.1625 nats"
+    table = dataframe(at, 0)
+    np.testing.assert_allclose(table["Q (normalised)"], [0.85, 0.10, 0.03, 0.02])
+
+
+def test_bits_show_the_seed_surprise(at):
+    at.sidebar.radio(key=UNITS_KEY).set_value("bits")
+    rerun(at)
+    assert shown(at, "bits") == (0.0, 0.2345, 0.2345)  # seed: 0.23 bits of surprise, all of it wasted
+    assert "every bit of the loss is wasted" in text(at)
+
+
+def test_number_of_classes(at):
+    at.radio(key="kl_classes").set_value(3)
+    rerun(at)
+    q = np.array([85, 10, 3]) / 98
+    assert shown(at) == pytest.approx((0.0, round(-math.log(q[0]), 4), round(-math.log(q[0]), 4)))
+    assert [s.key for s in at.slider] == ["kl_q0", "kl_q1", "kl_q2", "kl_eps"]
+    np.testing.assert_allclose(dataframe(at, 0)["Q (normalised)"], q)
+    assert list(charts(at)[1]["data"][0]["x"]) == ["Cat", "Dog", "Bird"]
+    assert "(C = 3)" in charts(at)[2]["layout"]["title"]["text"]
+
+
+def test_true_class_choice_keeps_working_when_the_class_count_shrinks(at):
+    at.radio(key="kl_true").set_value(3)
+    rerun(at)
+    assert shown(at)[1] == pytest.approx(round(-math.log(0.02), 4))
+    at.radio(key="kl_classes").set_value(3)
+    rerun(at)
+    assert at.radio(key="kl_true").value == 0
+
+
+@pytest.mark.parametrize(("index", "q"), [(0, 0.85), (1, 0.10), (2, 0.03)])
+def test_true_class_radio(at, index, q):
+    at.radio(key="kl_true").set_value(index)
+    rerun(at)
+    assert shown(at) == (0.0, round(-math.log(q), 4), round(-math.log(q), 4))
+
+
+@pytest.mark.parametrize("weight", [1, 50, 100])
+def test_q_sliders(at, weight):
+    at.slider(key="kl_q0").set_value(weight)
+    rerun(at)
+    q = [weight, 10, 3, 2]
+    assert shown(at) == pytest.approx(tuple(round(v, 4) for v in expected([1, 0, 0, 0], q)))
+    assert dataframe(at, 0)["Q (normalised)"][0] == pytest.approx(weight / (weight + 15))
+    assert at.slider(key="kl_q0").min == 1  # Q never reaches 0
+
+
+def test_q_slider_of_another_class_at_its_extremes(at):
+    for weight in (1, 100, 40):
+        at.slider(key="kl_q3").set_value(weight)
+        rerun(at)
+        assert shown(at) == pytest.approx(
+            tuple(round(v, 4) for v in expected([1, 0, 0, 0], [85, 10, 3, weight]))
+        )
+
+
+def test_soft_truth(at):
+    at.radio(key="kl_mode").set_value(SOFT)
+    rerun(at)
+    assert [s.key for s in at.slider][:4] == ["kl_p0", "kl_p1", "kl_p2", "kl_p3"]
+    h, kl, ce = expected([60, 25, 10, 5], [85, 10, 3, 2])
+    assert shown(at) == pytest.approx((round(h, 4), round(kl, 4), round(ce, 4)))
+    assert h > 0 and ce == pytest.approx(h + kl)
+    assert "wasted" not in text(at)
+    assert "above the floor H(P)" in text(at)
+    np.testing.assert_allclose(dataframe(at, 0)["P (used)"], [0.6, 0.25, 0.1, 0.05])
+
+
+@pytest.mark.parametrize("weight", [0, 50, 100])
+def test_p_sliders(at, weight):
+    at.radio(key="kl_mode").set_value(SOFT)
+    rerun(at)
+    at.slider(key="kl_p1").set_value(weight)
+    rerun(at)
+    assert shown(at) == pytest.approx(
+        tuple(round(v, 4) for v in expected([60, weight, 10, 5], [85, 10, 3, 2]))
+    )
+
+
+def test_all_zero_truth_warns_instead_of_failing(at):
+    at.radio(key="kl_mode").set_value(SOFT)
+    rerun(at)
+    for k in range(4):
+        at.slider(key=f"kl_p{k}").set_value(0)
+    rerun(at)
+    assert [w.value for w in at.warning] == [
+        "These settings cannot be used: weights are all 0: give at least one class some probability"
+    ]
+    assert not at.metric
+    for k in range(4):
+        at.slider(key=f"kl_p{k}").set_value(100)
+    rerun(at)
+    assert not at.warning
+    assert shown(at)[0] == pytest.approx(round(math.log(4), 4))
+
+
+def test_q_equal_to_p_has_no_kl(at):
+    at.radio(key="kl_mode").set_value(SOFT)
+    rerun(at)
+    for k, w in enumerate((85, 10, 3, 2)):
+        at.slider(key=f"kl_p{k}").set_value(w)
+    rerun(at)
+    h, kl, ce = shown(at)
+    assert kl == 0 and ce == h
+    assert "the KL divergence is 0" in text(at)
+
+
+@pytest.mark.parametrize("eps", [0.0, 0.25, 0.5])
+def test_label_smoothing_raises_the_floor(at, eps):
+    at.slider(key="kl_eps").set_value(eps)
+    rerun(at)
+    h, kl, ce = expected([1, 0, 0, 0], [85, 10, 3, 2], eps)
+    assert shown(at) == pytest.approx((round(h, 4), round(kl, 4), round(ce, 4)))
+    floor_fig = charts(at)[2]
+    point = trace(floor_fig, "current ε")
+    assert values(point["x"]) == pytest.approx([eps])
+    assert values(point["y"]) == pytest.approx([h])
+    curve = values(trace(floor_fig, "H(P_ε) = min over Q of H(P_ε, Q)")["y"])
+    assert curve[0] == 0 and curve[-1] == pytest.approx(
+        float(core.entropy(core.smooth_labels([1, 0, 0, 0], 0.5)))
+    )
+    if eps:
+        assert f"With ε = {eps:.2f} the best any model can do is **{h:.4f} nats**" in text(at)
+        assert "wasted" not in text(at)
+        np.testing.assert_allclose(dataframe(at, 0).iloc[:, 1], core.smooth_labels([1.0, 0, 0, 0], eps))
+    else:
+        assert "Raise ε to see the floor rise" in text(at)

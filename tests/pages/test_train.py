@@ -1,0 +1,277 @@
+"""The "Train a network" page, run headless with Streamlit's AppTest.
+
+AppTest does not run the fragment's timer, so training is driven with the buttons: "One epoch" trains
+one epoch; "▶ Play" trains "Epochs per update" epochs in the run it causes (then the browser's timer
+would take over).  The numbers the page shows are checked against ``core`` run on the same settings.
+"""
+
+import base64
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.data import make_dataset, train_test_split
+from core.mlp import MLP
+from core.train import Trainer, epochs_to_reach, race_summary
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+@pytest.fixture
+def page() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    at.switch_page("pages/train.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _charts(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def _array(value) -> np.ndarray:
+    """A Plotly data array from a chart's JSON: a list, or a base64 ``bdata`` dict with its dtype."""
+    if isinstance(value, dict) and "bdata" in value:
+        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        return arr.reshape([int(n) for n in value["shape"].split(",")]) if "shape" in value else arr
+    return np.asarray(value)
+
+
+def _titles(at: AppTest) -> list[str]:
+    return [chart["layout"]["title"]["text"] for chart in _charts(at)]
+
+
+def _metrics(at: AppTest) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for metric in at.metric:
+        out.setdefault(metric.label, []).append(metric.value)
+    return out
+
+
+def _step(at: AppTest, times: int = 1) -> None:
+    for _ in range(times):
+        at.button(key="train_step").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+
+
+def _default_trainers() -> list[Trainer]:
+    """The page's default run, built with core: 400 spiral points, 20 % test, [2, 32, 32, 3], CE vs MSE."""
+    X, y = make_dataset("spiral", 400, noise=0.1, seed=0)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, 0.2, seed=0)
+    net = MLP([2, 32, 32, 3], activation="relu", seed=0)
+    return [
+        Trainer(net.copy(), X_train, y_train, loss=loss, lr=0.1, batch_size=32, X_test=X_test, y_test=y_test)
+        for loss in ("cross_entropy", "softmax_mse")
+    ]
+
+
+def test_page_opens_with_a_race_at_epoch_zero(page):
+    assert [t.value for t in page.title] == ["Train a network"]
+    metrics = _metrics(page)
+    assert metrics["Epoch"] == ["0"]
+    assert len(metrics["train accuracy"]) == 2  # two runs: the race
+    assert _titles(page) == [
+        "Decision regions: Cross-entropy<br><sup>filled: training points · open: test points</sup>",
+        "Decision regions: MSE on softmax<br><sup>filled: training points · open: test points</sup>",
+        "Accuracy per epoch (train solid, test dotted)",
+        "Loss per epoch (each run its own loss)",
+        "Gradient norm of each layer per epoch<br><sup>solid: Cross-entropy · dashed: MSE on softmax</sup>",
+    ]
+    assert any("Neither run has reached 90 % in 0 epochs yet." in md.value for md in page.markdown)
+    assert any("Network 2 → 32 → 32 → 3 (ReLU, 1,251 parameters)" in c.value for c in page.caption)
+    assert not page.warning and not page.error
+
+
+def test_one_epoch_button_trains_and_shows_the_numbers_core_computes(page):
+    _step(page, 3)
+    trainers = _default_trainers()
+    for trainer in trainers:
+        for _ in range(3):
+            trainer.step_epoch()
+
+    metrics = _metrics(page)
+    assert metrics["Epoch"] == ["3"]
+    assert metrics["train accuracy"] == [f"{100 * t.history['accuracy'][-1]:.1f} %" for t in trainers]
+    assert metrics["test accuracy"] == [f"{100 * t.history['test_accuracy'][-1]:.1f} %" for t in trainers]
+    ce_loss = trainers[0].history["loss"][-1]
+    assert any(f"**Cross-entropy** · training loss {ce_loss:.4f} nats" in md.value for md in page.markdown)
+
+    charts = _charts(page)
+    accuracy = charts[2]["data"]
+    assert accuracy[0]["name"] == "Cross-entropy" and accuracy[1]["name"] == "Cross-entropy · test"
+    assert _array(accuracy[0]["x"]).tolist() == [0, 1, 2, 3]
+    np.testing.assert_allclose(
+        _array(accuracy[0]["y"]), [trainers[0].initial["accuracy"], *trainers[0].history["accuracy"]]
+    )
+    grads = charts[4]["data"]
+    assert [trace["name"] for trace in grads] == ["W1 (input)", "W2", "W3 (output)"] * 2
+    np.testing.assert_allclose(_array(grads[0]["y"]), trainers[0].history["grad_norm"]["W1"])
+    np.testing.assert_allclose(_array(grads[5]["y"]), trainers[1].history["grad_norm"]["W3"])
+    # The decision regions show what the trained network predicts: the same as core's network.
+    regions = charts[0]["data"][0]
+    classes = _array(regions["customdata"])[..., 0]
+    xs, ys = _array(regions["x"]).astype(float), _array(regions["y"]).astype(float)
+    gx, gy = np.meshgrid(xs, ys)
+    expected = trainers[0].net.predict(np.column_stack([gx.ravel(), gy.ravel()])).reshape(classes.shape)
+    assert np.mean(classes == expected) > 0.99  # the grid is sent in float32
+
+
+def test_race_sentence_and_markers_follow_the_target(page):
+    page.slider(key="train_target").set_value(0.5).run()
+    _step(page, 3)
+    trainers = _default_trainers()
+    for trainer in trainers:
+        for _ in range(3):
+            trainer.step_epoch()
+    reached = [epochs_to_reach(t.history, 0.5) for t in trainers]
+    sentence = race_summary(["Cross-entropy", "MSE on softmax"], reached, 3, 0.5, claim=(0, 1))
+    assert any(md.value == f"**The race.** {sentence}" for md in page.markdown)
+    markers = [t for t in _charts(page)[2]["data"] if t["name"].endswith("reaches 50%")]
+    assert [_array(m["x"]).tolist() for m in markers] == [[e, e] for e in reached if e is not None]
+
+
+def test_play_trains_epochs_per_update_and_pause_stops(page):
+    page.select_slider(key="train_speed").set_value(5).run()
+    page.button(key="train_play").click().run()
+    assert not page.exception
+    assert _metrics(page)["Epoch"] == ["5"]
+    assert page.button(key="train_play").disabled and not page.button(key="train_pause").disabled
+    assert any("**Playing.**" in c.value for c in page.caption)
+
+    page.button(key="train_pause").click().run()
+    assert _metrics(page)["Epoch"] == ["5"]
+    assert not page.button(key="train_play").disabled and page.button(key="train_pause").disabled
+    assert any("Paused." in c.value for c in page.caption)
+
+
+def test_optimiser_changes_apply_without_a_restart(page):
+    _step(page)
+    page.select_slider(key="train_lr").set_value(0.3).run()
+    page.select_slider(key="train_mom").set_value(0.9).run()
+    page.select_slider(key="train_batch").set_value(8).run()
+    assert _metrics(page)["Epoch"] == ["1"]
+    assert not page.info
+    _step(page)
+    assert _metrics(page)["Epoch"] == ["2"]
+
+
+def test_changing_the_network_restarts_with_a_notice(page):
+    _step(page, 2)
+    page.slider(key="train_depth").set_value(4).run()
+    assert _metrics(page)["Epoch"] == ["0"]
+    assert [i.value for i in page.info] == [
+        "You changed the number of hidden layers: training restarted from epoch 0."
+    ]
+    assert any("Network 2 → 32 → 32 → 32 → 32 → 3" in c.value for c in page.caption)
+    page.select_slider(key="train_width").set_value(4).run()
+    page.selectbox(key="train_act").set_value("sigmoid").run()
+    assert any("Network 2 → 4 → 4 → 4 → 4 → 3 (sigmoid, " in c.value for c in page.caption)
+    _step(page)
+    assert _metrics(page)["Epoch"] == ["1"]
+
+
+def test_reset_starts_again_from_the_same_weights(page):
+    _step(page, 2)
+    first = _metrics(page)["train accuracy"]
+    page.button(key="train_reset").click().run()
+    assert _metrics(page)["Epoch"] == ["0"]
+    assert any(i.value.startswith("Reset:") for i in page.info)
+    _step(page, 2)
+    assert _metrics(page)["train accuracy"] == first  # deterministic: the same two epochs again
+
+
+def test_no_race_trains_a_single_network(page):
+    page.selectbox(key="train_loss_b").set_value("none").run()
+    assert any("You changed the race" in i.value for i in page.info)
+    _step(page)
+    assert len(_metrics(page)["train accuracy"]) == 1
+    assert len(_charts(page)) == 4
+    assert any(
+        md.value.startswith("**Cross-entropy** reached") or "has not reached" in md.value
+        for md in page.markdown
+    )
+    assert not any(md.value.startswith("**The race.**") for md in page.markdown)
+
+
+@pytest.mark.parametrize(
+    ("choice", "option_key", "value", "label"),
+    [
+        ("ls", "train_eps", 0.5, "CE with ε = 0.5"),
+        ("focal", "train_gamma", 5.0, "focal, γ = 5"),
+        ("hinge", None, None, "Hinge (multi-margin)"),
+    ],
+)
+def test_every_loss_trains_on_the_page(page, choice, option_key, value, label):
+    page.selectbox(key="train_loss_a").set_value(choice).run()
+    if option_key:
+        assert not page.slider(key=option_key).disabled
+        page.slider(key=option_key).set_value(value).run()
+    _step(page)
+    assert _metrics(page)["Epoch"] == ["1"]
+    assert _titles(page)[0].startswith(f"Decision regions: {label}<br>")
+
+
+def test_every_data_set_and_the_extreme_settings_run(page):
+    page.slider(key="train_noise").set_value(0.5).run()
+    page.slider(key="train_test").set_value(0.5).run()
+    page.number_input(key="train_seed").set_value(9999).run()
+    page.select_slider(key="train_width").set_value(128).run()
+    for name in ("moons", "circles", "xor", "blobs", "blobs-imbalanced"):
+        page.selectbox(key="train_data").set_value(name).run()
+        _step(page)
+    assert any("200 training and 200 test examples" in c.value for c in page.caption)
+    assert _metrics(page)["Epoch"] == ["1"]
+
+
+def test_digits_show_the_confusion_matrix_and_misclassified_images(page):
+    page.selectbox(key="train_data").set_value("digits").run()
+    assert page.slider(key="train_noise").disabled
+    assert [i.value for i in page.info] == ["You changed the data set: training restarted from epoch 0."]
+    _step(page)
+    titles = _titles(page)
+    assert titles[0] == "Test confusion matrix: Cross-entropy"
+    assert "Test confusion matrix: MSE on softmax" in titles
+    charts = _charts(page)
+    counts = _array(charts[0]["data"][0]["z"])
+    assert counts.shape == (10, 10) and counts.sum() == 359  # 20 % of each digit class held out
+    assert any(t.startswith("Misclassified: ") for t in titles)
+    assert any("Network 64 → 32 → 32 → 10" in c.value for c in page.caption)
+
+
+def test_a_huge_learning_rate_is_reported_not_raised(page):
+    page.select_slider(key="train_lr").set_value(3.0).run()
+    page.select_slider(key="train_mom").set_value(0.99).run()
+    _step(page, 4)
+    assert not page.exception
+    warnings = " ".join(w.value for w in page.warning)
+    assert "diverged" in warnings or "is exactly 0" in warnings
+
+
+def test_bits_show_the_cross_entropy_loss_divided_by_ln_2(page):
+    _step(page)
+    nats = next(md.value for md in page.markdown if md.value.startswith("**Cross-entropy** · training loss"))
+    page.sidebar.radio(key="units").set_value("bits").run()
+    bits = next(md.value for md in page.markdown if md.value.startswith("**Cross-entropy** · training loss"))
+    value_nats = float(nats.split("loss ")[1].split(" ")[0])
+    value_bits = float(bits.split("loss ")[1].split(" ")[0])
+    assert bits.endswith(" bits") and value_bits == pytest.approx(value_nats / math.log(2), abs=1e-4)
+    mse = next(md.value for md in page.markdown if md.value.startswith("**MSE on softmax**"))
+    assert not mse.endswith("bits")  # MSE has no unit
+    assert _metrics(page)["Epoch"] == ["1"]  # the unit is display only: no restart
+
+
+def test_training_stops_at_the_epoch_limit(page):
+    """After 500 epochs Play, Pause and One epoch are disabled and the page says why (Reset still works)."""
+    for trainer in page.session_state["train_state"]["run"]["trainers"]:
+        trainer.history["epoch"] = list(range(1, 501))  # pretend 500 epochs were trained
+    page.run()
+    assert page.button(key="train_play").disabled and page.button(key="train_step").disabled
+    assert any("**Stopped** after 500 epochs" in c.value for c in page.caption)
+    page.button(key="train_reset").click().run()
+    assert _metrics(page)["Epoch"] == ["0"] and not page.button(key="train_play").disabled
