@@ -16,6 +16,7 @@ import numbers
 
 import numpy as np
 
+from core._blocks import for_row_blocks
 from core._validation import (
     as_float_array,
     check_broadcastable,
@@ -139,8 +140,11 @@ def _cross_entropy(logits, target, weight, ignore_index, reduction, label_smooth
     w = check_class_weight(weight, n_classes, work)
     rows = np.arange(z2.shape[0])
 
-    # The one (n, C) allocation: shifted logits, turned into exp(shifted) in place once the loss read them.
-    shifted = z2 - z2.max(axis=1, keepdims=True)
+    n_rows = z2.shape[0]
+    # The one (n, C) allocation: shifted logits z - max z, turned into exp(shifted) in place once the loss
+    # has read what it needs, and then into the gradient.  Row blocks keep each chain of passes in cache.
+    buf = np.empty_like(z2)
+    sums = np.empty(n_rows, work)
     losses = None
 
     if _is_probability_target(target, z):
@@ -150,18 +154,28 @@ def _cross_entropy(logits, target, weight, ignore_index, reduction, label_smooth
         if w is not None:
             q = q * w
         q_sum = q.sum(axis=1)
-        denom = z2.shape[0]
-        q_dot_shifted = (q * shifted).sum(axis=1) if want_loss else None
-        e = np.exp(shifted, out=shifted)
-        sums = e.sum(axis=1)
+        denom = n_rows
+        q_dot_shifted = np.empty(n_rows, work)
+
+        def exp_pass(r: slice) -> None:
+            block = np.subtract(z2[r], z2[r].max(axis=1, keepdims=True), out=buf[r])
+            q_dot_shifted[r] = np.einsum("ij,ij->i", q[r], block)
+            np.exp(block, out=block)
+            sums[r] = block.sum(axis=1)
+
+        for_row_blocks(n_rows, n_classes, exp_pass)
         if want_loss:
             losses = q_sum * np.log(sums) - q_dot_shifted
         if not want_grad:
             return _finish(losses.reshape(z.shape[:-1]), reduction, denom, dtype), None
         scale = 1.0 / denom if reduction == "mean" else 1.0
-        grad = e
-        grad *= (q_sum * scale / sums)[:, None]
-        grad -= q * scale
+        factor = q_sum * scale / sums
+
+        def grad_pass(r: slice) -> None:
+            buf[r] *= factor[r, None]
+            buf[r] -= q[r] * scale
+
+        for_row_blocks(n_rows, n_classes, grad_pass)
     else:
         t = check_class_indices(target, z, ignore_index=ignore_index).reshape(-1)
         valid = t != ignore_index
@@ -180,10 +194,18 @@ def _cross_entropy(logits, target, weight, ignore_index, reduction, label_smooth
         w_all = w if w is not None else np.ones(n_classes, work)
         smooth = valid.astype(work) * (eps / n_classes)
         q_sum = (1 - eps) * w_t + smooth * w_all.sum()
-        shifted_t = shifted[rows, tc]
-        smooth_dot = shifted @ w_all if (eps and want_loss) else None
-        e = np.exp(shifted, out=shifted)
-        sums = e.sum(axis=1)
+        shifted_t = np.empty(n_rows, work)
+        smooth_dot = np.empty(n_rows, work) if (eps and want_loss) else None
+
+        def exp_pass(r: slice) -> None:
+            block = np.subtract(z2[r], z2[r].max(axis=1, keepdims=True), out=buf[r])
+            shifted_t[r] = block[np.arange(block.shape[0]), tc[r]]
+            if smooth_dot is not None:
+                smooth_dot[r] = block @ w_all
+            np.exp(block, out=block)
+            sums[r] = block.sum(axis=1)
+
+        for_row_blocks(n_rows, n_classes, exp_pass)
         if want_loss:
             lse = np.log(sums)
             losses = (1 - eps) * w_t * (lse - shifted_t)
@@ -192,11 +214,17 @@ def _cross_entropy(logits, target, weight, ignore_index, reduction, label_smooth
         if not want_grad:
             return _finish(losses.reshape(z.shape[:-1]), reduction, denom, dtype), None
         scale = 1.0 / denom if reduction == "mean" else 1.0
-        grad = e
-        grad *= (q_sum * scale / sums)[:, None]
-        grad[rows, tc] -= (1 - eps) * w_t * scale
-        if eps:
-            grad -= (smooth * scale)[:, None] * w_all
+        factor = q_sum * scale / sums
+        smooth_scaled = smooth * scale
+
+        def grad_pass(r: slice) -> None:
+            buf[r] *= factor[r, None]
+            if eps:
+                buf[r] -= np.multiply.outer(smooth_scaled[r], w_all)
+
+        for_row_blocks(n_rows, n_classes, grad_pass)
+        buf[rows, tc] -= (1 - eps) * w_t * scale
+    grad = buf
     loss = _finish(losses.reshape(z.shape[:-1]), reduction, denom, dtype) if want_loss else None
     return loss, grad.reshape(z.shape).astype(dtype, copy=False)
 
