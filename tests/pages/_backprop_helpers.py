@@ -1,28 +1,11 @@
 """Helpers for the AppTest tests of the Backpropagation and Mini-batches pages."""
 
-import base64
 import json
-from pathlib import Path
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
-
-
-def open_page(path: str) -> AppTest:
-    """Run the app, switch to ``path``, and check that the page drew without an exception or error."""
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
-    at.switch_page(path)
-    at.run()
-    assert_clean(at)
-    return at
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+from tests.pages._apptest import APP, assert_clean, decode_plotly, open_page  # noqa: F401
 
 
 def metric(at: AppTest, label: str) -> str:
@@ -41,24 +24,9 @@ def number(text: str) -> float:
     return float(text)
 
 
-def _decode(node):
-    """Plotly's typed arrays ({"dtype", "bdata", "shape"}) back to numpy arrays, recursively."""
-    if isinstance(node, dict):
-        if "bdata" in node and "dtype" in node:
-            arr = np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"])
-            shape = node.get("shape")
-            if isinstance(shape, str):
-                shape = [int(s) for s in shape.split(",")]
-            return arr.reshape(shape) if shape else arr
-        return {k: _decode(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_decode(v) for v in node]
-    return node
-
-
 def charts(at: AppTest) -> list[dict]:
     """The page's Plotly figures, top to bottom, arrays decoded."""
-    return [_decode(json.loads(element.proto.spec)) for element in at.get("plotly_chart")]
+    return [decode_plotly(json.loads(element.proto.spec)) for element in at.get("plotly_chart")]
 
 
 def chart_titles(at: AppTest) -> list[str]:

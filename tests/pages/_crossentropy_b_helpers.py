@@ -1,28 +1,11 @@
 """Helpers for the AppTest tests of the Loss comparison, Entropy and KL and Numerical pitfalls pages."""
 
-import base64
 import json
-from pathlib import Path
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
-
-
-def open_page(path: str) -> AppTest:
-    """Run the app, switch to ``path`` and check that it drew without an exception or an error."""
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
-    at.switch_page(path)
-    at.run()
-    assert_clean(at)
-    return at
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+from tests.pages._apptest import APP, assert_clean, decode_plotly, open_page  # noqa: F401
 
 
 def rerun(at: AppTest) -> AppTest:
@@ -38,19 +21,8 @@ def metric(at: AppTest, label: str) -> str:
     return values[0]
 
 
-def _decode(node):
-    """Plotly's typed arrays ({"dtype", "bdata"}) back to numpy, recursively."""
-    if isinstance(node, dict):
-        if "bdata" in node and "dtype" in node:
-            return np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"])
-        return {k: _decode(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_decode(v) for v in node]
-    return node
-
-
 def charts(at: AppTest) -> list[dict]:
-    return [_decode(json.loads(c.proto.spec)) for c in at.get("plotly_chart")]
+    return [decode_plotly(json.loads(c.proto.spec)) for c in at.get("plotly_chart")]
 
 
 def trace(fig: dict, name: str) -> dict:

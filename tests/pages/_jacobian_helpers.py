@@ -1,28 +1,11 @@
 """Helpers for the AppTest tests of the Softmax gradient and Vectorized identities pages."""
 
-import base64
 import json
-from pathlib import Path
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
-
-
-def open_page(path: str) -> AppTest:
-    """Run the app, switch to ``path`` and check that the page drew without an exception or error."""
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
-    at.switch_page(path)
-    at.run()
-    assert_clean(at)
-    return at
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+from tests.pages._apptest import APP, assert_clean, decode_plotly, open_page  # noqa: F401
 
 
 def metric(at: AppTest, label: str) -> str:
@@ -36,26 +19,11 @@ def number(text: str) -> float:
     return float(text.replace("−", "-").replace("×", "").strip())
 
 
-def _decode(node):
-    """Plotly's typed arrays ({"dtype", "bdata", "shape": "2, 3"}) back to numpy arrays, recursively."""
-    if isinstance(node, dict):
-        if "bdata" in node and "dtype" in node:
-            arr = np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"])
-            shape = node.get("shape")
-            if isinstance(shape, str):
-                shape = [int(s) for s in shape.split(",")]
-            return arr.reshape(shape) if shape else arr
-        return {k: _decode(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_decode(v) for v in node]
-    return node
-
-
 def charts(at: AppTest) -> dict[str, dict]:
     """The page's Plotly charts by title: ``{"title": {"data": [...], "layout": {...}}}``, arrays decoded."""
     out = {}
     for element in at.get("plotly_chart"):
-        fig = _decode(json.loads(element.proto.spec))
+        fig = decode_plotly(json.loads(element.proto.spec))
         out[fig["layout"]["title"]["text"]] = fig
     return out
 

@@ -108,8 +108,14 @@ def main(argv=None) -> None:
             wait_for_charts(page)
             cold_start = time.perf_counter() - started
             for url_path in args.pages:
+                start = time.perf_counter()
                 latencies = measure(page, page_url(base, url_path), args.presses)
-                if latencies is not None:
+                took = time.perf_counter() - start
+                if latencies is None:
+                    print(f"  {url_path}: no slider and chart, skipped", flush=True)
+                else:
+                    p50 = statistics.median(latencies)
+                    print(f"  {url_path}: p50 {p50:.0f} ms ({took:.0f} s)", flush=True)
                     rows.append((url_path, latencies))
         with streamlit_server(script="tests/perf/bare_app.py") as (bare_base, _log):
             bare = measure(page, bare_base + "/", args.presses)
