@@ -82,7 +82,10 @@ def measure(page, url: str, presses: int) -> list[float] | None:
     latencies = []
     for i in range(WARM_UP + presses):
         page.keyboard.press(keys[i % 2])
-        page.wait_for_function("() => window.__lat.drawnAt !== null", timeout=30_000)
+        try:
+            page.wait_for_function("() => window.__lat.drawnAt !== null", timeout=15_000)
+        except Exception:  # playwright's TimeoutError: this slider changes no chart (e.g. a learning rate)
+            return None
         latencies.append(page.evaluate("() => window.__lat.drawnAt - window.__lat.pressedAt"))
         page.wait_for_selector(SCRIPT_DONE, timeout=30_000)
     return latencies[WARM_UP:]
@@ -112,7 +115,10 @@ def main(argv=None) -> None:
                 latencies = measure(page, page_url(base, url_path), args.presses)
                 took = time.perf_counter() - start
                 if latencies is None:
-                    print(f"  {url_path}: no slider and chart, skipped", flush=True)
+                    print(
+                        f"  {url_path}: skipped (no slider, no chart, or its first slider moves no chart)",
+                        flush=True,
+                    )
                 else:
                     p50 = statistics.median(latencies)
                     print(f"  {url_path}: p50 {p50:.0f} ms ({took:.0f} s)", flush=True)
