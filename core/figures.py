@@ -14,6 +14,11 @@ House style, shared by every builder through :func:`styled`:
 
 from __future__ import annotations
 
+import copy
+import functools
+import os
+from collections.abc import Callable
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -43,8 +48,251 @@ LINE_WIDTH = 3
 MARKER_SIZE = 14
 
 
+VALIDATE_ENV = "EXPLORER_VALIDATE_FIGURES"  # "1": check every figure against plotly's schema (the tests do)
+
+
+def _merge(target: dict, update: dict) -> dict:
+    """Merge ``update`` into ``target`` as plotly does: dicts recursively, other values replaced."""
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = value
+    return target
+
+
+def _magic(props: dict) -> dict:
+    """Plotly's "magic underscores": ``{"title_text": "t"}`` becomes ``{"title": {"text": "t"}}``."""
+    out: dict = {}
+    for key, value in props.items():
+        *path, last = key.split("_")
+        node = out
+        for part in path:
+            node = node.setdefault(part, {})
+        if isinstance(value, dict) and isinstance(node.get(last), dict):
+            _merge(node[last], value)
+        else:
+            node[last] = value
+    return out
+
+
+class Draft:
+    """A figure under construction as plain dicts (plotly's JSON), with the bit of ``go.Figure``'s API we use.
+
+    Why not ``go.Figure`` directly: every ``go.Scatter(...)``, ``add_*`` and ``update_*`` call runs plotly's
+    property validators, which made building the figures the largest cost of a page rerun (20-100 ms per
+    figure, several figures per slider move).  A ``Draft`` only appends and merges dicts; :meth:`figure`
+    wraps the result in a ``go.Figure`` once, unvalidated.  The schema is still checked: with the environment
+    variable ``EXPLORER_VALIDATE_FIGURES=1`` (set by the test suite) :meth:`figure` also builds the fully
+    validated figure, so every figure the tests draw goes through plotly's validators.
+
+    ``Draft(rows=..., cols=..., ...)`` lays out subplots like ``plotly.subplots.make_subplots`` (same
+    domains, anchors, shared axes and subplot titles); ``row``/``col`` then place traces and axis updates.
+    """
+
+    def __init__(
+        self,
+        *,
+        rows: int = 1,
+        cols: int = 1,
+        shared_xaxes: bool = False,
+        shared_yaxes: bool = False,
+        row_heights: list[float] | None = None,
+        column_widths: list[float] | None = None,
+        vertical_spacing: float | None = None,
+        horizontal_spacing: float | None = None,
+        subplot_titles: tuple[str, ...] | list[str] | None = None,
+    ) -> None:
+        self.data: list[dict] = []
+        self.layout: dict = {}
+        self.rows, self.cols = rows, cols
+        if rows == 1 and cols == 1:
+            return
+        v_space = 0.3 / rows if vertical_spacing is None else vertical_spacing
+        h_space = 0.2 / cols if horizontal_spacing is None else horizontal_spacing
+        x_domains = _domains(column_widths or [1.0] * cols, h_space)
+        y_domains = _domains(list(reversed(row_heights or [1.0] * rows)), v_space)[::-1]  # row 1 on top
+        for r in range(1, rows + 1):
+            for c in range(1, cols + 1):
+                n = self._index(r, c)
+                suffix = "" if n == 1 else str(n)
+                x_axis = {"anchor": f"y{suffix}", "domain": list(x_domains[c - 1])}
+                y_axis = {"anchor": f"x{suffix}", "domain": list(y_domains[r - 1])}
+                if shared_xaxes and r != rows:  # plotly: all rows follow the bottom row's x axis
+                    bottom = self._index(rows, c)
+                    x_axis.update(matches=f"x{'' if bottom == 1 else bottom}", showticklabels=False)
+                if shared_yaxes and c != 1:  # plotly: all columns follow the first column's y axis
+                    first = self._index(r, 1)
+                    y_axis.update(matches=f"y{'' if first == 1 else first}", showticklabels=False)
+                self.layout[f"xaxis{suffix}"] = x_axis
+                self.layout[f"yaxis{suffix}"] = y_axis
+        if subplot_titles:
+            self.layout["annotations"] = [
+                {
+                    "font": {"size": 16},
+                    "showarrow": False,
+                    "text": text,
+                    "x": sum(x_domains[k % cols]) / 2,
+                    "xanchor": "center",
+                    "xref": "paper",
+                    "y": y_domains[k // cols][1],
+                    "yanchor": "bottom",
+                    "yref": "paper",
+                }
+                for k, text in enumerate(subplot_titles)
+                if text
+            ]
+
+    def _index(self, row: int, col: int) -> int:
+        return (row - 1) * self.cols + col
+
+    def _axis_suffix(self, row: int | None, col: int | None) -> str:
+        if row is None or (self.rows == 1 and self.cols == 1):
+            return ""
+        n = self._index(row, col)
+        return "" if n == 1 else str(n)
+
+    # -- traces --
+    def add_trace(self, trace: dict, row: int | None = None, col: int | None = None) -> Draft:
+        trace = dict(trace)
+        if row is not None and (self.rows, self.cols) != (1, 1):
+            suffix = self._axis_suffix(row, col)
+            trace.update(xaxis=f"x{suffix}", yaxis=f"y{suffix}")
+        self.data.append(trace)
+        return self
+
+    def add_scatter(self, row: int | None = None, col: int | None = None, **props) -> Draft:
+        return self.add_trace({"type": "scatter", **props}, row, col)
+
+    def add_bar(self, row: int | None = None, col: int | None = None, **props) -> Draft:
+        return self.add_trace({"type": "bar", **props}, row, col)
+
+    # -- layout --
+    def update_layout(self, props: dict | None = None, **kwargs) -> Draft:
+        _merge(self.layout, _magic({**(props or {}), **kwargs}))
+        return self
+
+    def _axes(self, letter: str, row: int | None, col: int | None) -> list[str]:
+        if row is not None or col is not None:
+            return [f"{letter}axis{self._axis_suffix(row, col)}"]
+        names = [key for key in self.layout if key.startswith(f"{letter}axis")]
+        return names or [f"{letter}axis"]
+
+    def update_xaxes(self, row: int | None = None, col: int | None = None, **props) -> Draft:
+        for name in self._axes("x", row, col):
+            _merge(self.layout.setdefault(name, {}), _magic(props))
+        return self
+
+    def update_yaxes(self, row: int | None = None, col: int | None = None, **props) -> Draft:
+        for name in self._axes("y", row, col):
+            _merge(self.layout.setdefault(name, {}), _magic(props))
+        return self
+
+    def update_annotations(self, **props) -> Draft:
+        for note in self.layout.get("annotations", []):
+            _merge(note, _magic(props))
+        return self
+
+    def add_annotation(self, **props) -> Draft:
+        self.layout.setdefault("annotations", []).append(_magic(props))
+        return self
+
+    def add_shape(self, **props) -> Draft:
+        self.layout.setdefault("shapes", []).append(_magic(props))
+        return self
+
+    def add_vline(self, x: float, row: int | str | None = None, col: int | None = None, **props) -> Draft:
+        """A vertical line across the plot height at data coordinate ``x`` (like ``go.Figure.add_vline``).
+
+        ``row="all"`` draws it in every row of column ``col``.
+        """
+        for r in range(1, self.rows + 1) if row == "all" else (row,):
+            suffix = self._axis_suffix(r, col)
+            self.add_shape(
+                type="line", x0=x, x1=x, xref=f"x{suffix}", y0=0, y1=1, yref=f"y{suffix} domain", **props
+            )
+        return self
+
+    def add_vrect(self, x0: float, x1: float, **props) -> Draft:
+        """A band across the plot height between data coordinates ``x0`` and ``x1``."""
+        return self.add_shape(type="rect", x0=x0, x1=x1, xref="x", y0=0, y1=1, yref="y domain", **props)
+
+    def add_hline(
+        self,
+        y: float,
+        *,
+        annotation_text: str | None = None,
+        annotation_position: str = "top right",
+        **props,
+    ) -> Draft:
+        """A horizontal line across the plot width at ``y``, optionally labelled at one end."""
+        self.add_shape(type="line", x0=0, x1=1, xref="x domain", y0=y, y1=y, yref="y", **props)
+        if annotation_text is not None:
+            vertical, horizontal = annotation_position.split()
+            self.add_annotation(
+                text=annotation_text,
+                showarrow=False,
+                x=0 if horizontal == "left" else 1,
+                xref="x domain",
+                xanchor=horizontal,
+                y=y,
+                yref="y",
+                yanchor="bottom" if vertical == "top" else "top",
+            )
+        return self
+
+    def figure(self) -> go.Figure:
+        """The finished ``go.Figure`` (unvalidated; validated too when ``EXPLORER_VALIDATE_FIGURES=1``)."""
+        spec = {"data": self.data, "layout": self.layout}
+        if os.environ.get(VALIDATE_ENV) == "1":
+            go.Figure(copy.deepcopy(spec))  # raises ValueError naming any property plotly does not know
+        return go.Figure(spec, _validate=False)
+
+
+def _domains(weights: list[float], spacing: float) -> list[tuple[float, float]]:
+    """Cell domains along one paper axis: sizes proportional to ``weights``, ``spacing`` between cells."""
+    total = 1.0 - spacing * (len(weights) - 1)
+    scale = total / sum(weights)
+    out, start = [], 0.0
+    for w in weights:
+        end = start + w * scale
+        out.append((start, end))
+        start = end + spacing
+    return out
+
+
+def figure_builder(make: Callable[..., Draft]) -> Callable[..., go.Figure]:
+    """Turn a function that fills a :class:`Draft` into a public builder that returns a ``go.Figure``.
+
+    The undecorated function stays available as ``builder.draft`` so one builder can extend another's
+    figure (e.g. ``curves_figure.draft(...)`` then more shapes) before it is finished.
+    """
+
+    @functools.wraps(make)
+    def build(*args, **kwargs) -> go.Figure:
+        return make(*args, **kwargs).figure()
+
+    build.draft = make
+    return build
+
+
+def scatter(**props) -> dict:
+    """A scatter trace as plotly JSON (for :meth:`Draft.add_trace`)."""
+    return {"type": "scatter", **props}
+
+
+def bar(**props) -> dict:
+    """A bar trace as plotly JSON."""
+    return {"type": "bar", **props}
+
+
+def heatmap(**props) -> dict:
+    """A heatmap trace as plotly JSON."""
+    return {"type": "heatmap", **props}
+
+
 def styled(
-    fig: go.Figure,
+    fig: Draft,
     *,
     title: str,
     x_title: str | None = None,
@@ -71,9 +319,7 @@ def styled(
     go.Figure
         The same figure, for chaining.
     """
-    # One assignment of the whole layout: plotly's update_layout / update_xaxes go through its relayout
-    # machinery and cost several times more per figure, and figures are rebuilt on every slider move.
-    layout = fig.layout.to_plotly_json()
+    layout = fig.layout
     layout.update(
         title={"text": title, "font": {"size": TITLE_SIZE}, "x": 0, "xanchor": "left"},
         font={"size": FONT_SIZE},
@@ -87,7 +333,6 @@ def styled(
     for axis, text in (("xaxis", x_title), ("yaxis", y_title)):
         if text is not None:
             layout.setdefault(axis, {})["title"] = {"text": text}
-    fig.layout = layout
     return fig
 
 
@@ -136,6 +381,7 @@ def _cell_label(value: float, digits: int, scientific: bool) -> str:
     return ("+" if value > 0 else "−") + text
 
 
+@figure_builder
 def matrix_heatmap(
     M,
     *,
@@ -210,8 +456,8 @@ def matrix_heatmap(
     if not limit > 0:
         limit = 1.0
     text = np.array([[_cell_label(v, digits, scientific) for v in row] for row in arr.tolist()], dtype=object)
-    fig = go.Figure(
-        go.Heatmap(
+    fig = Draft().add_trace(
+        heatmap(
             z=arr,
             x=cols,
             y=rows,
@@ -244,6 +490,7 @@ def matrix_heatmap(
 _BAND_FILLS = (COLORS["vermillion"], COLORS["orange"], COLORS["sky"], COLORS["green"])
 
 
+@figure_builder
 def surprise_game_figure(labels, q, true_index: int, surprise_bits) -> go.Figure:
     """The guessing game: truth P against prediction Q, and the surprise each answer would have caused.
 
@@ -264,8 +511,6 @@ def surprise_game_figure(labels, q, true_index: int, surprise_bits) -> go.Figure
         Left panel: two overlaid bar traces, P (a green outline) and Q (hatched blue, labelled in percent).
         Right panel: one bar trace of surprise in bits, the revealed answer's bar green and labelled.
     """
-    from plotly.subplots import make_subplots
-
     names = list(labels)
     q_arr = np.asarray(q, dtype=np.float64)
     s_arr = np.asarray(surprise_bits, dtype=np.float64)
@@ -273,7 +518,7 @@ def surprise_game_figure(labels, q, true_index: int, surprise_bits) -> go.Figure
     p_arr[true_index] = 1.0
     ticks = [f"{n} ✓" if k == true_index else n for k, n in enumerate(names)]
 
-    fig = make_subplots(
+    fig = Draft(
         rows=1,
         cols=2,
         column_widths=[0.56, 0.44],
@@ -334,6 +579,7 @@ def surprise_game_figure(labels, q, true_index: int, surprise_bits) -> go.Figure
     return fig
 
 
+@figure_builder
 def neg_log_curve_figure(
     p,
     loss,
@@ -369,7 +615,7 @@ def neg_log_curve_figure(
     p_arr = np.asarray(p, dtype=np.float64)
     l_arr = np.asarray(loss, dtype=np.float64)
     top = float(np.nanmax(l_arr)) * 1.08
-    fig = go.Figure()
+    fig = Draft()
     # Shapes and annotations are collected and set in one layout update: adding them one by one
     # (add_vrect, add_annotation) re-validates the whole tuple each time and is several times slower.
     shapes = [
@@ -574,6 +820,7 @@ def _boundary_line(x: float, xref: str, yref: str) -> dict:
     }
 
 
+@figure_builder
 def bce_probability_figure(
     p_grid, loss_pos, loss_neg, *, p: float, y: int, loss: float, grad: float, unit: str
 ) -> go.Figure:
@@ -601,7 +848,7 @@ def bce_probability_figure(
         on the chart (no legend), the boundary, the point, and the arrow with its label ``dL/dp = …``.
     """
     grid = np.asarray(p_grid, dtype=np.float64)
-    fig = go.Figure()
+    fig = Draft()
     notes = []
     for label, values, color, dash, at, ax in (
         (1, loss_pos, COLORS["blue"], "solid", 0.12, 60),
@@ -665,6 +912,7 @@ def bce_probability_figure(
     return fig
 
 
+@figure_builder
 def bce_logit_figure(
     z_grid,
     sigma,
@@ -701,10 +949,8 @@ def bce_logit_figure(
         operating point on dL/dz.  Curves are named on the chart (no legend); the point's gradient
         is written next to it (``dL/dz = …``).
     """
-    from plotly.subplots import make_subplots
-
     zs = np.asarray(z_grid, dtype=np.float64)
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.56, 0.44], vertical_spacing=0.07)
+    fig = Draft(rows=2, cols=1, shared_xaxes=True, row_heights=[0.56, 0.44], vertical_spacing=0.07)
     # The y axis fits the true label's curve; the other one (faint) may leave the top when pos_weight is big.
     active_top = float(np.max(loss_pos if y == 1 else loss_neg))
     other_top = float(np.max(loss_neg if y == 1 else loss_pos))
@@ -840,6 +1086,7 @@ def bce_logit_figure(
 
 
 # ---- Multi-class logits ----
+@figure_builder
 def multiclass_bars_figure(labels, probs, contributions, grads, *, true_index: int, unit: str) -> go.Figure:
     """Per class: softmax probability, loss contribution and gradient, as three panels of horizontal bars.
 
@@ -863,14 +1110,12 @@ def multiclass_bars_figure(labels, probs, contributions, grads, *, true_index: i
     go.Figure
         Three bar traces (probability, loss contribution, gradient), classes top to bottom.
     """
-    from plotly.subplots import make_subplots
-
     p_arr = np.asarray(probs, dtype=np.float64)
     c_arr = np.asarray(contributions, dtype=np.float64)
     g_arr = np.asarray(grads, dtype=np.float64)
     names = [f"{n} (true)" if k == true_index else n for k, n in enumerate(labels)]
     n = len(names)
-    fig = make_subplots(
+    fig = Draft(
         rows=1,
         cols=3,
         shared_yaxes=True,
@@ -955,7 +1200,7 @@ def _cmp_plottable(values, *, log: bool = False) -> np.ndarray:
     return arr
 
 
-def _cmp_legend_below(fig: go.Figure, entries: int, per_row: int = 2, y: float = -0.2) -> None:
+def _cmp_legend_below(fig: Draft, entries: int, per_row: int = 2, y: float = -0.2) -> None:
     """Move the legend under the x-axis title (``y`` in plot fractions), ``per_row`` entries to a row.
 
     Fixed-width entries (a fraction of the plot width) keep the layout the same on every redraw, so the
@@ -978,7 +1223,7 @@ def _cmp_legend_below(fig: go.Figure, entries: int, per_row: int = 2, y: float =
 
 
 def _cmp_vline(
-    fig: go.Figure, x: float, text: str, *, log: bool = False, row=None, col=None, color: str = NEUTRAL
+    fig: Draft, x: float, text: str, *, log: bool = False, row=None, col=None, color: str = NEUTRAL
 ):
     """A dotted vertical line across the plot at data coordinate ``x``, labelled inside the top edge.
 
@@ -1002,6 +1247,7 @@ def _cmp_vline(
         )
 
 
+@figure_builder
 def curves_figure(
     x,
     series,
@@ -1056,7 +1302,7 @@ def curves_figure(
     xs = np.asarray(x, dtype=np.float64)
     if len(series) > len(CURVE_STYLES):
         raise ValueError(f"series can hold at most {len(CURVE_STYLES)} curves; got {len(series)}")
-    fig = go.Figure()
+    fig = Draft()
     styles = dict(zip(series, CURVE_STYLES, strict=False))
     for name, ys in series.items():
         color, dash, _ = styles[name]
@@ -1136,6 +1382,7 @@ def curves_figure(
     return fig
 
 
+@figure_builder
 def imbalance_share_figure(methods, class_names, loss_share, grad_share) -> go.Figure:
     """Each class's share of the total loss and of the total gradient magnitude, per loss: grouped bars.
 
@@ -1154,11 +1401,9 @@ def imbalance_share_figure(methods, class_names, loss_share, grad_share) -> go.F
     go.Figure
         Two side-by-side panels (loss | gradient), one bar trace per class and panel, labelled in percent.
     """
-    from plotly.subplots import make_subplots
-
     loss = np.asarray(loss_share, dtype=np.float64)
     grad = np.asarray(grad_share, dtype=np.float64)
-    fig = make_subplots(
+    fig = Draft(
         rows=1,
         cols=2,
         subplot_titles=("Share of the total loss", "Share of the total gradient ‖∂ℓ/∂z‖"),
@@ -1194,6 +1439,7 @@ def imbalance_share_figure(methods, class_names, loss_share, grad_share) -> go.F
 
 
 # ---- Entropy and KL ----
+@figure_builder
 def entropy_kl_bar_figure(h_p: float, kl: float, *, unit: str) -> go.Figure:
     """H(P, Q) = H(P) + KL(P ‖ Q) as a stacked horizontal bar, under the best possible Q = P (KL = 0).
 
@@ -1214,7 +1460,7 @@ def entropy_kl_bar_figure(h_p: float, kl: float, *, unit: str) -> go.Figure:
     bars = ["best Q = P", "your Q"]
     h = [float(h_p), float(h_p)]
     k = [0.0, float(kl)]
-    fig = go.Figure()
+    fig = Draft()
     fig.add_bar(
         y=bars,
         x=h,
@@ -1261,6 +1507,7 @@ def entropy_kl_bar_figure(h_p: float, kl: float, *, unit: str) -> go.Figure:
     return fig
 
 
+@figure_builder
 def distribution_bars_figure(class_names, p, q) -> go.Figure:
     """The true distribution P next to the model's Q, per class, labelled in percent.
 
@@ -1271,7 +1518,7 @@ def distribution_bars_figure(class_names, p, q) -> go.Figure:
     """
     p_arr = np.asarray(p, dtype=np.float64)
     q_arr = np.asarray(q, dtype=np.float64)
-    fig = go.Figure()
+    fig = Draft()
     for name, values, color, outline in (
         ("P (truth)", p_arr, TRUE_CLASS, 0),
         ("Q (model)", q_arr, COLORS["blue"], 2.5),
@@ -1294,6 +1541,7 @@ def distribution_bars_figure(class_names, p, q) -> go.Figure:
     return fig
 
 
+@figure_builder
 def smoothing_floor_figure(eps_grid, floor, *, eps: float, floor_at_eps: float, unit: str, n_classes: int):
     """H(P_ε), the smallest cross-entropy any prediction can reach, against the label smoothing ε.
 
@@ -1302,7 +1550,7 @@ def smoothing_floor_figure(eps_grid, floor, *, eps: float, floor_at_eps: float, 
     go.Figure
         The curve and one marker at the current ε.
     """
-    fig = go.Figure()
+    fig = Draft()
     fig.add_scatter(
         x=np.asarray(eps_grid, dtype=np.float64),
         y=np.asarray(floor, dtype=np.float64),
@@ -1339,6 +1587,7 @@ def smoothing_floor_figure(eps_grid, floor, *, eps: float, floor_at_eps: float, 
 DTYPE_COLORS = {"float16": COLORS["orange"], "float32": COLORS["blue"], "float64": COLORS["green"]}
 
 
+@figure_builder
 def naive_vs_stable_figure(sweeps, *, point_scale: float | None = None, point_losses=None) -> go.Figure:
     """Naive softmax-then-log against log-sum-exp cross-entropy over the logit scale, per dtype.
 
@@ -1363,9 +1612,7 @@ def naive_vs_stable_figure(sweeps, *, point_scale: float | None = None, point_lo
         (bottom, present even if empty); then one trace of the first-break markers (top); then (with
         ``point_losses``) the stable and the naive markers at ``point_scale`` (top).
     """
-    from plotly.subplots import make_subplots
-
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.74, 0.26], vertical_spacing=0.06)
+    fig = Draft(rows=2, cols=1, shared_xaxes=True, row_heights=[0.74, 0.26], vertical_spacing=0.06)
     for sweep in sweeps:
         color = DTYPE_COLORS.get(sweep.dtype, NEUTRAL)
         fig.add_scatter(
@@ -1486,6 +1733,7 @@ def naive_vs_stable_figure(sweeps, *, point_scale: float | None = None, point_lo
     return fig
 
 
+@figure_builder
 def clipping_figure(comparison, *, point=None, kind: str = "loss") -> go.Figure:
     """Exact, clipped and PyTorch-clamped -log p near p = 0 (log x axis): the loss or |∂ℓ/∂p|.
 
@@ -1527,7 +1775,7 @@ def clipping_figure(comparison, *, point=None, kind: str = "loss") -> go.Figure:
         else:
             at = (np.abs(point.exact_grad), np.abs(point.clipped_grad), np.abs(point.torch_grad))
         point_values = {name: float(np.ravel(v)[0]) for name, v in zip(series, at, strict=True)}
-    fig = curves_figure(
+    fig = curves_figure.draft(
         c.probs,
         series,
         title=title,
@@ -1567,6 +1815,7 @@ def clipping_figure(comparison, *, point=None, kind: str = "loss") -> go.Figure:
     return fig
 
 
+@figure_builder
 def gradient_bars_figure(class_names, gradients, *, target: int, title: str) -> go.Figure:
     """Gradients with respect to the logits, per class, for several losses side by side, sign-labelled.
 
@@ -1587,7 +1836,7 @@ def gradient_bars_figure(class_names, gradients, *, target: int, title: str) -> 
     """
     names = [f"{n} (true)" if k == target else n for k, n in enumerate(class_names)]
     colors = [COLORS["blue"], COLORS["vermillion"], COLORS["green"]]
-    fig = go.Figure()
+    fig = Draft()
     top = 0.05
     for j, (loss, values) in enumerate(gradients.items()):
         g = np.asarray(values, dtype=np.float64)
@@ -1623,7 +1872,7 @@ def _power_label(value: float) -> str:
     return f"{mantissa}·10{str(int(exponent)).translate(_SUPERSCRIPTS)}"
 
 
-def _legend_below(fig: go.Figure, rows: int) -> None:
+def _legend_below(fig: Draft, rows: int) -> None:
     """Legend under the x-axis title, so it never covers the chart's title in a narrow column."""
     fig.update_layout(
         legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "xanchor": "left"},
@@ -1631,6 +1880,7 @@ def _legend_below(fig: go.Figure, rows: int) -> None:
     )
 
 
+@figure_builder
 def chain_rule_check_figure(
     grad,
     chain,
@@ -1667,7 +1917,7 @@ def chain_rule_check_figure(
         f"{name}<br>{'(true)<br>' if k == target else ''}{signed_label(v)}"
         for k, (name, v) in enumerate(zip(class_names, g, strict=True))
     ]
-    fig = go.Figure()
+    fig = Draft()
     fig.add_bar(
         x=names,
         y=g,
@@ -1711,6 +1961,7 @@ def chain_rule_check_figure(
     return fig
 
 
+@figure_builder
 def chain_rule_cost_figure(classes, long_way, shortcut, *, marked=()) -> go.Figure:
     """Operations for ∂L/∂z against the number of classes C, log-log: C² through the Jacobian, C as s − y.
 
@@ -1731,7 +1982,7 @@ def chain_rule_cost_figure(classes, long_way, shortcut, *, marked=()) -> go.Figu
     c = np.asarray(classes, dtype=np.float64)
     full = np.asarray(long_way, dtype=np.float64)
     short = np.asarray(shortcut, dtype=np.float64)
-    fig = go.Figure()
+    fig = Draft()
     fig.add_scatter(
         x=c,
         y=full,
@@ -1806,6 +2057,7 @@ def _heatmap_digits(arr: np.ndarray) -> int:
     return int(min(4, max(2, 2 - np.floor(np.log10(top)))))
 
 
+@figure_builder
 def backprop_matrix_figure(
     name: str, values, symbols, *, annotate: bool | None = None, height: int | None = None
 ) -> go.Figure:
@@ -1849,7 +2101,7 @@ def backprop_matrix_figure(
     if annotate is None:
         annotate = n_cols <= (8 if integral else 6)
     title = f"{name}  ({'×'.join(symbols)} = {n_rows}×{n_cols})"
-    fig = matrix_heatmap(
+    fig = matrix_heatmap.draft(
         arr,
         title=title,
         row_label=_axis_name(symbols[0]) or " ",
@@ -1867,6 +2119,7 @@ def backprop_matrix_figure(
     return fig
 
 
+@figure_builder
 def batch_points_figure(X, y, *, title: str = "The batch: one point per example") -> go.Figure:
     """The input batch as points (its first two features), one marker symbol and colour per class.
 
@@ -1894,11 +2147,11 @@ def batch_points_figure(X, y, *, title: str = "The batch: one point per example"
         raise ValueError(f"X must be (B, D) and y (B,); got shapes {arr.shape} and {labels.shape}")
     second = arr[:, 1] if arr.shape[1] > 1 else np.zeros(arr.shape[0])
     rows = np.arange(1, arr.shape[0] + 1)
-    fig = go.Figure()
+    fig = Draft()
     for c in np.unique(labels).tolist():
         mask = labels == c
         fig.add_trace(
-            go.Scatter(
+            scatter(
                 x=arr[mask, 0],
                 y=second[mask],
                 mode="markers",
@@ -1928,6 +2181,7 @@ def batch_points_figure(X, y, *, title: str = "The batch: one point per example"
 
 
 # ---- Mini-batches ----
+@figure_builder
 def per_example_gradient_figure(values, *, label: str, mean: float, batch_gradient: float) -> go.Figure:
     """Each example's gradient of one parameter as a bar, with the batch mean as a line.
 
@@ -1958,9 +2212,9 @@ def per_example_gradient_figure(values, *, label: str, mean: float, batch_gradie
     if arr.size == 0 or not np.isfinite(arr).all():
         raise ValueError("values must be a non-empty array of finite numbers")
     idx = np.arange(1, arr.size + 1)
-    fig = go.Figure()
+    fig = Draft()
     fig.add_trace(
-        go.Bar(
+        bar(
             x=idx,
             y=arr,
             name="per-example gradient",
@@ -1975,7 +2229,7 @@ def per_example_gradient_figure(values, *, label: str, mean: float, batch_gradie
         )
     )
     fig.add_trace(
-        go.Scatter(
+        scatter(
             x=[0.5, arr.size + 0.5],
             y=[mean, mean],
             mode="lines",
@@ -2000,6 +2254,7 @@ def per_example_gradient_figure(values, *, label: str, mean: float, batch_gradie
     return fig
 
 
+@figure_builder
 def gradient_spread_figure(
     batch_sizes,
     measured,
@@ -2042,9 +2297,9 @@ def gradient_spread_figure(
     theory = np.asarray(expected, dtype=np.float64).reshape(-1)
     if not (sizes.size == meas.size == theory.size) or sizes.size == 0 or (sizes <= 0).any():
         raise ValueError("batch_sizes, measured and expected must be equal-length, batch sizes positive")
-    fig = go.Figure()
+    fig = Draft()
     fig.add_trace(
-        go.Scatter(
+        scatter(
             x=sizes,
             y=theory,
             mode="lines",
@@ -2058,7 +2313,7 @@ def gradient_spread_figure(
         keep = finite > 0
         where = f"N = {n_samples}" if n_samples is not None else "N"
         fig.add_trace(
-            go.Scatter(
+            scatter(
                 x=sizes[keep],
                 y=finite[keep],
                 mode="lines",
@@ -2069,7 +2324,7 @@ def gradient_spread_figure(
         )
     keep = meas > 0
     fig.add_trace(
-        go.Scatter(
+        scatter(
             x=sizes[keep],
             y=meas[keep],
             mode="markers",
@@ -2078,7 +2333,7 @@ def gradient_spread_figure(
             hovertemplate="B = %{x}<br>measured spread = %{y:.4g}<extra></extra>",
         )
     )
-    fig.data = (fig.data[-1],) + fig.data[:-1]
+    fig.data.insert(0, fig.data.pop())
     styled(
         fig,
         title=f"Spread of the mini-batch gradient of {label}",
@@ -2144,7 +2399,7 @@ def _tint(hex_color: str, amount: float) -> str:
     return f"rgb({mix[0]},{mix[1]},{mix[2]})"
 
 
-def _train_legend_below(fig: go.Figure, entries: int, per_row: int = 2) -> None:
+def _train_legend_below(fig: Draft, entries: int, per_row: int = 2) -> None:
     """Move the legend under the plot, ``per_row`` entries to a row whatever the width, with room for it."""
     rows = max(1, -(-entries // per_row))
     fig.update_layout(
@@ -2160,11 +2415,11 @@ def _train_legend_below(fig: go.Figure, entries: int, per_row: int = 2) -> None:
             "font": {"size": 14},
         },
         margin={"b": 70 + 24 * rows},
-        height=fig.layout.height + 24 * rows,
+        height=fig.layout["height"] + 24 * rows,
     )
 
 
-def _epoch_ticks(fig: go.Figure, last_epoch: int) -> None:
+def _epoch_ticks(fig: Draft, last_epoch: int) -> None:
     """Whole-number epoch ticks, at most about 10 of them."""
     step = next((s for s in (1, 2, 5, 10, 20, 50, 100) if last_epoch / s <= 10), 200)
     fig.update_xaxes(rangemode="tozero", tick0=0, dtick=step)
@@ -2180,6 +2435,7 @@ def _run_series(run: dict, key: str) -> tuple[list[int], list[float]] | None:
     return epochs, values
 
 
+@figure_builder
 def training_curves_figure(
     runs: list[dict],
     *,
@@ -2230,7 +2486,7 @@ def training_curves_figure(
     scales = [1.0] * len(runs) if scale is None else list(scale)
     if len(scales) != len(runs):
         raise ValueError(f"scale must have one factor per run ({len(runs)}); got {len(scales)}")
-    fig = go.Figure()
+    fig = Draft()
     value_format = ".1%" if metric == "accuracy" else ".4f"
     for i, (run, factor) in enumerate(zip(runs, scales, strict=True)):
         color, symbol = _TRAIN_RUN_STYLE[i % len(_TRAIN_RUN_STYLE)]
@@ -2244,7 +2500,7 @@ def training_curves_figure(
             epochs, values = series
             n = len(epochs)
             fig.add_trace(
-                go.Scatter(
+                scatter(
                     x=epochs,
                     y=[v * factor for v in values],
                     mode="lines+markers" if n <= 60 else "lines",
@@ -2278,7 +2534,7 @@ def training_curves_figure(
             color, symbol = _TRAIN_RUN_STYLE[i % len(_TRAIN_RUN_STYLE)]
             # A dotted drop line from the target down to the epoch on the axis, and a big marker on top.
             fig.add_trace(
-                go.Scatter(
+                scatter(
                     x=[epoch, epoch],
                     y=[0, target],
                     mode="lines+markers",
@@ -2296,7 +2552,7 @@ def training_curves_figure(
                 )
             )
     styled(fig, title=title, x_title="epoch", y_title=y_title, height=height)
-    _train_legend_below(fig, sum(1 for trace in fig.data if trace.showlegend is not False))
+    _train_legend_below(fig, sum(1 for trace in fig.data if trace.get("showlegend") is not False))
     _epoch_ticks(fig, max((len(run["history"].get("epoch", [])) for run in runs), default=0))
     if metric == "accuracy":
         fig.update_yaxes(range=[0, 1.04], tickformat=".0%")
@@ -2305,6 +2561,7 @@ def training_curves_figure(
     return fig
 
 
+@figure_builder
 def decision_regions_figure(
     grid: dict,
     X,
@@ -2367,8 +2624,8 @@ def decision_regions_figure(
         colorscale += [[k / n_classes, _tint(color, 0.06)], [(k + 0.99) / n_classes, _tint(color, 0.5)]]
     colorscale[-1][0] = 1.0
     custom = np.stack([classes, np.rint(100 * confidence)], axis=-1).astype(np.uint8)
-    fig = go.Figure(
-        go.Heatmap(
+    fig = Draft().add_trace(
+        heatmap(
             x=np.asarray(grid["x"], dtype=np.float32),
             y=np.asarray(grid["y"], dtype=np.float32),
             z=z,
@@ -2402,7 +2659,7 @@ def decision_regions_figure(
                 "line": {"width": 2 if open_marker else 1, "color": color if open_marker else "white"},
             }
             fig.add_trace(
-                go.Scatter(
+                scatter(
                     x=points[mask, 0].astype(np.float32),
                     y=points[mask, 1].astype(np.float32),
                     mode="markers",
@@ -2437,6 +2694,7 @@ def _finite_max(run: dict) -> float:
     return max(values, default=0.0)
 
 
+@figure_builder
 def gradient_norms_figure(runs: list[dict], *, title: str, height: int = 400) -> go.Figure:
     """The mean gradient norm ‖∂L/∂W_l‖ of every weight matrix per epoch, on a log scale.
 
@@ -2462,7 +2720,7 @@ def gradient_norms_figure(runs: list[dict], *, title: str, height: int = 400) ->
     >>> [trace.name for trace in gradient_norms_figure([run], title="t").data]
     ['W1 (input)', 'W2 (output)']
     """
-    fig = go.Figure()
+    fig = Draft()
     smallest = []
     for i, run in enumerate(runs):
         history = run["history"]
@@ -2477,7 +2735,7 @@ def gradient_norms_figure(runs: list[dict], *, title: str, height: int = 400) ->
             if positive.size:
                 smallest.append(float(positive.min()))
             fig.add_trace(
-                go.Scatter(
+                scatter(
                     x=list(history["epoch"]),
                     y=np.where(values > 0, values, np.nan),
                     mode="lines+markers" if len(values) <= 60 else "lines",
@@ -2500,7 +2758,7 @@ def gradient_norms_figure(runs: list[dict], *, title: str, height: int = 400) ->
             + "</sup>"
         )
     styled(fig, title=title, x_title="epoch", y_title="mean ‖∂L/∂W‖ per batch (log scale)", height=height)
-    _train_legend_below(fig, sum(1 for trace in fig.data if trace.showlegend is not False), per_row=3)
+    _train_legend_below(fig, sum(1 for trace in fig.data if trace.get("showlegend") is not False), per_row=3)
     # Label only the powers of ten when the norms span more than a decade (the minor labels crowd).
     wide = len(smallest) > 0 and max(_finite_max(run) for run in runs) / min(smallest) > 20
     fig.update_yaxes(type="log", exponentformat="power", dtick=1 if wide else "D2")
@@ -2508,6 +2766,7 @@ def gradient_norms_figure(runs: list[dict], *, title: str, height: int = 400) ->
     return fig
 
 
+@figure_builder
 def confusion_matrix_figure(cm, class_names: list[str], *, title: str, height: int = 460) -> go.Figure:
     """A confusion matrix as an annotated heatmap: row = true class, column = predicted class.
 
@@ -2540,8 +2799,8 @@ def confusion_matrix_figure(cm, class_names: list[str], *, title: str, height: i
     totals = counts.sum(axis=1, keepdims=True)
     share = np.divide(counts, totals, out=np.zeros(counts.shape), where=totals > 0)
     text = np.where(counts > 0, counts.astype(str), "")
-    fig = go.Figure(
-        go.Heatmap(
+    fig = Draft().add_trace(
+        heatmap(
             z=counts,
             x=list(class_names),
             y=list(class_names),
@@ -2565,6 +2824,7 @@ def confusion_matrix_figure(cm, class_names: list[str], *, title: str, height: i
     return fig
 
 
+@figure_builder
 def digit_images_figure(images, captions: list[str], *, title: str, columns: int = 4) -> go.Figure:
     """Small 8×8 grey-scale images tiled in a grid, each captioned (e.g. "true 3 → 8"), as one heatmap.
 
@@ -2615,8 +2875,8 @@ def digit_images_figure(images, captions: list[str], *, title: str, columns: int
                 "font": {"size": 14},
             }
         )
-    fig = go.Figure(
-        go.Heatmap(
+    fig = Draft().add_trace(
+        heatmap(
             z=canvas,
             colorscale=[[0.0, "#FFFFFF"], [1.0, "#000000"]],
             zmin=0,

@@ -12,9 +12,14 @@
   runs fast.
 """
 
+import os
 import sys
 
 import pytest
+
+# Every figure the tests build is also checked against plotly's schema (core.figures.Draft.figure);
+# the app itself skips that check, which would cost tens of milliseconds per figure and rerun.
+os.environ["EXPLORER_VALIDATE_FIGURES"] = "1"
 
 collect_ignore = ["perf", "e2e/screenshot.py"]
 
