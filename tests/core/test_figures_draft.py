@@ -1,0 +1,123 @@
+"""core.figures.Draft: the dict-built figure must equal what plotly's own API builds."""
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+from plotly.subplots import make_subplots
+
+from core import figures
+from core.figures import Draft
+
+
+def _layout(fig: go.Figure) -> dict:
+    layout = fig.to_dict()["layout"]
+    layout.pop("template", None)
+    return layout
+
+
+GRIDS = [
+    {"rows": 2, "cols": 1, "shared_xaxes": True, "row_heights": [0.56, 0.44], "vertical_spacing": 0.07},
+    {"rows": 2, "cols": 1, "shared_xaxes": True, "row_heights": [0.74, 0.26], "vertical_spacing": 0.06},
+    {
+        "rows": 1,
+        "cols": 3,
+        "shared_yaxes": True,
+        "horizontal_spacing": 0.07,
+        "subplot_titles": ("a", "b", "c"),
+    },
+    {"rows": 1, "cols": 2, "column_widths": [0.56, 0.44], "horizontal_spacing": 0.1},
+    {"rows": 1, "cols": 2, "subplot_titles": ("left", "right"), "shared_yaxes": True},
+    {"rows": 2, "cols": 2},
+]
+
+
+@pytest.mark.parametrize("grid", GRIDS)
+def test_subplot_grid_equals_make_subplots(grid):
+    ours = _layout(Draft(**grid).figure())
+    theirs = _layout(make_subplots(**grid))
+    assert ours.keys() == theirs.keys()
+    for key, axis in theirs.items():
+        if key == "annotations":
+            for mine, ref in zip(ours[key], axis, strict=True):
+                assert mine.keys() == ref.keys()
+                assert mine["text"] == ref["text"]
+                assert mine["x"] == pytest.approx(ref["x"]) and mine["y"] == pytest.approx(ref["y"])
+            continue
+        assert ours[key].keys() == axis.keys(), key
+        assert ours[key]["domain"] == pytest.approx(axis["domain"]), key
+        assert {k: v for k, v in ours[key].items() if k != "domain"} == {
+            k: v for k, v in axis.items() if k != "domain"
+        }
+
+
+def test_traces_axis_updates_and_lines_match_plotly():
+    x = np.linspace(0, 1, 5)
+    draft = Draft(rows=2, cols=1, shared_xaxes=True)
+    ref = make_subplots(rows=2, cols=1, shared_xaxes=True)
+    for fig in (draft, ref):
+        fig.add_scatter(x=x, y=x**2, name="a", row=1, col=1)
+        fig.add_bar(x=["p", "q"], y=[1.0, 2.0], name="b", row=2, col=1)
+        fig.update_layout(barmode="group", legend={"y": -0.2})
+        fig.update_layout(legend={"x": 0.5})
+        fig.update_yaxes(title_text="top", range=[0, 2], row=1, col=1)
+        fig.update_xaxes(type="log")
+        fig.add_vline(x=0.5, line={"dash": "dot"}, row=2, col=1)
+    ours, theirs = draft.figure().to_dict(), ref.to_dict()
+    for mine, expected in zip(ours["data"], theirs["data"], strict=True):
+        assert mine["type"] == expected["type"] and mine["xaxis"] == expected["xaxis"]
+        assert mine["yaxis"] == expected["yaxis"]
+    layout, expected = ours["layout"], theirs["layout"]
+    assert layout["legend"] == expected["legend"] == {"x": 0.5, "y": -0.2}
+    assert layout["yaxis"]["title"] == expected["yaxis"]["title"]
+    assert layout["yaxis"]["range"] == list(expected["yaxis"]["range"])
+    assert layout["xaxis"]["type"] == layout["xaxis2"]["type"] == expected["xaxis2"]["type"] == "log"
+    for key in ("type", "x0", "x1", "xref", "y0", "y1", "yref", "line"):
+        assert layout["shapes"][0][key] == expected["shapes"][0][key], key
+
+
+def test_hline_with_label_matches_plotly():
+    draft, ref = Draft(), go.Figure()
+    for fig in (draft, ref):
+        fig.add_scatter(x=[0, 1], y=[0, 1])
+        fig.add_hline(y=0.9, line={"width": 2}, annotation_text="target", annotation_position="top left")
+    shape, note = draft.layout["shapes"][0], draft.layout["annotations"][0]
+    ref_shape, ref_note = ref.layout.shapes[0], ref.layout.annotations[0]
+    assert (shape["xref"], shape["yref"], shape["y0"], shape["y1"]) == (
+        ref_shape.xref,
+        ref_shape.yref,
+        ref_shape.y0,
+        ref_shape.y1,
+    )
+    assert (note["text"], note["xanchor"], note["yanchor"], note["x"], note["y"]) == (
+        ref_note.text,
+        ref_note.xanchor,
+        ref_note.yanchor,
+        ref_note.x,
+        ref_note.y,
+    )
+
+
+def test_magic_underscores_nest():
+    draft = Draft()
+    draft.update_layout(title_text="t", title_font_size=20, xaxis={"range": [0, 1]})
+    draft.update_xaxes(title_text="x")
+    assert draft.layout == {
+        "title": {"text": "t", "font": {"size": 20}},
+        "xaxis": {"range": [0, 1], "title": {"text": "x"}},
+    }
+
+
+def test_validation_catches_an_unknown_property(monkeypatch):
+    monkeypatch.setenv(figures.VALIDATE_ENV, "1")
+    draft = Draft().add_scatter(x=[1], y=[1], colour="red")
+    with pytest.raises(ValueError, match="colour"):
+        draft.figure()
+    monkeypatch.setenv(figures.VALIDATE_ENV, "0")
+    assert draft.figure().data[0].type == "scatter"  # unchecked in the app: no cost, no error
+
+
+def test_builder_exposes_its_draft_for_composition():
+    draft = figures.matrix_heatmap.draft([[1.0, -1.0]], title="t", row_label="r", col_label="c")
+    assert isinstance(draft, Draft)
+    fig = figures.matrix_heatmap([[1.0, -1.0]], title="t", row_label="r", col_label="c")
+    assert isinstance(fig, go.Figure) and fig.layout.title.text == "t"
