@@ -243,7 +243,9 @@ class Draft:
 
     def figure(self) -> go.Figure:
         """The finished ``go.Figure`` (unvalidated; validated too when ``EXPLORER_VALIDATE_FIGURES=1``)."""
-        spec = {"data": self.data, "layout": self.layout}
+        # An empty template: otherwise plotly adds its 6.5 KB default template to every figure's JSON, which
+        # Streamlit's chart theme overrides anyway (screenshots are pixel-identical without it).
+        spec = {"data": self.data, "layout": {"template": {}, **self.layout}}
         if os.environ.get(VALIDATE_ENV) == "1":
             go.Figure(copy.deepcopy(spec))  # raises ValueError naming any property plotly does not know
         return go.Figure(spec, _validate=False)
