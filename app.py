@@ -9,6 +9,7 @@ import streamlit as st
 
 from core.train import limit_blas_threads
 from ui.common import safe_page, units_radio
+from ui.frame import PAGE_KEY, link_parameters, presenter_toggle, report_link_problems, share_button
 from ui.registry import DEFAULT_PAGE, pages_by_section
 
 st.set_page_config(page_title="Cross-Entropy Explorer", page_icon="📉", layout="wide")
@@ -40,7 +41,13 @@ navigation = st.navigation(
     }
 )
 
+st.session_state[PAGE_KEY] = navigation.url_path or DEFAULT_PAGE.url_path
+presenter_toggle()
 units_radio()
+share_button()
 
+# Every control is bound to the URL; after the page ran, say which of the link's values it could not use.
+link = link_parameters()
 with safe_page():
     navigation.run()
+report_link_problems(link)

@@ -15,7 +15,9 @@ House style, shared by every builder through :func:`styled`:
 from __future__ import annotations
 
 import copy
+import csv
 import functools
+import io
 import os
 from collections.abc import Callable
 
@@ -2894,3 +2896,107 @@ def digit_images_figure(images, captions: list[str], *, title: str, columns: int
         visible=False, showgrid=False, zeroline=False, range=[canvas.shape[0] - 0.5, -3.2], scaleanchor="x"
     )
     return fig
+
+
+# ---- shared: export and adaptation (presenter mode, dark theme) ----
+PROJECTOR_SCALE = 1.35  # fonts, line widths and marker sizes in presenter mode
+_FONT_KEYS = frozenset({"font", "textfont", "tickfont", "insidetextfont", "outsidetextfont"})
+# Colours chosen for a white page that would vanish on a dark one, and their dark-theme stand-ins.
+_DARK_SWAPS = {
+    COLORS["black"]: "#FAFAFA",
+    "black": "#FAFAFA",
+    "white": "#0E1117",
+    "rgba(255,255,255,0.85)": "rgba(14,17,23,0.85)",
+    "rgba(255,255,255,0.8)": "rgba(14,17,23,0.8)",
+}
+_COLOR_KEYS = frozenset({"color", "bgcolor", "arrowcolor", "zerolinecolor", "linecolor", "bordercolor"})
+
+
+def _scaled(value, scale: float):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value * scale
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_scaled(v, scale) for v in value]
+    return value
+
+
+def _adapt(node, parent: str, scale: float, dark: bool):
+    """Walk plotly JSON: scale font sizes, line widths and marker sizes; swap light-only colours."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("colorscale", "fgcolor"):  # colour scales and hatching read on both themes
+                continue
+            if scale != 1 and (
+                (key == "size" and (parent in _FONT_KEYS or parent == "marker"))
+                or (key == "width" and parent == "line")
+            ):
+                node[key] = _scaled(value, scale)
+            elif dark and key in _COLOR_KEYS:
+                if isinstance(value, str):
+                    node[key] = _DARK_SWAPS.get(value, value)
+                elif isinstance(value, (list, tuple)):
+                    node[key] = [_DARK_SWAPS.get(v, v) if isinstance(v, str) else v for v in value]
+                else:
+                    _adapt(value, key, scale, dark)
+            else:
+                _adapt(value, key, scale, dark)
+    elif isinstance(node, list):
+        for item in node:
+            _adapt(item, parent, scale, dark)
+
+
+def adapt(fig: go.Figure, *, projector: bool = False, dark: bool = False) -> go.Figure:
+    """The figure for a projector (larger type, thicker lines, bigger markers) and/or a dark page.
+
+    Streamlit's chart theme already sets the background, grid and default text colours for the
+    app's theme; ``dark`` swaps only the colours the builders fixed for a white page (black text
+    and zero lines, white outlines, translucent white label boxes).  Colour scales and hatching
+    are kept.  Returns a new figure; ``fig`` is unchanged.
+
+    >>> fig = Draft().add_scatter(x=[0, 1], y=[0, 1], line={"width": 2, "color": "#000000"}).figure()
+    >>> out = adapt(fig, projector=True, dark=True)
+    >>> out.data[0].line.width, out.data[0].line.color, fig.data[0].line.width
+    (2.7, '#FAFAFA', 2)
+    """
+    spec = fig.to_dict()
+    if projector:
+        layout = spec.setdefault("layout", {})
+        layout["height"] = round(layout.get("height", 420) * 1.15)
+    _adapt(spec, "", PROJECTOR_SCALE if projector else 1.0, dark)
+    return go.Figure(spec, _validate=False)
+
+
+def _column(values) -> list:
+    if values is None:
+        return []
+    return np.asarray(values).tolist() if not isinstance(values, (list, tuple)) else list(values)
+
+
+def figure_csv(fig: go.Figure) -> str:
+    """The numbers behind a chart as CSV: one row per point (``series,x,y``) or heatmap cell (``…,z``).
+
+    >>> print(figure_csv(Draft().add_bar(x=["a", "b"], y=[0.25, 0.75], name="p").figure()).strip())
+    series,x,y,z
+    p,a,0.25,
+    p,b,0.75,
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["series", "x", "y", "z"])
+    for k, trace in enumerate(fig.data):
+        name = trace.name or f"{trace.type} {k + 1}"
+        if trace.type == "heatmap":
+            z = np.asarray(trace.z)
+            xs = _column(trace.x) or list(range(z.shape[1]))
+            ys = _column(trace.y) or list(range(z.shape[0]))
+            writer.writerows(
+                [name, xs[j], ys[i], z[i, j].item()] for i in range(z.shape[0]) for j in range(z.shape[1])
+            )
+            continue
+        xs, ys = _column(trace.x), _column(trace.y)
+        if not xs and not ys:
+            continue
+        xs = xs or [None] * len(ys)
+        ys = ys or [None] * len(xs)
+        writer.writerows([name, x, y, None] for x, y in zip(xs, ys, strict=False))
+    return out.getvalue()

@@ -71,18 +71,21 @@ page_header(
 
 with st.container(border=True):
     c1, c2, c3, c4, c5, c6 = st.columns([1, 1, 1, 1, 1.2, 0.8])
-    batch = c1.slider("Batch size B", *BATCH[:2], BATCH[2], key="backprop_b")
-    features = c2.slider("Input features D", *FEATURES[:2], FEATURES[2], key="backprop_d")
-    hidden = c3.slider("Hidden width H", *HIDDEN[:2], HIDDEN[2], key="backprop_h")
-    classes = c4.slider("Classes C", *CLASSES[:2], CLASSES[2], key="backprop_c")
+    batch = c1.slider("Batch size B", *BATCH[:2], BATCH[2], key="backprop_b", bind="query-params")
+    features = c2.slider(
+        "Input features D", *FEATURES[:2], FEATURES[2], key="backprop_d", bind="query-params"
+    )
+    hidden = c3.slider("Hidden width H", *HIDDEN[:2], HIDDEN[2], key="backprop_h", bind="query-params")
+    classes = c4.slider("Classes C", *CLASSES[:2], CLASSES[2], key="backprop_c", bind="query-params")
     activation = c5.selectbox(
         "Activation σ",
         core.ACTIVATIONS,
         index=0,
         format_func=ACTIVATION_NAMES.get,
         key="backprop_act",
+        bind="query-params",
     )
-    seed = c6.number_input("Seed", 0, SEED_MAX, 0, step=1, key="backprop_seed")
+    seed = c6.number_input("Seed", 0, SEED_MAX, 0, step=1, key="backprop_seed", bind="query-params")
 
 X, y, stages, n_params, loss = compute_stages(batch, features, hidden, classes, activation, int(seed))
 sizes = [features] + [hidden] * (N_LAYERS - 1) + [classes]
@@ -131,6 +134,7 @@ stage_number = nav_slider.slider(
     key=KEY_STAGE,
     help="1–4: forward, layer by layer. 5: δ⁴, where the 1/B enters. Then backward: the gradients of a "
     "layer, then the δ of the layer below.",
+    bind="query-params",
 )
 nav_next.button("Next ▶", on_click=step_stage, args=(1,), key="backprop_next", width="stretch")
 

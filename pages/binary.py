@@ -27,6 +27,7 @@ st.radio(
     format_func=lambda v: f"y = {v} ({'positive' if v else 'negative'})",
     key=LABEL_KEY,
     horizontal=True,
+    bind="query-params",
 )
 
 
@@ -37,7 +38,16 @@ def probability_space() -> None:
     st.header("In probability space")
     controls, chart = st.columns([1, 2.2], gap="large")
     with controls:
-        p = st.slider("Predicted p = P(y = 1)", 0.01, 0.99, 0.70, step=0.01, format="%.2f", key="bce_p")
+        p = st.slider(
+            "Predicted p = P(y = 1)",
+            0.01,
+            0.99,
+            0.70,
+            step=0.01,
+            format="%.2f",
+            key="bce_p",
+            bind="query-params",
+        )
         st.markdown(core.bce_sentence(p, y))
         st.caption(
             "With y = 1 only −ln p is active; with y = 0 only −ln(1 − p). The orange arrow points along "
@@ -90,7 +100,7 @@ def logit_space() -> None:
     )
     controls, chart = st.columns([1, 2.2], gap="large")
     with controls:
-        z = st.slider("Logit z", -8.0, 8.0, 0.85, step=0.05, format="%.2f", key="bce_z")
+        z = st.slider("Logit z", -8.0, 8.0, 0.85, step=0.05, format="%.2f", key="bce_z", bind="query-params")
         pos_weight = st.slider(
             "pos_weight p_w",
             0.1,
@@ -101,6 +111,7 @@ def logit_space() -> None:
             key="bce_pw",
             help="Multiplies the y = 1 term. p_w > 1 makes a missed positive costlier (higher recall); "
             "for an imbalanced data set a common choice is (number of negatives) / (number of positives).",
+            bind="query-params",
         )
         st.markdown(core.bce_logit_sentence(z, y, pos_weight))
         if y == 0 and pos_weight != 1:

@@ -38,12 +38,20 @@ def curves_section() -> None:
         step=0.01,
         key=P_KEY,
         help="The probability the model gives the true class; marked on both charts and listed in the table.",
+        bind="query-params",
     )
     gamma = c2.slider(
-        "Focal loss γ", 0.0, 5.0, 2.0, step=0.5, key=GAMMA_KEY, help="γ = 0 is plain cross-entropy."
+        "Focal loss γ",
+        0.0,
+        5.0,
+        2.0,
+        step=0.5,
+        key=GAMMA_KEY,
+        help="γ = 0 is plain cross-entropy.",
+        bind="query-params",
     )
-    margin = c3.slider("Hinge margin", 0.0, 3.0, 1.0, step=0.1, key=MARGIN_KEY)
-    eps = c4.slider("Label smoothing ε", 0.0, 0.5, 0.1, step=0.01, key=EPS_KEY)
+    margin = c3.slider("Hinge margin", 0.0, 3.0, 1.0, step=0.1, key=MARGIN_KEY, bind="query-params")
+    eps = c4.slider("Label smoothing ε", 0.0, 0.5, 0.1, step=0.01, key=EPS_KEY, bind="query-params")
 
     LABELS = {
         "cross_entropy": "CE",
@@ -281,6 +289,7 @@ def imbalance_section() -> None:
         step=0.5,
         key=IMB_GAMMA_KEY,
         help="γ = 0 is plain cross-entropy; larger γ shrinks the loss of easy samples more.",
+        bind="query-params",
     )
     logits, target = core.imbalance_dataset()
     shares = core.imbalance_shares(logits, target, gamma=gamma)

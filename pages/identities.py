@@ -157,10 +157,11 @@ seed = int(
         step=1,
         key="ident_seed",
         help="Draws every random matrix on this page (np.random.default_rng(seed)).",
+        bind="query-params",
     )
 )
-n = c2.slider("Size n (rows of W)", *SIZE_RANGE, 3, key="ident_n")
-m = c3.slider("Size m (columns of W)", *SIZE_RANGE, 4, key="ident_m")
+n = c2.slider("Size n (rows of W)", *SIZE_RANGE, 3, key="ident_n", bind="query-params")
+m = c3.slider("Size m (columns of W)", *SIZE_RANGE, 4, key="ident_m", bind="query-params")
 
 st.header("The identities")
 number = st.radio(
@@ -169,6 +170,7 @@ number = st.radio(
     format_func=lambda k: SHORT_NAMES[k],
     horizontal=True,
     key="ident_which",
+    bind="query-params",
 )
 f = "sigmoid"
 if number == 4:
@@ -178,6 +180,7 @@ if number == 4:
         format_func=ELEMENTWISE_LABELS.get,
         horizontal=True,
         key="ident_f",
+        bind="query-params",
     )
 check = core.identity_check(number, seed=seed, n=n, m=m, elementwise=f)
 statement, note = identity_statement(number, n, m, f)
@@ -259,9 +262,9 @@ with right:
 
 st.header("Seed 002's 1-layer network")
 c1, c2, c3 = st.columns(3, gap="large")
-dx = c1.slider("Input size Dx", *NET_RANGE, 3, key="ident_dx")
-dh = c2.slider("Hidden size Dh", *NET_RANGE, 4, key="ident_dh")
-nc = c3.slider("Classes Nc", 2, NET_RANGE[1], 3, key="ident_nc")
+dx = c1.slider("Input size Dx", *NET_RANGE, 3, key="ident_dx", bind="query-params")
+dh = c2.slider("Hidden size Dh", *NET_RANGE, 4, key="ident_dh", bind="query-params")
+nc = c3.slider("Classes Nc", 2, NET_RANGE[1], 3, key="ident_nc", bind="query-params")
 example = core.one_layer_example(dx, dh, nc, seed=seed)
 y = example["y"]
 out = core.one_layer_network(**example)

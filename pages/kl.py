@@ -42,25 +42,33 @@ with smooth_col:
         key=EPS_KEY,
         help="P_ε = (1 − ε) P + ε / C, the target that cross_entropy(label_smoothing=ε) trains towards. "
         "It also changes the split above.",
+        bind="query-params",
     )
 
 with top:
     controls, charts = st.columns([1, 2.3], gap="large")
     with controls:
-        n_classes = st.radio("Number of classes C", (3, 4), index=1, horizontal=True, key=CLASSES_KEY)
+        n_classes = st.radio(
+            "Number of classes C", (3, 4), index=1, horizontal=True, key=CLASSES_KEY, bind="query-params"
+        )
         names = list(DEFAULT_CLASS_NAMES[:n_classes])
         st.subheader("The truth P")
-        mode = st.radio("P is", (ONE_HOT, SOFT), index=0, horizontal=True, key=MODE_KEY)
+        mode = st.radio("P is", (ONE_HOT, SOFT), index=0, horizontal=True, key=MODE_KEY, bind="query-params")
         if mode == ONE_HOT:
             if st.session_state.get(TRUE_KEY, 0) >= n_classes:
                 st.session_state[TRUE_KEY] = 0
             true_index = st.radio(
-                "True class", range(n_classes), format_func=lambda k: names[k], horizontal=True, key=TRUE_KEY
+                "True class",
+                range(n_classes),
+                format_func=lambda k: names[k],
+                horizontal=True,
+                key=TRUE_KEY,
+                bind="query-params",
             )
             p_weights = [100.0 if k == true_index else 0.0 for k in range(n_classes)]
         else:
             p_weights = [
-                st.slider(f"P weight: {names[k]}", 0, 100, DEFAULT_P[k], key=f"kl_p{k}")
+                st.slider(f"P weight: {names[k]}", 0, 100, DEFAULT_P[k], key=f"kl_p{k}", bind="query-params")
                 for k in range(n_classes)
             ]
         st.subheader("The prediction Q")
@@ -68,7 +76,8 @@ with top:
             "Weights are normalised to sum to 1. They stay above 0: Q = 0 where P > 0 is an infinite loss."
         )
         q_weights = [
-            st.slider(f"Q weight: {names[k]}", 1, 100, DEFAULT_Q[k], key=f"kl_q{k}") for k in range(n_classes)
+            st.slider(f"Q weight: {names[k]}", 1, 100, DEFAULT_Q[k], key=f"kl_q{k}", bind="query-params")
+            for k in range(n_classes)
         ]
 
     try:

@@ -102,14 +102,17 @@ name = st.selectbox(
     format_func=PARAM_NAMES.get,
     key="minibatch_param",
     help="The page follows the entry of this parameter whose per-example gradients vary most.",
+    bind="query-params",
 )
 index, sigma = entry_of(name)
 label = pretty(name, index)
 
 st.subheader(f"1. One batch: per-example gradients of {label} and their mean")
 c1, c2, _ = st.columns([2, 1, 1.5], gap="large")
-batch = c1.slider("Batch size B", *BATCH[:2], BATCH[2], key="minibatch_b")
-draw = c2.number_input("Which batch (draw number)", 0, DRAW_MAX, 0, step=1, key="minibatch_draw")
+batch = c1.slider("Batch size B", *BATCH[:2], BATCH[2], key="minibatch_b", bind="query-params")
+draw = c2.number_input(
+    "Which batch (draw number)", 0, DRAW_MAX, 0, step=1, key="minibatch_draw", bind="query-params"
+)
 one = one_batch(batch, int(draw), name, index)
 m1, m2, m3 = st.columns(3)
 m1.metric("Mean of the bars", fmt(one["mean"], 6))
@@ -178,9 +181,16 @@ with right:
 
 st.subheader("3. The noise of the estimate shrinks like 1/√B")
 c1, c2 = st.columns(2)
-draws = c1.select_slider("Mini-batches drawn per batch size", DRAW_OPTIONS, value=200, key="minibatch_draws")
+draws = c1.select_slider(
+    "Mini-batches drawn per batch size", DRAW_OPTIONS, value=200, key="minibatch_draws", bind="query-params"
+)
 sampling = c2.radio(
-    "Drawing the examples of a batch", list(SAMPLING), index=0, key="minibatch_sampling", horizontal=True
+    "Drawing the examples of a batch",
+    list(SAMPLING),
+    index=0,
+    key="minibatch_sampling",
+    horizontal=True,
+    bind="query-params",
 )
 replace = SAMPLING[sampling]
 result = spread(name, index, int(draws), replace)

@@ -24,7 +24,7 @@ page_header(
 unit = units()
 
 c1, c2, c3, c4 = st.columns(4, gap="medium")
-n = c1.slider("Number of classes C", MIN_CLASSES, MAX_CLASSES, 4, key="mc_n")
+n = c1.slider("Number of classes C", MIN_CLASSES, MAX_CLASSES, 4, key="mc_n", bind="query-params")
 names_text = st.text_input(
     "Class names, comma separated",
     ", ".join(DEFAULT_CLASS_NAMES[:4]),
@@ -32,6 +32,7 @@ names_text = st.text_input(
     key="mc_names",
     help=f"Up to {MAX_NAME_LENGTH} characters each: letters, digits, spaces, - ' . and emoji. "
     "Missing, repeated or other names fall back to the default animals.",
+    bind="query-params",
 )
 names, notes = core.sanitize_class_names(names_text, n)
 for note in notes:
@@ -40,7 +41,9 @@ labels = [core.class_label(name) for name in names]
 
 if st.session_state.get("mc_true", 0) >= n:  # the true class was removed with the classes above it
     st.session_state["mc_true"] = 0
-true_index = c2.selectbox("True class", range(n), format_func=lambda k: labels[k], key="mc_true")
+true_index = c2.selectbox(
+    "True class", range(n), format_func=lambda k: labels[k], key="mc_true", bind="query-params"
+)
 temperature = c3.slider(
     "Temperature T",
     0.1,
@@ -50,6 +53,7 @@ temperature = c3.slider(
     format="%.1f",
     key="mc_T",
     help="softmax(z / T): T < 1 sharpens the probabilities, T > 1 flattens them.",
+    bind="query-params",
 )
 smoothing = c4.slider(
     "Label smoothing ε",
@@ -60,6 +64,7 @@ smoothing = c4.slider(
     format="%.2f",
     key="mc_eps",
     help="The target becomes y′ = (1 − ε)·y + ε/C: a little probability for every class.",
+    bind="query-params",
 )
 
 st.markdown("**Logits z** (one per class)")
@@ -70,7 +75,14 @@ for row_start in range(0, n, LOGITS_PER_ROW):
         label = labels[k] + (" (true)" if k == true_index else "")
         logits.append(
             columns[k - row_start].slider(
-                label, -10.0, 10.0, DEFAULT_LOGITS[k], step=0.1, format="%.1f", key=f"mc_z{k}"
+                label,
+                -10.0,
+                10.0,
+                DEFAULT_LOGITS[k],
+                step=0.1,
+                format="%.1f",
+                key=f"mc_z{k}",
+                bind="query-params",
             )
         )
 z = np.array(logits)

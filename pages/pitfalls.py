@@ -54,6 +54,7 @@ def naive_section() -> None:
             index=2,
             format_func=TRUE_CHOICES.get,
             key="pit_true",
+            bind="query-params",
         )
         log_scale = st.slider(
             "Logit scale s (log₁₀)",
@@ -63,6 +64,7 @@ def naive_section() -> None:
             step=0.1,
             key="pit_scale",
             help="The logits are s · [1, 0, −1]; the table below lists both losses at this s.",
+            bind="query-params",
         )
         scale = float(10**log_scale)
         st.latex(r"z = s\cdot[1,\ 0,\ -1]")
@@ -131,8 +133,12 @@ def clipping_section() -> None:
     st.header("2. Clipping probabilities: the epsilon hides loss and kills the gradient")
     b_controls, b_text = st.columns([1, 2.4], gap="large")
     with b_controls:
-        log_eps = st.slider("ε (log₁₀)", -12, -1, -7, step=1, key="pit_eps", help="Keras clips at 1e-7.")
-        log_p = st.slider("p of the true class (log₁₀)", -50, 0, -10, step=1, key="pit_clip_p")
+        log_eps = st.slider(
+            "ε (log₁₀)", -12, -1, -7, step=1, key="pit_eps", help="Keras clips at 1e-7.", bind="query-params"
+        )
+        log_p = st.slider(
+            "p of the true class (log₁₀)", -50, 0, -10, step=1, key="pit_clip_p", bind="query-params"
+        )
     eps = float(10.0**log_eps)
     p_point = float(10.0**log_p)
     grid = np.geomspace(1e-50, 1.0, 400)
@@ -199,11 +205,24 @@ def bce_softmax_section() -> None:
     c_controls, c_chart = st.columns([1, 2.4], gap="large")
     with c_controls:
         true_class = st.radio(
-            "True class", range(4), format_func=lambda k: NAMES[k], horizontal=True, key="pit_t"
+            "True class",
+            range(4),
+            format_func=lambda k: NAMES[k],
+            horizontal=True,
+            key="pit_t",
+            bind="query-params",
         )
         z = np.array(
             [
-                st.slider(f"Logit z: {NAMES[k]}", -10.0, 10.0, SEED_LOGITS[k], step=0.1, key=f"pit_z{k}")
+                st.slider(
+                    f"Logit z: {NAMES[k]}",
+                    -10.0,
+                    10.0,
+                    SEED_LOGITS[k],
+                    step=0.1,
+                    key=f"pit_z{k}",
+                    bind="query-params",
+                )
                 for k in range(4)
             ]
         )
@@ -274,8 +293,8 @@ def mse_sigmoid_section() -> None:
     st.header("4. MSE on a sigmoid output: the gradient saturates")
     d_controls, d_text = st.columns([1, 2.4], gap="large")
     with d_controls:
-        y = st.radio("Label y", (0, 1), index=1, horizontal=True, key="pit_y")
-        z0 = st.slider("Logit z", -10.0, 10.0, -6.0, step=0.1, key="pit_sz")
+        y = st.radio("Label y", (0, 1), index=1, horizontal=True, key="pit_y", bind="query-params")
+        z0 = st.slider("Logit z", -10.0, 10.0, -6.0, step=0.1, key="pit_sz", bind="query-params")
     z_grid = np.linspace(-10.0, 10.0, 400)
     labels = np.full(z_grid.shape, float(y))
     mse = core.mse_on_sigmoid(z_grid, labels, reduction="none")

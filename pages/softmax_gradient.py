@@ -42,7 +42,9 @@ page_header(
 controls, main = st.columns([1, 2.2], gap="large")
 with controls:
     st.subheader("Logits and true class")
-    n_classes = st.slider("Number of classes C", MIN_CLASSES, MAX_CLASSES, DEFAULT_CLASSES, key=KEY_CLASSES)
+    n_classes = st.slider(
+        "Number of classes C", MIN_CLASSES, MAX_CLASSES, DEFAULT_CLASSES, key=KEY_CLASSES, bind="query-params"
+    )
     if st.session_state.get(KEY_TRUE, 0) >= n_classes:
         st.session_state[KEY_TRUE] = 0
     names = [f"{k + 1} · {CLASS_NAMES[k]}" for k in range(n_classes)]
@@ -53,6 +55,7 @@ with controls:
         format_func=lambda k: names[k],
         horizontal=True,
         key=KEY_TRUE,
+        bind="query-params",
     )
     z = np.array(
         [
@@ -63,6 +66,7 @@ with controls:
                 step=0.1,
                 format="%.1f",
                 key=logit_key(k),
+                bind="query-params",
             )
             for k in range(n_classes)
         ]

@@ -83,10 +83,11 @@ def guessing_game() -> None:
             format_func=lambda k: LABELS[k],
             key=TRUE_KEY,
             horizontal=True,
+            bind="query-params",
         )
         st.markdown("**The model's predicted probabilities**")
         weights = [
-            st.slider(label, 0, 100, step=1, format="%d%%", key=key)
+            st.slider(label, 0, 100, step=1, format="%d%%", key=key, bind="query-params")
             for label, key in zip(LABELS, GAME_KEYS, strict=True)
         ]
     try:
@@ -176,6 +177,7 @@ def explorer() -> None:
                 key=key,
                 on_change=_rebalance,
                 args=(k,),
+                bind="query-params",
             )
         p = st.session_state[EXPLORER_KEYS[0]] / 100
         st.markdown(core.surprise_sentence(p))

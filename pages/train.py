@@ -231,8 +231,11 @@ data = c_data.selectbox(
     key="train_data",
     help="Spiral (3 classes, 3 arms), two moons, two circles, XOR (4 quadrants), 3 blobs, 2 blobs with "
     "95 % / 5 % of the points, or the 1797 handwritten digits (10 classes, 64 pixels each).",
+    bind="query-params",
 )
-loss_a = c_loss.selectbox("Loss", list(LOSS_LABELS), format_func=LOSS_LABELS.__getitem__, key="train_loss_a")
+loss_a = c_loss.selectbox(
+    "Loss", list(LOSS_LABELS), format_func=LOSS_LABELS.__getitem__, key="train_loss_a", bind="query-params"
+)
 loss_b = c_race.selectbox(
     "Race against",
     list(RACE_LABELS),
@@ -240,6 +243,7 @@ loss_b = c_race.selectbox(
     format_func=RACE_LABELS.__getitem__,
     key="train_loss_b",
     help="A second loss trained from the same start, drawn next to the first. 'No race' trains one network.",
+    bind="query-params",
 )
 lr = c_lr.select_slider(
     "Learning rate",
@@ -247,6 +251,7 @@ lr = c_lr.select_slider(
     value=0.1,
     key="train_lr",
     help="The step size η of θ ← θ − ηv. Applies from the next epoch, without a restart.",
+    bind="query-params",
 )
 momentum = c_mom.select_slider(
     "Momentum",
@@ -254,18 +259,30 @@ momentum = c_mom.select_slider(
     value=0.0,
     key="train_mom",
     help="Heavy-ball momentum, v ← μv + g, θ ← θ − ηv (PyTorch's SGD). Applies from the next epoch.",
+    bind="query-params",
 )
 batch_size = c_batch.select_slider(
-    "Batch size", BATCH_OPTIONS, value=32, key="train_batch", help="Applies from the next epoch, no restart."
+    "Batch size",
+    BATCH_OPTIONS,
+    value=32,
+    key="train_batch",
+    help="Applies from the next epoch, no restart.",
+    bind="query-params",
 )
 race = loss_b != "none"
 used = {loss_a, loss_b}
 with st.expander("Network, data and loss options", icon=":material/tune:"):
     e1, e2, e3, e4 = st.columns(4, gap="medium")
-    depth = e1.slider("Hidden layers", 1, 4, 2, key="train_depth")
-    width = e1.select_slider("Units per hidden layer", WIDTH_OPTIONS, value=32, key="train_width")
+    depth = e1.slider("Hidden layers", 1, 4, 2, key="train_depth", bind="query-params")
+    width = e1.select_slider(
+        "Units per hidden layer", WIDTH_OPTIONS, value=32, key="train_width", bind="query-params"
+    )
     activation = e2.selectbox(
-        "Activation", list(ACTIVATIONS), format_func=ACTIVATION_LABELS.__getitem__, key="train_act"
+        "Activation",
+        list(ACTIVATIONS),
+        format_func=ACTIVATION_LABELS.__getitem__,
+        key="train_act",
+        bind="query-params",
     )
     seed = e2.number_input(
         "Seed",
@@ -275,6 +292,7 @@ with st.expander("Network, data and loss options", icon=":material/tune:"):
         step=1,
         key="train_seed",
         help="Seeds the data, the initial weights and the order of the batches.",
+        bind="query-params",
     )
     noise = e3.slider(
         "Noise",
@@ -285,6 +303,7 @@ with st.expander("Network, data and loss options", icon=":material/tune:"):
         key="train_noise",
         disabled=data == "digits",
         help="Standard deviation of the Gaussian noise added to the 2-D points (not for the digits).",
+        bind="query-params",
     )
     test_share = e3.slider(
         "Test share",
@@ -294,11 +313,28 @@ with st.expander("Network, data and loss options", icon=":material/tune:"):
         step=0.05,
         key="train_test",
         help="The share of each class held out as a test set: never trained on, evaluated every epoch.",
+        bind="query-params",
     )
     eps = e4.slider(
-        "Label smoothing ε", 0.05, 0.5, 0.1, step=0.05, key="train_eps", disabled="ls" not in used
+        "Label smoothing ε",
+        0.05,
+        0.5,
+        0.1,
+        step=0.05,
+        key="train_eps",
+        disabled="ls" not in used,
+        bind="query-params",
     )
-    gamma = e4.slider("Focal γ", 0.5, 5.0, 2.0, step=0.5, key="train_gamma", disabled="focal" not in used)
+    gamma = e4.slider(
+        "Focal γ",
+        0.5,
+        5.0,
+        2.0,
+        step=0.5,
+        key="train_gamma",
+        disabled="focal" not in used,
+        bind="query-params",
+    )
 
 config = {
     "data": data,
@@ -358,9 +394,18 @@ b_reset.button(
     width="stretch",
     help="Start again from the same initial weights.",
 )
-speed = b_speed.select_slider("Epochs per update", SPEED_OPTIONS, value=2, key="train_speed")
+speed = b_speed.select_slider(
+    "Epochs per update", SPEED_OPTIONS, value=2, key="train_speed", bind="query-params"
+)
 target = b_target.slider(
-    "Race target: training accuracy", 0.5, 1.0, 0.9, step=0.01, key="train_target", format="%.2f"
+    "Race target: training accuracy",
+    0.5,
+    1.0,
+    0.9,
+    step=0.01,
+    key="train_target",
+    format="%.2f",
+    bind="query-params",
 )
 if state["notice"]:
     st.info(state["notice"], icon=":material/restart_alt:")

@@ -28,8 +28,10 @@ UNITS_KEY = "units"  # session-state key (and widget key) of the sidebar's unit 
 # as exceptions instead of the friendly message a visitor sees.
 RAISE_ERRORS_ENV = "EXPLORER_RAISE_PAGE_ERRORS"
 
-# Plotly's mode bar without the Plotly logo; everything else as Plotly ships it.
+# Plotly's mode bar without the Plotly logo; its camera button saves a PNG at twice the screen's
+# resolution (sharp on a slide), named after the chart.
 PLOTLY_CONFIG: dict[str, object] = {"displaylogo": False}
+PNG_SCALE = 2
 
 FRIENDLY_ERROR = (
     "Sorry, this part of the page could not be drawn. Try other settings, or reload the page. "
@@ -44,6 +46,7 @@ def units_radio() -> str:
         UNITS,
         index=0,
         key=UNITS_KEY,
+        bind="query-params",
         horizontal=True,
         help="Nats use the natural logarithm; bits use log base 2 (1 bit = ln 2 nats).",
     )
@@ -54,23 +57,44 @@ def units() -> str:
     return st.session_state.get(UNITS_KEY, UNITS[0])
 
 
-def show_figure(fig: go.Figure, *, key: str, alt: str) -> None:
-    """Draw a Plotly figure at the container's width, without the Plotly logo.
+def show_figure(fig: go.Figure, *, key: str, alt: str, export: bool = True) -> None:
+    """Draw a Plotly figure at the container's width, adapted to presenter mode and the theme.
 
     Parameters
     ----------
     fig : plotly.graph_objects.Figure
         Built by ``core.figures``.
     key : str
-        A stable element key, unique on the page.
+        A stable element key, unique on the page; also names the PNG and CSV files.
     alt : str
         What the chart shows, in one sentence, for screen readers. Streamlit 1.67's
         ``st.plotly_chart`` takes it as its accessible name (``alt=``). Required: an
         empty ``alt`` is a ``ValueError``.
+    export : bool, default True
+        Offer the numbers behind the chart as a CSV download under it (not in presenter mode).
+        The CSV is built only when the button is pressed.
     """
+    from core import figures  # plotly is imported on first use, not by every module that imports ui.common
+    from ui.frame import presenter
+
     if not alt or not alt.strip():
         raise ValueError(f"alt must describe the chart for screen readers; got {alt!r}")
-    st.plotly_chart(fig, width="stretch", key=key, config=PLOTLY_CONFIG, alt=alt.strip())
+    projector = presenter()
+    dark = getattr(st.context.theme, "type", None) == "dark"
+    shown = figures.adapt(fig, projector=projector, dark=dark) if projector or dark else fig
+    config = {**PLOTLY_CONFIG, "toImageButtonOptions": {"format": "png", "filename": key, "scale": PNG_SCALE}}
+    st.plotly_chart(shown, width="stretch", key=key, config=config, alt=alt.strip())
+    if export and not projector:
+        st.download_button(
+            "Numbers behind this chart (CSV)",
+            data=lambda: figures.figure_csv(fig),
+            file_name=f"{key}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+            on_click="ignore",
+            type="tertiary",
+            icon=":material/download:",
+        )
 
 
 @contextmanager
@@ -120,6 +144,10 @@ def page_header(title: str, lead: str) -> None:
     Every page starts with it, so it first makes sure the page runs in the app's frame
     (:func:`leave_legacy_pages_mode`).
     """
+    from ui.frame import current_page, presenter
+    from ui.teaching import render_teaching_aids
+
     leave_legacy_pages_mode()
     st.title(title)
     st.markdown(lead)
+    render_teaching_aids(current_page(), presenter=presenter())

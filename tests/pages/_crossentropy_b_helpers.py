@@ -6,6 +6,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from tests.pages._apptest import APP, assert_clean, decode_plotly, open_page  # noqa: F401
+from ui.teaching import QUESTION_TITLE, WHAT_TO_TRY_TITLE
 
 
 def rerun(at: AppTest) -> AppTest:
@@ -41,7 +42,8 @@ def dataframe(at: AppTest, index: int):
 
 
 def text(at: AppTest) -> str:
-    """All Markdown, info, success and warning text of the main area, joined."""
-    parts = [md.value for md in at.main.markdown]
+    """All Markdown, info, success and warning text of the main area, joined (without the teaching aids)."""
+    aids = {md.value for box in at.main.expander if box.label == WHAT_TO_TRY_TITLE for md in box.markdown}
+    parts = [md.value for md in at.main.markdown if md.value not in aids and QUESTION_TITLE not in md.value]
     parts += [el.value for kind in ("info", "success", "warning") for el in getattr(at.main, kind)]
     return "\n".join(parts)

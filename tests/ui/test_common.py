@@ -21,7 +21,39 @@ def test_show_figure_stretches_hides_the_plotly_logo_and_sets_alt():
     assert not at.exception
     (chart,) = at.main.get("plotly_chart")
     assert chart.proto.alt == "A falling line."
-    assert json.loads(chart.proto.config) == {"displaylogo": False}
+    assert json.loads(chart.proto.config) == {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": "line", "scale": 2},
+    }
+    (button,) = at.main.get("download_button")
+    assert "CSV" in button.proto.label
+
+
+def _scatter_page():
+    import streamlit as st
+
+    from core.figures import Draft
+    from ui.common import show_figure
+    from ui.frame import PRESENT_KEY
+
+    st.session_state.setdefault(PRESENT_KEY, False)
+    fig = Draft().add_scatter(x=[0, 1], y=[1, 0], line={"width": 2, "color": "#000000"}).figure()
+    show_figure(fig, key="line", alt="A falling line.")
+
+
+def _line(at):
+    (chart,) = at.main.get("plotly_chart")
+    return json.loads(chart.proto.spec)["data"][0]["line"]
+
+
+def test_presenter_mode_scales_the_chart_and_drops_the_csv_button():
+    at = AppTest.from_function(_scatter_page, default_timeout=30).run()
+    assert _line(at) == {"width": 2, "color": "#000000"}
+    at.session_state["present"] = True
+    at.run()
+    assert not at.exception
+    assert _line(at)["width"] == pytest.approx(2 * 1.35)
+    assert not at.main.get("download_button")
 
 
 @pytest.mark.parametrize("alt", ["", "   "])
