@@ -45,6 +45,10 @@ def shoot(
     out: Path,
     settle_ms: int,
     log_hint: str = "the log",
+    *,
+    dark: bool = False,
+    query: str = "",
+    zoom: float = 1.0,
 ) -> int:
     """Screenshot each page; return how many pages had an exception or console error."""
     from playwright.sync_api import sync_playwright  # only the screenshot tool needs it
@@ -56,20 +60,24 @@ def shoot(
         try:
             warm_up(browser, base)
             for url_path in url_paths:
-                context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+                context = browser.new_context(
+                    viewport={"width": size[0], "height": size[1]},
+                    color_scheme="dark" if dark else "light",  # the app follows the system theme
+                    device_scale_factor=zoom,
+                )
                 page = context.new_page()
                 problems: list[str] = []
                 probes = base_path_probes(base, url_path)
                 page.on("console", lambda msg, p=problems, skip=probes: keep_console_error(msg, p, skip))
                 page.on("pageerror", lambda exc, p=problems: p.append(f"page error: {exc}"))
                 page.on("response", lambda r, p=problems, skip=probes: keep_http_error(r, p, skip))
-                url = page_url(base, url_path)
+                url = page_url(base, url_path) + (f"?{query}" if query else "")
                 page.goto(url, wait_until="domcontentloaded")
                 page.wait_for_selector(SCRIPT_DONE, timeout=60_000)
                 wait_for_charts(page)
                 page.wait_for_timeout(settle_ms)
                 _grow_viewport_to_content(page, size)
-                path = out / f"{url_path}.png"
+                path = out / f"{url_path}{'-dark' if dark else ''}.png"
                 page.screenshot(path=str(path), full_page=True)
                 exceptions = [text.strip() for text in page.locator(EXCEPTION).all_inner_texts()]
                 # A page error caught by ui.common.safe_page shows FRIENDLY_ERROR instead.
@@ -132,6 +140,11 @@ def main(argv: list[str] | None = None) -> int:
         "--out", type=Path, default=ROOT / "screenshots", help="output folder (default screenshots/)"
     )
     parser.add_argument("--settle-ms", type=int, default=800, help="extra wait after the script finished")
+    parser.add_argument("--dark", action="store_true", help="a browser that prefers the dark theme")
+    parser.add_argument("--query", default="", help="query string for every page, e.g. present=1")
+    parser.add_argument(
+        "--zoom", type=float, default=1.0, help="device scale factor, e.g. 0.5 to see a projector at 50 %%"
+    )
     args = parser.parse_args(argv)
 
     unknown = [name for name in args.pages if name not in known]
@@ -146,7 +159,17 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     with streamlit_server() as (base, log_path):
-        failures = shoot(base, args.pages, args.size, args.out, args.settle_ms, log_hint=str(log_path))
+        failures = shoot(
+            base,
+            args.pages,
+            args.size,
+            args.out,
+            args.settle_ms,
+            log_hint=str(log_path),
+            dark=args.dark,
+            query=args.query,
+            zoom=args.zoom,
+        )
     print(f"{len(args.pages)} page(s), {failures} with problems; screenshots in {args.out}")
     return 1 if failures else 0
 
