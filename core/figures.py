@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 import numpy as np
 import plotly.graph_objects as go
+from _plotly_utils.utils import convert_to_base64
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision deficiencies.
 COLORS = {
@@ -250,7 +251,49 @@ class Draft:
         spec = {"data": self.data, "layout": {"template": {}, **self.layout}}
         if os.environ.get(VALIDATE_ENV) == "1":
             go.Figure(copy.deepcopy(spec))  # raises ValueError naming any property plotly does not know
-        return go.Figure(spec, _validate=False)
+        return SpecFigure(spec)
+
+
+def _copy_json(node):
+    """A copy of plotly JSON's dicts and lists (arrays and strings are shared: nothing writes into them)."""
+    if isinstance(node, dict):
+        return {key: _copy_json(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_copy_json(value) for value in node]
+    return node
+
+
+class SpecFigure(go.Figure):
+    """A finished figure that keeps its plotly JSON and builds plotly's object tree only if it is used.
+
+    ``st.plotly_chart`` needs nothing but ``to_dict()``.  Building ``go.Figure``'s trace and layout
+    objects (even unvalidated) and its ``to_dict`` deep copy cost about 5 ms per figure and rerun; here
+    ``to_dict()`` copies the JSON's containers only.  Reading ``.data``, ``.layout`` or any other part of
+    the ``go.Figure`` API (the tests, :func:`figure_csv`) builds the object tree on first use, after
+    which it is an ordinary ``go.Figure``.
+    """
+
+    def __init__(self, spec: dict) -> None:  # plotly's own __init__ runs later, in _build
+        object.__setattr__(self, "_spec", spec)
+        object.__setattr__(self, "_built", False)
+
+    def _build(self) -> None:
+        object.__setattr__(self, "_built", True)
+        go.Figure.__init__(self, self._spec, _validate=False)
+
+    def __getattr__(self, name: str):
+        # Only reached when normal lookup fails: before _build, plotly's private attributes are missing.
+        if name.startswith("__") or self.__dict__.get("_built", True):
+            raise AttributeError(name)
+        self._build()
+        return getattr(self, name)
+
+    def to_dict(self) -> dict:
+        if self._built:
+            return super().to_dict()
+        spec = _copy_json(self._spec)
+        convert_to_base64(spec)  # numpy arrays as plotly.js typed arrays, as go.Figure.to_dict does
+        return spec
 
 
 def _domains(weights: list[float], spacing: float) -> list[tuple[float, float]]:
@@ -2963,7 +3006,7 @@ def adapt(fig: go.Figure, *, projector: bool = False, dark: bool = False) -> go.
         layout = spec.setdefault("layout", {})
         layout["height"] = round(layout.get("height", 420) * 1.15)
     _adapt(spec, "", PROJECTOR_SCALE if projector else 1.0, dark)
-    return go.Figure(spec, _validate=False)
+    return SpecFigure(spec)
 
 
 def _column(values) -> list:

@@ -121,3 +121,21 @@ def test_builder_exposes_its_draft_for_composition():
     assert isinstance(draft, Draft)
     fig = figures.matrix_heatmap([[1.0, -1.0]], title="t", row_label="r", col_label="c")
     assert isinstance(fig, go.Figure) and fig.layout.title.text == "t"
+
+
+def test_spec_figure_serializes_like_plotly_and_builds_its_objects_lazily(monkeypatch):
+    monkeypatch.setenv(figures.VALIDATE_ENV, "0")
+    x = np.linspace(0, 1, 50)
+    draft = Draft().add_scatter(x=x, y=x**2, name="a").add_bar(x=["p", "q"], y=np.array([1, 2]))
+    figures.styled(draft, title="t", x_title="x", y_title="y")
+    fig = draft.figure()
+    assert isinstance(fig, go.Figure) and not fig._built
+    ours = fig.to_dict()
+    assert not fig._built  # st.plotly_chart needs only to_dict
+    reference = go.Figure(draft.figure().to_dict() | {}).to_dict()  # plotly's own serialization
+    assert ours["data"][0]["x"] == reference["data"][0]["x"]  # the same typed-array encoding
+    assert ours["data"][0]["x"]["dtype"] == "f8" and "bdata" in ours["data"][0]["x"]
+    assert ours["layout"]["title"] == reference["layout"]["title"]
+    ours["layout"]["title"]["text"] = "changed"  # to_dict hands out a copy
+    assert fig.to_dict()["layout"]["title"]["text"] == "t"
+    assert fig.data[1].name is None and fig.layout.title.text == "t" and fig._built
