@@ -31,6 +31,9 @@ from tests.e2e.harness import (
 from ui.registry import PAGES
 
 SLIDER = "[data-testid='stSlider'] input[type='range']"
+# Pages whose first slider changes no chart until something else happens: the slider to press instead
+# (by widget key; Streamlit gives the widget's container the class st-key-<key>).
+SLIDER_KEYS = {"train": "train_noise"}
 WARM_UP = 5  # presses per page not counted: the first reruns of a page pay for imports and caches
 
 # Installed once per page load: stamps key presses and chart redraws whose data changed.
@@ -64,7 +67,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def measure(page, url: str, presses: int) -> list[float] | None:
+def measure(page, url: str, presses: int, slider_key: str | None = None) -> list[float] | None:
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector(SCRIPT_DONE, timeout=60_000)
     try:  # the chart mounts a moment after the script run ends
@@ -72,10 +75,14 @@ def measure(page, url: str, presses: int) -> list[float] | None:
     except Exception:  # playwright's TimeoutError: a page without charts
         return None
     wait_for_charts(page)
-    if page.locator(SLIDER).count() == 0:
+    selector = f".st-key-{slider_key} input[type='range']" if slider_key else SLIDER
+    if page.locator(selector).count() == 0:
         return None
     page.evaluate(INSTRUMENT_JS)
-    slider = page.locator(SLIDER).first
+    slider = page.locator(selector).first
+    if not slider.is_visible():  # inside a collapsed expander: open it (not a rerun)
+        slider.locator("xpath=ancestor::details[1]/summary").click()
+        slider.wait_for(state="visible")
     slider.focus()
     at_max = float(slider.get_attribute("value")) >= float(slider.get_attribute("max"))
     keys = ["ArrowLeft", "ArrowRight"] if at_max else ["ArrowRight", "ArrowLeft"]
@@ -112,7 +119,7 @@ def main(argv=None) -> None:
             cold_start = time.perf_counter() - started
             for url_path in args.pages:
                 start = time.perf_counter()
-                latencies = measure(page, page_url(base, url_path), args.presses)
+                latencies = measure(page, page_url(base, url_path), args.presses, SLIDER_KEYS.get(url_path))
                 took = time.perf_counter() - start
                 if latencies is None:
                     print(
