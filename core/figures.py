@@ -2943,6 +2943,7 @@ def digit_images_figure(images, captions: list[str], *, title: str, columns: int
 
 # ---- shared: export and adaptation (presenter mode, dark theme) ----
 PROJECTOR_SCALE = 1.35  # fonts, line widths and marker sizes in presenter mode
+PROJECTOR_TICK_SIZE = 18  # tick labels in presenter mode (Streamlit's theme draws them at 12 px)
 _FONT_KEYS = frozenset({"font", "textfont", "tickfont", "insidetextfont", "outsidetextfont"})
 # Colours chosen for a white page that would vanish on a dark one, and their dark-theme stand-ins.
 _DARK_SWAPS = {
@@ -3002,10 +3003,26 @@ def adapt(fig: go.Figure, *, projector: bool = False, dark: bool = False) -> go.
     (2.7, '#FAFAFA', 2)
     """
     spec = fig.to_dict()
+    _adapt(spec, "", PROJECTOR_SCALE if projector else 1.0, dark)
     if projector:
         layout = spec.setdefault("layout", {})
         layout["height"] = round(layout.get("height", 420) * 1.15)
-    _adapt(spec, "", PROJECTOR_SCALE if projector else 1.0, dark)
+        # Streamlit's chart theme sets small tick fonts of its own; state ours outright.  (The legend keeps
+        # its size: the builders place legends below the plot with room measured for it.)
+        for name in [key for key in layout if key[1:5] == "axis"] or ["xaxis", "yaxis"]:
+            axis = layout.setdefault(name, {})
+            axis.setdefault("tickfont", {})["size"] = PROJECTOR_TICK_SIZE
+            title = axis.get("title")
+            if isinstance(title, dict):
+                title.setdefault("font", {})["size"] = PROJECTOR_TICK_SIZE + 2
+        legend = layout.get("legend", {})
+        below = isinstance(legend.get("y"), (int, float)) and legend["y"] < 0
+        if below and legend.get("yref") != "container":
+            # A legend below the plot sits a fixed fraction under it; larger tick labels push the axis
+            # title into it.  Pin it to the bottom edge of the figure instead, with room for the bigger type.
+            legend.update(yref="container", y=0.0, yanchor="bottom")
+            margin = layout.setdefault("margin", {})
+            margin["b"] = margin.get("b", 80) + 50
     return SpecFigure(spec)
 
 

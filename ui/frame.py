@@ -29,7 +29,7 @@ QUOTE_CHARS = 40
 PRESENTER_CSS = """
 <style>
 /* Presenter mode: larger type for a projector, side notes hidden (charts are scaled in core.figures). */
-html { font-size: 20px; }
+html { font-size: 22px; }
 [data-testid="stCaptionContainer"] { display: none; }
 [data-testid="stMetricValue"] { font-size: 2.6rem; }
 [data-testid="stMainBlockContainer"] { padding-top: 2rem; max-width: 100%; }
