@@ -139,3 +139,34 @@ def test_spec_figure_serializes_like_plotly_and_builds_its_objects_lazily(monkey
     ours["layout"]["title"]["text"] = "changed"  # to_dict hands out a copy
     assert fig.to_dict()["layout"]["title"]["text"] == "t"
     assert fig.data[1].name is None and fig.layout.title.text == "t" and fig._built
+
+
+def test_adapt_for_a_projector_and_a_dark_page(monkeypatch):
+    monkeypatch.setenv(figures.VALIDATE_ENV, "1")
+    draft = Draft().add_scatter(
+        x=[0, 1], y=[0, 1], marker={"size": 10}, line={"width": 2, "color": "#000000"}
+    )
+    figures.styled(draft, title="t", x_title="x", y_title="y")
+    draft.update_layout(legend={"y": -0.2, "yanchor": "top"}, margin={"b": 100})
+    draft.add_annotation(x=0, y=0, text="a", bgcolor="rgba(255,255,255,0.85)", font={"color": "#000000"})
+    fig = draft.figure()
+    big = figures.adapt(fig, projector=True).to_dict()
+    assert big["data"][0]["marker"]["size"] == pytest.approx(13.5)
+    assert big["layout"]["font"]["size"] == pytest.approx(figures.FONT_SIZE * figures.PROJECTOR_SCALE)
+    assert big["layout"]["xaxis"]["tickfont"]["size"] == figures.PROJECTOR_TICK_SIZE
+    assert big["layout"]["legend"]["yref"] == "container" and big["layout"]["margin"]["b"] == 150
+    assert big["layout"]["height"] > fig.to_dict()["layout"]["height"]
+    assert big["data"][0]["line"]["color"] == "#000000"  # colours unchanged on a light page
+    dark = figures.adapt(fig, dark=True).to_dict()
+    assert dark["data"][0]["line"] == {"width": 2, "color": "#FAFAFA"}
+    note = dark["layout"]["annotations"][0]
+    assert note["bgcolor"] == "rgba(14,17,23,0.85)" and note["font"]["color"] == "#FAFAFA"
+    assert fig.to_dict()["data"][0]["line"]["color"] == "#000000"  # the original is untouched
+    go.Figure(big)  # still valid plotly
+
+
+def test_figure_csv_has_one_row_per_point_and_per_heatmap_cell():
+    fig = figures.matrix_heatmap([[1.0, -2.0], [0.5, 0.0]], title="t", row_label="r", col_label="c")
+    rows = figures.figure_csv(fig).strip().splitlines()
+    assert rows[0] == "series,x,y,z" and len(rows) == 1 + 4
+    assert rows[2].endswith(",-2.0")
