@@ -111,6 +111,14 @@ def main(argv=None) -> None:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
 
+        def fresh_page():
+            """A new browser context per page: one page's renderer state never slows the next."""
+            nonlocal context, page
+            context.close()
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            return page
+
         started = time.perf_counter()
         with streamlit_server() as (base, _log):
             page.goto(base + "/", wait_until="domcontentloaded")
@@ -119,7 +127,9 @@ def main(argv=None) -> None:
             cold_start = time.perf_counter() - started
             for url_path in args.pages:
                 start = time.perf_counter()
-                latencies = measure(page, page_url(base, url_path), args.presses, SLIDER_KEYS.get(url_path))
+                latencies = measure(
+                    fresh_page(), page_url(base, url_path), args.presses, SLIDER_KEYS.get(url_path)
+                )
                 took = time.perf_counter() - start
                 if latencies is None:
                     print(
@@ -131,7 +141,7 @@ def main(argv=None) -> None:
                     print(f"  {url_path}: p50 {p50:.0f} ms ({took:.0f} s)", flush=True)
                     rows.append((url_path, latencies))
         with streamlit_server(script="tests/perf/bare_app.py") as (bare_base, _log):
-            bare = measure(page, bare_base + "/", args.presses)
+            bare = measure(fresh_page(), bare_base + "/", args.presses)
         browser.close()
 
     bare_p50 = statistics.median(bare)
