@@ -200,7 +200,7 @@ def context(browser, app_url):
 @pytest.fixture(scope="module")
 def tabs(context, app_url, request):
     """The pages of every selected test in this module, opened ahead (see :class:`Tabs`)."""
-    items = [item for item in request.session.items if item.module is request.module]
+    items = [item for item in request.session.items if getattr(item, "module", None) is request.module]
     tabs = Tabs(context, app_url, [link for item in items for link in planned_links(item)])
     yield tabs
     tabs.close()
