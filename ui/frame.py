@@ -78,7 +78,8 @@ def presenter_toggle() -> bool:
         "Add ?present=1 to a link to open it this way.",
     )
     if on:
-        st.query_params[PRESENT_KEY] = "1"
+        if st.query_params.get(PRESENT_KEY) != "1":  # each write sends the browser a message
+            st.query_params[PRESENT_KEY] = "1"
         st.html(PRESENTER_CSS)
     elif PRESENT_KEY in st.query_params:
         del st.query_params[PRESENT_KEY]
