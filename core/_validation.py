@@ -7,6 +7,7 @@ argument, shows what was given and says what is expected.
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -88,9 +89,44 @@ def check_scalar(value, name: str, *, low=None, high=None, low_open=False, high_
     return value
 
 
+def check_int(
+    value, name: str, *, low: int | None = None, high: int | None = None, below: int | None = None
+) -> int:
+    """Return ``value`` as a Python ``int`` if it is an integer in range; raise otherwise.
+
+    The one integer check of :mod:`core`.  ``bool`` is rejected (``True`` is not a count), numpy
+    integers are accepted.  The range is ``[low, high]``, or ``[low, below)`` for an index.
+
+    >>> check_int(np.int64(3), "n", low=1, high=10)
+    3
+    >>> check_int(2.0, "n")
+    Traceback (most recent call last):
+    ...
+    ValueError: n must be an integer; got 2.0
+    >>> check_int(0, "batch_size", low=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: batch_size must be an integer in [1, inf); got 0
+    >>> check_int(4, "true_index", low=0, below=4)
+    Traceback (most recent call last):
+    ...
+    ValueError: true_index must be an integer in [0, 4); got 4
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be an integer; got {value!r}")
+    value = int(value)
+    lowest = -math.inf if low is None else low
+    if below is not None and not lowest <= value < below:
+        raise ValueError(f"{name} must be an integer in [{lowest}, {below}); got {value}")
+    highest = math.inf if high is None else high
+    if below is None and not lowest <= value <= highest:
+        right = "]" if high is not None else ")"
+        raise ValueError(f"{name} must be an integer in [{lowest}, {highest}{right}; got {value}")
+    return value
+
+
 def check_axis(arr: np.ndarray, axis, name: str) -> int:
-    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
-        raise ValueError(f"axis must be an integer; got {axis!r}")
+    check_int(axis, "axis")
     if arr.ndim == 0:
         raise ValueError(f"{name} must have at least one dimension; got a scalar")
     if not -arr.ndim <= axis < arr.ndim:

@@ -25,6 +25,7 @@ from core._validation import (
     check_base,
     check_class_indices,
     check_distribution,
+    check_int,
     check_logits_2d,
     check_scalar,
     check_unit_interval,
@@ -62,14 +63,6 @@ COMPARISON_LOSSES: tuple[str, ...] = ("cross_entropy", "mse", "focal", "hinge", 
 _MAX_GRID = 400
 
 
-def _check_int(value, name: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ValueError(f"{name} must be an integer; got {value!r}")
-    if not low <= int(value) <= high:
-        raise ValueError(f"{name} must be in [{low}, {high}]; got {value}")
-    return int(value)
-
-
 def comparison_grid(n: int = 400, p_min: float = 1e-3) -> np.ndarray:
     """True-class probabilities from ``p_min`` to ``1 - p_min``, evenly spaced in the logit.
 
@@ -89,7 +82,7 @@ def comparison_grid(n: int = 400, p_min: float = 1e-3) -> np.ndarray:
     >>> comparison_grid(3, 0.1).round(3)
     array([0.1, 0.5, 0.9])
     """
-    n = _check_int(n, "n", 2, _MAX_GRID)
+    n = check_int(n, "n", low=2, high=_MAX_GRID)
     p_min = check_scalar(p_min, "p_min", low=0, high=0.5, low_open=True, high_open=True)
     z_max = math.log((1 - p_min) / p_min)
     z = np.linspace(-z_max, z_max, n)
@@ -234,9 +227,9 @@ def imbalance_dataset(n_major: int = 95, n_minor: int = 5, *, seed: int = 0) -> 
     >>> logits.shape, np.bincount(target).tolist()
     ((100, 2), [95, 5])
     """
-    n_major = _check_int(n_major, "n_major", 1, 100_000)
-    n_minor = _check_int(n_minor, "n_minor", 1, 100_000)
-    seed = _check_int(seed, "seed", 0, 2**32 - 1)
+    n_major = check_int(n_major, "n_major", low=1, high=100_000)
+    n_minor = check_int(n_minor, "n_minor", low=1, high=100_000)
+    seed = check_int(seed, "seed", low=0, high=2**32 - 1)
     rng = np.random.default_rng(seed)
     margin = np.concatenate([rng.normal(3.0, 1.0, n_major), rng.normal(-0.5, 1.0, n_minor)])
     target = np.concatenate([np.zeros(n_major, np.intp), np.ones(n_minor, np.intp)])
@@ -255,7 +248,7 @@ def balanced_class_weights(target, n_classes: int) -> np.ndarray:
     >>> balanced_class_weights([0] * 95 + [1] * 5, 2).round(4)
     array([ 0.5263, 10.    ])
     """
-    n_classes = _check_int(n_classes, "n_classes", 1, 100_000)
+    n_classes = check_int(n_classes, "n_classes", low=1, high=100_000)
     t = check_class_indices(np.asarray(target), np.empty(np.shape(target) + (n_classes,)))
     if t.ndim != 1 or t.size == 0:
         raise ValueError(f"target must be a non-empty 1-D array of class indices; got shape {t.shape}")

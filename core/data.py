@@ -10,13 +10,12 @@
 
 from __future__ import annotations
 
-import numbers
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from core._validation import as_float_array, check_scalar
+from core._validation import as_float_array, check_int, check_scalar
 
 #: The 2-D data sets of :func:`make_dataset` and their number of classes.
 DATASET_CLASSES: dict[str, int] = {
@@ -35,16 +34,6 @@ MAX_SAMPLES = 100_000
 
 DIGITS_FILE = Path(__file__).with_name("data_files") / "digits.npz"
 DIGITS_SHAPE = (1797, 64)
-
-
-def _int_arg(value, name: str, *, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer; got {value!r}")
-    value = int(value)
-    if value < low or (high is not None and value > high):
-        upper = f", {high}]" if high is not None else ", inf)"
-        raise ValueError(f"{name} must be in [{low}{upper}; got {value}")
-    return value
 
 
 def _split_counts(n: int, n_classes: int) -> list[int]:
@@ -168,9 +157,9 @@ def make_dataset(name: str, n_samples: int, *, noise: float = 0.1, seed: int = 0
     """
     if name not in _MAKERS:
         raise ValueError(f"name must be one of {list(DATASETS)}; got {name!r}")
-    n = _int_arg(n_samples, "n_samples", low=10, high=MAX_SAMPLES)
+    n = check_int(n_samples, "n_samples", low=10, high=MAX_SAMPLES)
     noise = check_scalar(noise, "noise", low=0.0)
-    seed = _int_arg(seed, "seed", low=0)
+    seed = check_int(seed, "seed", low=0)
     rng = np.random.default_rng(seed)
 
     if name == "blobs-imbalanced":
@@ -269,7 +258,7 @@ def train_test_split(X, y, test_fraction: float, seed: int = 0):
     if y.min() < 0:
         raise ValueError(f"y class indices must be >= 0; got {int(y.min())}")
     test_fraction = check_scalar(test_fraction, "test_fraction", low=0.0, high=1.0, high_open=True)
-    seed = _int_arg(seed, "seed", low=0)
+    seed = check_int(seed, "seed", low=0)
     rng = np.random.default_rng(seed)
 
     train_idx, test_idx = [], []

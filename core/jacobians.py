@@ -17,13 +17,12 @@ except :func:`one_layer_network`, which keeps the caller's float dtype.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
 
-from core._validation import as_float_array, check_class_indices, check_logits_2d, compute_dtype
+from core._validation import as_float_array, check_class_indices, check_int, check_logits_2d, compute_dtype
 from core.functional import sigmoid, softmax, softmax_jacobian
 from core.gradcheck import gradcheck, numerical_jacobian
 from core.losses import cross_entropy, cross_entropy_grad, one_hot
@@ -71,16 +70,6 @@ GRADIENT_NAMES = ("U", "b2", "W", "b1", "x")  # seed 002's order
 
 
 # ------------------------------------------------------------------------------------------ validation
-def _int_in(value, name: str, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer; got {value!r}")
-    value = int(value)
-    if value < low or (high is not None and value > high):
-        interval = f"[{low}, {high}]" if high is not None else f"[{low}, inf)"
-        raise ValueError(f"{name} must be an integer in {interval}; got {value}")
-    return value
-
-
 def _class_index(y, n_classes: int, name: str = "y") -> int:
     arr = np.asarray(y)
     if arr.ndim != 0 or isinstance(y, bool) or not np.issubdtype(arr.dtype, np.integer):
@@ -219,7 +208,7 @@ def chain_rule_cost(classes: int) -> ChainRuleCost:
     >>> cost.jacobian_entries, cost.jacobian_bytes / 1e9, cost.shortcut_operations
     (2500000000, 20.0, 50000)
     """
-    c = _int_in(classes, "classes", 1)
+    c = check_int(classes, "classes", low=1)
     return ChainRuleCost(
         classes=c,
         jacobian_entries=c * c,
@@ -298,10 +287,10 @@ def identity_case(number: int, *, seed: int = 0, n: int = 3, m: int = 4, element
     >>> case.formula, case.analytic.shape, bool((case.analytic == case.inputs["W"].T).all())
     ('Wᵀ', (3, 2), True)
     """
-    number = _int_in(number, "number", 1, 7)
-    seed = _int_in(seed, "seed", 0)
-    n = _int_in(n, "n", 1, MAX_SIZE)
-    m = _int_in(m, "m", 1, MAX_SIZE)
+    number = check_int(number, "number", low=1, high=7)
+    seed = check_int(seed, "seed", low=0)
+    n = check_int(n, "n", low=1, high=MAX_SIZE)
+    m = check_int(m, "m", low=1, high=MAX_SIZE)
     if elementwise not in ELEMENTWISE:
         raise ValueError(f"elementwise must be one of {tuple(ELEMENTWISE)}; got {elementwise!r}")
     rng = np.random.default_rng(seed)
@@ -539,10 +528,10 @@ def one_layer_example(dx: int = 3, dh: int = 4, nc: int = 3, *, seed: int = 0) -
     >>> ex["W"].shape, ex["U"].shape, bool(np.abs(ex["W"] @ ex["x"] + ex["b1"]).min() >= 0.05)
     ((5, 2), (3, 5), True)
     """
-    dx = _int_in(dx, "dx", 1, MAX_SIZE)
-    dh = _int_in(dh, "dh", 1, MAX_SIZE)
-    nc = _int_in(nc, "nc", 1, MAX_SIZE)
-    seed = _int_in(seed, "seed", 0)
+    dx = check_int(dx, "dx", low=1, high=MAX_SIZE)
+    dh = check_int(dh, "dh", low=1, high=MAX_SIZE)
+    nc = check_int(nc, "nc", low=1, high=MAX_SIZE)
+    seed = check_int(seed, "seed", low=0)
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((dx, 1))
     W = rng.standard_normal((dh, dx)) / np.sqrt(dx)

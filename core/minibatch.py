@@ -8,12 +8,11 @@ computes each piece for :class:`core.MLP`, plus the small deterministic data set
 
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 
-from core._validation import check_scalar
+from core._validation import check_int, check_scalar
 from core.functional import _softmax
 from core.losses import loss_and_grad, one_hot
 from core.mlp import MLP, _check_loss
@@ -27,14 +26,6 @@ __all__ = [
     "GradientSpread",
     "minibatch_gradient_spread",
 ]
-
-
-def _int_at_least(value, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer; got {value!r}")
-    if value < low:
-        raise ValueError(f"{name} must be at least {low}; got {value}")
-    return int(value)
 
 
 def _check_net(net) -> MLP:
@@ -74,11 +65,11 @@ def gaussian_blobs(
     >>> X.shape, sorted(y.tolist())
     ((6, 2), [0, 0, 1, 1, 2, 2])
     """
-    n_samples = _int_at_least(n_samples, "n_samples", 1)
-    n_features = _int_at_least(n_features, "n_features", 1)
-    n_classes = _int_at_least(n_classes, "n_classes", 1)
+    n_samples = check_int(n_samples, "n_samples", low=1)
+    n_features = check_int(n_features, "n_features", low=1)
+    n_classes = check_int(n_classes, "n_classes", low=1)
     spread = check_scalar(spread, "spread", low=0)
-    seed = _int_at_least(seed, "seed", 0)
+    seed = check_int(seed, "seed", low=0)
     rng = np.random.default_rng(seed)
     theta = 2 * np.pi * np.arange(n_classes) / n_classes
     centres = rng.normal(size=(n_classes, n_features))
@@ -224,9 +215,9 @@ def minibatch_indices(n_samples: int, batch_size: int, *, seed: int = 0, replace
     >>> idx.shape, len(set(idx.tolist()))
     ((4,), 4)
     """
-    n_samples = _int_at_least(n_samples, "n_samples", 1)
-    batch_size = _int_at_least(batch_size, "batch_size", 1)
-    seed = _int_at_least(seed, "seed", 0)
+    n_samples = check_int(n_samples, "n_samples", low=1)
+    batch_size = check_int(batch_size, "batch_size", low=1)
+    seed = check_int(seed, "seed", low=0)
     if not replace and batch_size > n_samples:
         raise ValueError(
             f"batch_size must be at most n_samples={n_samples} without replacement; got {batch_size}"
@@ -407,8 +398,8 @@ def minibatch_gradient_spread(
     if (sizes < 1).any() or (not replace and (sizes > n_samples).any()):
         limit = "" if replace else f" and at most the {n_samples} examples (replace=False)"
         raise ValueError(f"batch_sizes must be at least 1{limit}; got {sizes.tolist()}")
-    n_draws = _int_at_least(n_draws, "n_draws", 2)
-    seed = _int_at_least(seed, "seed", 0)
+    n_draws = check_int(n_draws, "n_draws", low=2)
+    seed = check_int(seed, "seed", low=0)
     target_arr = np.asarray(target)
 
     per_example = _per_example(net, x, target_arr, loss, loss_kwargs)[1][name]

@@ -37,7 +37,7 @@ def test_comparison_grid_is_symmetric_increasing_and_bounded():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"n": 401}, r"n must be in \[2, 400\]"),
+        ({"n": 401}, r"n must be an integer in \[2, 400\]"),
         ({"n": 1.5}, "integer"),
         ({"p_min": 0.5}, r"p_min must be in \(0, 0.5\)"),
     ],
@@ -163,7 +163,7 @@ def test_imbalance_dataset_is_deterministic_95_to_5_with_easy_majority_and_hard_
 
 
 def test_imbalance_dataset_validates():
-    with pytest.raises(ValueError, match=r"n_minor must be in \[1, 100000\]; got 0"):
+    with pytest.raises(ValueError, match=r"n_minor must be an integer in \[1, 100000\]; got 0"):
         imbalance_dataset(95, 0)
     with pytest.raises(ValueError, match="seed must be an integer"):
         imbalance_dataset(seed=0.5)

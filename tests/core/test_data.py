@@ -85,13 +85,13 @@ def test_spiral_without_noise_has_three_arms_with_radii_growing_along_the_arm():
     ("kwargs", "message"),
     [
         ({"name": "swirl", "n_samples": 100}, "name must be one of"),
-        ({"name": "spiral", "n_samples": 9}, r"n_samples must be in \[10, 100000\]; got 9"),
-        ({"name": "spiral", "n_samples": 100_001}, "n_samples must be in"),
+        ({"name": "spiral", "n_samples": 9}, r"n_samples must be an integer in \[10, 100000\]; got 9"),
+        ({"name": "spiral", "n_samples": 100_001}, "n_samples must be an integer in"),
         ({"name": "spiral", "n_samples": 100.0}, "n_samples must be an integer"),
         ({"name": "spiral", "n_samples": True}, "n_samples must be an integer"),
         ({"name": "spiral", "n_samples": 100, "noise": -0.1}, r"noise must be in \[0, inf\]"),
         ({"name": "spiral", "n_samples": 100, "noise": float("nan")}, "noise must be finite"),
-        ({"name": "spiral", "n_samples": 100, "seed": -1}, "seed must be in"),
+        ({"name": "spiral", "n_samples": 100, "seed": -1}, "seed must be an integer in"),
         ({"name": "spiral", "n_samples": 100, "seed": 1.5}, "seed must be an integer"),
     ],
 )

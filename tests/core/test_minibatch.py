@@ -47,12 +47,12 @@ def test_gaussian_blobs_centres_sit_on_a_circle():
 @pytest.mark.parametrize(
     ("args", "kwargs", "message"),
     [
-        ((0,), {}, r"n_samples must be at least 1; got 0"),
-        ((5, 0), {}, r"n_features must be at least 1; got 0"),
-        ((5, 2, 0), {}, r"n_classes must be at least 1; got 0"),
+        ((0,), {}, r"n_samples must be an integer in \[1, inf\); got 0"),
+        ((5, 0), {}, r"n_features must be an integer in \[1, inf\); got 0"),
+        ((5, 2, 0), {}, r"n_classes must be an integer in \[1, inf\); got 0"),
         ((5.0,), {}, r"n_samples must be an integer; got 5.0"),
         ((5,), {"spread": -1.0}, r"spread must be in \[0, inf\]; got -1"),
-        ((5,), {"seed": -3}, r"seed must be at least 0; got -3"),
+        ((5,), {"seed": -3}, r"seed must be an integer in \[0, inf\); got -3"),
     ],
 )
 def test_gaussian_blobs_rejects_bad_arguments(args, kwargs, message):
@@ -129,7 +129,7 @@ def test_minibatch_indices_without_replacement_are_distinct_and_deterministic():
         ValueError, match=r"batch_size must be at most n_samples=5 without replacement; got 6"
     ):
         minibatch_indices(5, 6)
-    with pytest.raises(ValueError, match=r"batch_size must be at least 1; got 0"):
+    with pytest.raises(ValueError, match=r"batch_size must be an integer in \[1, inf\); got 0"):
         minibatch_indices(5, 0)
 
 
@@ -207,12 +207,12 @@ def test_spread_is_deterministic_for_a_seed(data):
         ({"batch_sizes": [0, 2]}, r"batch_sizes must be at least 1"),
         ({"batch_sizes": []}, r"non-empty 1-D sequence of integers"),
         ({"batch_sizes": [1.5]}, r"non-empty 1-D sequence of integers"),
-        ({"n_draws": 1}, r"n_draws must be at least 2; got 1"),
+        ({"n_draws": 1}, r"n_draws must be an integer in \[2, inf\); got 1"),
         ({"replace": "yes"}, r"replace must be True or False; got 'yes'"),
         ({"name": "W7"}, r"name must be one of"),
         ({"index": (9, 0)}, r"index must address an entry of W2 of shape \(8, 8\); got \(9, 0\)"),
         ({"index": (1,)}, r"index must address an entry"),
-        ({"seed": -1}, r"seed must be at least 0"),
+        ({"seed": -1}, r"seed must be an integer in \[0, inf\)"),
         ({"loss": "mse"}, r"loss must be one of"),
     ],
 )
