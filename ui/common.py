@@ -3,7 +3,7 @@
 - ``units()``: the loss unit chosen in the sidebar ("nats" or "bits").
 - ``show_figure(fig, key=..., alt=...)``: draw a Plotly figure the same way everywhere.
 - ``safe_page()``: a guard that turns an unexpected error into a friendly message.
-- ``page_header(title, lead)``: the title and one-paragraph lead every page starts with.
+- ``leave_legacy_pages_mode()``: keep a deep link to a cold server inside ``app.py``'s frame.
 """
 
 from __future__ import annotations
@@ -136,18 +136,3 @@ def leave_legacy_pages_mode() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
-
-
-def page_header(title: str, lead: str) -> None:
-    """Draw a page's title and its one-paragraph lead (Markdown, no HTML).
-
-    Every page starts with it, so it first makes sure the page runs in the app's frame
-    (:func:`leave_legacy_pages_mode`).
-    """
-    from ui.frame import current_page, presenter
-    from ui.teaching import render_teaching_aids
-
-    leave_legacy_pages_mode()
-    st.title(title)
-    st.markdown(lead)
-    render_teaching_aids(current_page(), presenter=presenter())

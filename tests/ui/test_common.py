@@ -79,18 +79,6 @@ def test_units_defaults_to_nats_before_the_sidebar_is_drawn():
     assert [m.value for m in at.markdown] == ["nats"]
 
 
-def test_page_header_draws_the_title_and_the_lead():
-    def page():
-        from ui.common import page_header
-
-        page_header("Binary cross-entropy", "The loss of one yes/no prediction.")
-
-    at = AppTest.from_function(page, default_timeout=30).run()
-
-    assert [t.value for t in at.title] == ["Binary cross-entropy"]
-    assert [m.value for m in at.markdown] == ["The loss of one yes/no prediction."]
-
-
 def test_a_failing_page_body_shows_a_friendly_error_not_a_traceback(monkeypatch):
     monkeypatch.delenv("EXPLORER_RAISE_PAGE_ERRORS")
 
