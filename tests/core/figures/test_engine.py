@@ -1,12 +1,17 @@
-"""core.figures.Draft: the dict-built figure must equal what plotly's own API builds."""
+"""The figure engine (core.figures.engine): a Draft must equal what plotly's own API builds, and a
+finished figure stays on the fast path until the go.Figure API is used on it."""
+
+import logging
+import threading
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 from plotly.subplots import make_subplots
 
-from core import figures
-from core.figures import Draft
+from core.figures.engine import VALIDATE_ENV, Draft, fast_path_watch, plottable, trace_dicts
+from core.figures.matrices import matrix_heatmap
+from core.figures.style import styled
 
 
 def _layout(fig: go.Figure) -> dict:
@@ -41,7 +46,8 @@ def test_subplot_grid_equals_make_subplots(grid):
             for mine, ref in zip(ours[key], axis, strict=True):
                 assert mine.keys() == ref.keys()
                 assert mine["text"] == ref["text"]
-                assert mine["x"] == pytest.approx(ref["x"]) and mine["y"] == pytest.approx(ref["y"])
+                assert mine["x"] == pytest.approx(ref["x"])
+                assert mine["y"] == pytest.approx(ref["y"])
             continue
         assert ours[key].keys() == axis.keys(), key
         assert ours[key]["domain"] == pytest.approx(axis["domain"]), key
@@ -64,13 +70,17 @@ def test_traces_axis_updates_and_lines_match_plotly():
         fig.add_vline(x=0.5, line={"dash": "dot"}, row=2, col=1)
     ours, theirs = draft.figure().to_dict(), ref.to_dict()
     for mine, expected in zip(ours["data"], theirs["data"], strict=True):
-        assert mine["type"] == expected["type"] and mine["xaxis"] == expected["xaxis"]
+        assert mine["type"] == expected["type"]
+        assert mine["xaxis"] == expected["xaxis"]
         assert mine["yaxis"] == expected["yaxis"]
     layout, expected = ours["layout"], theirs["layout"]
-    assert layout["legend"] == expected["legend"] == {"x": 0.5, "y": -0.2}
+    assert layout["legend"] == {"x": 0.5, "y": -0.2}
+    assert expected["legend"] == {"x": 0.5, "y": -0.2}
     assert layout["yaxis"]["title"] == expected["yaxis"]["title"]
     assert layout["yaxis"]["range"] == list(expected["yaxis"]["range"])
-    assert layout["xaxis"]["type"] == layout["xaxis2"]["type"] == expected["xaxis2"]["type"] == "log"
+    assert layout["xaxis"]["type"] == "log"
+    assert layout["xaxis2"]["type"] == "log"
+    assert expected["xaxis2"]["type"] == "log"
     for key in ("type", "x0", "x1", "xref", "y0", "y1", "yref", "line"):
         assert layout["shapes"][0][key] == expected["shapes"][0][key], key
 
@@ -108,65 +118,94 @@ def test_magic_underscores_nest():
 
 
 def test_validation_catches_an_unknown_property(monkeypatch):
-    monkeypatch.setenv(figures.VALIDATE_ENV, "1")
+    monkeypatch.setenv(VALIDATE_ENV, "1")
     draft = Draft().add_scatter(x=[1], y=[1], colour="red")
     with pytest.raises(ValueError, match="colour"):
         draft.figure()
-    monkeypatch.setenv(figures.VALIDATE_ENV, "0")
+    monkeypatch.setenv(VALIDATE_ENV, "0")
     assert draft.figure().data[0].type == "scatter"  # unchecked in the app: no cost, no error
 
 
 def test_builder_exposes_its_draft_for_composition():
-    draft = figures.matrix_heatmap.draft([[1.0, -1.0]], title="t", row_label="r", col_label="c")
+    draft = matrix_heatmap.draft([[1.0, -1.0]], title="t", row_label="r", col_label="c")
     assert isinstance(draft, Draft)
-    fig = figures.matrix_heatmap([[1.0, -1.0]], title="t", row_label="r", col_label="c")
-    assert isinstance(fig, go.Figure) and fig.layout.title.text == "t"
+    fig = matrix_heatmap([[1.0, -1.0]], title="t", row_label="r", col_label="c")
+    assert isinstance(fig, go.Figure)
+    assert fig.layout.title.text == "t"
 
 
 def test_spec_figure_serializes_like_plotly_and_builds_its_objects_lazily(monkeypatch):
-    monkeypatch.setenv(figures.VALIDATE_ENV, "0")
+    monkeypatch.setenv(VALIDATE_ENV, "0")
     x = np.linspace(0, 1, 50)
     draft = Draft().add_scatter(x=x, y=x**2, name="a").add_bar(x=["p", "q"], y=np.array([1, 2]))
-    figures.styled(draft, title="t", x_title="x", y_title="y")
+    styled(draft, title="t", x_title="x", y_title="y")
     fig = draft.figure()
-    assert isinstance(fig, go.Figure) and not fig._built
+    assert isinstance(fig, go.Figure)
+    assert not fig._built
     ours = fig.to_dict()
     assert not fig._built  # st.plotly_chart needs only to_dict
     reference = go.Figure(draft.figure().to_dict() | {}).to_dict()  # plotly's own serialization
     assert ours["data"][0]["x"] == reference["data"][0]["x"]  # the same typed-array encoding
-    assert ours["data"][0]["x"]["dtype"] == "f8" and "bdata" in ours["data"][0]["x"]
+    assert ours["data"][0]["x"]["dtype"] == "f8"
+    assert "bdata" in ours["data"][0]["x"]
     assert ours["layout"]["title"] == reference["layout"]["title"]
     ours["layout"]["title"]["text"] = "changed"  # to_dict hands out a copy
     assert fig.to_dict()["layout"]["title"]["text"] == "t"
-    assert fig.data[1].name is None and fig.layout.title.text == "t" and fig._built
+    assert fig.data[1].name is None
+    assert fig.layout.title.text == "t"
+    assert fig._built
 
 
-def test_adapt_for_a_projector_and_a_dark_page(monkeypatch):
-    monkeypatch.setenv(figures.VALIDATE_ENV, "1")
-    draft = Draft().add_scatter(
-        x=[0, 1], y=[0, 1], marker={"size": 10}, line={"width": 2, "color": "#000000"}
-    )
-    figures.styled(draft, title="t", x_title="x", y_title="y")
-    draft.update_layout(legend={"y": -0.2, "yanchor": "top"}, margin={"b": 100})
-    draft.add_annotation(x=0, y=0, text="a", bgcolor="rgba(255,255,255,0.85)", font={"color": "#000000"})
-    fig = draft.figure()
-    big = figures.adapt(fig, projector=True).to_dict()
-    assert big["data"][0]["marker"]["size"] == pytest.approx(13.5)
-    assert big["layout"]["font"]["size"] == pytest.approx(figures.FONT_SIZE * figures.PROJECTOR_SCALE)
-    assert big["layout"]["xaxis"]["tickfont"]["size"] == figures.PROJECTOR_TICK_SIZE
-    assert big["layout"]["legend"]["yref"] == "container" and big["layout"]["margin"]["b"] == 150
-    assert big["layout"]["height"] > fig.to_dict()["layout"]["height"]
-    assert big["data"][0]["line"]["color"] == "#000000"  # colours unchanged on a light page
-    dark = figures.adapt(fig, dark=True).to_dict()
-    assert dark["data"][0]["line"] == {"width": 2, "color": "#FAFAFA"}
-    note = dark["layout"]["annotations"][0]
-    assert note["bgcolor"] == "rgba(14,17,23,0.85)" and note["font"]["color"] == "#FAFAFA"
-    assert fig.to_dict()["data"][0]["line"]["color"] == "#000000"  # the original is untouched
-    go.Figure(big)  # still valid plotly
+def _finished(title="t"):
+    draft = Draft().add_scatter(x=np.linspace(0, 1, 5), y=np.zeros(5), name="a")
+    return styled(draft, title=title).figure()
 
 
-def test_figure_csv_has_one_row_per_point_and_per_heatmap_cell():
-    fig = figures.matrix_heatmap([[1.0, -2.0], [0.5, 0.0]], title="t", row_label="r", col_label="c")
-    rows = figures.figure_csv(fig).strip().splitlines()
-    assert rows[0] == "series,x,y,z" and len(rows) == 1 + 4
-    assert rows[2].endswith(",-2.0")
+def test_drawing_a_figure_keeps_it_on_the_fast_path():
+    fig = _finished()
+    with fast_path_watch() as lost:
+        fig.to_dict()
+        fig.to_json()
+        trace_dicts(fig)
+    assert lost == []
+    assert fig.materialised_by is None
+    assert not fig._built
+
+
+def test_a_figure_method_on_a_finished_figure_is_recorded_with_its_line(caplog):
+    fig = _finished("Loss")
+    with fast_path_watch() as lost, caplog.at_level(logging.WARNING, logger="core.figures.engine"):
+        fig.update_yaxes(range=[0, 5])
+    assert fig.materialised_by.startswith("update_yaxes at tests/core/figures/test_engine.py:")
+    assert lost == [f"'Loss': {fig.materialised_by}"]
+    assert "left the fast path" in caplog.text
+    assert fig.to_dict()["layout"]["yaxis"]["range"] == [0, 5]  # still correct, only slower
+
+
+def test_reading_a_property_is_recorded_once_under_its_name():
+    fig = _finished()
+    with fast_path_watch() as lost:
+        assert fig.data[0].name == "a"
+        assert fig.layout.title.text == "t"  # already built: not recorded again
+    assert fig.materialised_by.startswith("data at ")
+    assert len(lost) == 1
+
+
+def test_fast_path_watch_sees_figures_of_other_threads_and_stops_at_the_end_of_its_block():
+    # AppTest runs a page's script in a thread of its own.
+    inside, outside = _finished("inside"), _finished("outside")
+    with fast_path_watch() as lost:
+        worker = threading.Thread(target=lambda: inside.layout)
+        worker.start()
+        worker.join()
+    _ = outside.layout
+    assert [entry.split(":")[0] for entry in lost] == ["'inside'"]
+
+
+def test_plottable_turns_inf_and_on_a_log_axis_nonpositive_values_into_gaps():
+    linear = plottable([1.0, np.inf, -np.inf, 0.0, -1.0])
+    assert np.isnan(linear[1:3]).all()
+    assert linear[[0, 3, 4]].tolist() == [1.0, 0.0, -1.0]
+    log = plottable([1.0, 0.0, -1.0], log=True)
+    assert log[0] == 1.0
+    assert np.isnan(log[1:]).all()

@@ -1,46 +1,46 @@
-"""Gradient pages, part a: the shared matrix heatmap and the Softmax gradient charts."""
+"""core.figures.matrices: the shared matrix heatmap of the gradient pages."""
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-import core
-from core.figures import (
-    DIVERGING_SCALE,
-    NEGATIVE,
-    POSITIVE,
-    chain_rule_check_figure,
-    chain_rule_cost_figure,
-    matrix_heatmap,
-)
+from core.figures.matrices import matrix_heatmap
+from core.figures.style import DIVERGING_SCALE, NEGATIVE, POSITIVE
 
 
-# ----------------------------------------------------------------------------------- matrix heatmap
 def test_matrix_heatmap_draws_the_matrix_with_signed_labels_row_one_on_top():
     M = np.array([[0.0972, -0.0531], [-0.0531, 0.0563], [0.0, 1e-4]])
     fig = matrix_heatmap(M, title="J", row_label="output s_i", col_label="logit z_k")
-    assert isinstance(fig, go.Figure) and len(fig.data) == 1
+    assert isinstance(fig, go.Figure)
+    assert len(fig.data) == 1
     trace = fig.data[0]
     assert trace.type == "heatmap"
     np.testing.assert_array_equal(np.asarray(trace.z), M)
     assert trace.text.tolist() == [["+0.097", "−0.053"], ["−0.053", "+0.056"], ["0.000", "0.000"]]
     assert trace.texttemplate == "%{text}"
-    assert list(trace.y) == ["1", "2", "3"] and list(trace.x) == ["1", "2"]
+    assert list(trace.y) == ["1", "2", "3"]
+    assert list(trace.x) == ["1", "2"]
     assert fig.layout.yaxis.autorange == "reversed"
-    assert fig.layout.xaxis.title.text == "logit z_k" and fig.layout.yaxis.title.text == "output s_i"
+    assert fig.layout.xaxis.title.text == "logit z_k"
+    assert fig.layout.yaxis.title.text == "output s_i"
     assert fig.layout.title.text == "J"
 
 
 def test_matrix_heatmap_scale_is_diverging_and_centred_at_zero():
     fig = matrix_heatmap([[0.5, -2.0]], title="t", row_label="r", col_label="c")
     trace = fig.data[0]
-    assert trace.zmid == 0 and trace.zmin == -2.0 and trace.zmax == 2.0
+    assert trace.zmid == 0
+    assert trace.zmin == -2.0
+    assert trace.zmax == 2.0
     assert [list(stop) for stop in trace.colorscale] == [list(stop) for stop in DIVERGING_SCALE]
-    assert trace.colorscale[0][1] == NEGATIVE and trace.colorscale[-1][1] == POSITIVE
+    assert trace.colorscale[0][1] == NEGATIVE
+    assert trace.colorscale[-1][1] == POSITIVE
     zero = matrix_heatmap(np.zeros((2, 2)), title="t", row_label="r", col_label="c").data[0]
-    assert zero.zmin == -1 and zero.zmax == 1
+    assert zero.zmin == -1
+    assert zero.zmax == 1
     fixed = matrix_heatmap([[0.5]], title="t", row_label="r", col_label="c", zmax=3).data[0]
-    assert fixed.zmax == 3 and fixed.zmin == -3
+    assert fixed.zmax == 3
+    assert fixed.zmin == -3
 
 
 def test_matrix_heatmap_vector_is_a_row_with_custom_names():
@@ -54,7 +54,8 @@ def test_matrix_heatmap_vector_is_a_row_with_custom_names():
     )
     trace = fig.data[0]
     assert np.asarray(trace.z).shape == (1, 2)
-    assert list(trace.y) == ["∂L/∂s"] and list(trace.x) == ["s₁", "s₂"]
+    assert list(trace.y) == ["∂L/∂s"]
+    assert list(trace.x) == ["s₁", "s₂"]
     assert trace.text.tolist() == [["0.000", "−1.122"]]
 
 
@@ -90,35 +91,3 @@ def test_matrix_heatmap_height_grows_with_rows_within_limits():
 def test_matrix_heatmap_rejects_bad_input(M, kwargs, match):
     with pytest.raises(ValueError, match=match):
         matrix_heatmap(M, title="t", row_label="r", col_label="c", **kwargs)
-
-
-# -------------------------------------------------------------------------------- softmax gradient
-def test_chain_rule_check_figure_draws_bars_and_both_jacobian_routes():
-    chain = core.softmax_cross_entropy_chain([3.5, 0.8, 0.2, -0.5], 0)
-    fig = chain_rule_check_figure(
-        chain.grad, chain.chain, chain.chain_numerical, class_names=["Cat", "Dog", "Bird", "Fish"], target=0
-    )
-    assert [t.type for t in fig.data] == ["bar", "scatter", "scatter"]
-    bars, analytic, numerical = fig.data
-    np.testing.assert_allclose(bars.y, chain.grad)
-    np.testing.assert_allclose(analytic.y, chain.chain)
-    np.testing.assert_allclose(numerical.y, chain.chain_numerical)
-    assert list(bars.x) == ["Cat<br>(true)<br>−0.109", "Dog<br>+0.060", "Bird<br>+0.033", "Fish<br>+0.016"]
-    assert list(bars.marker.color) == [NEGATIVE, POSITIVE, POSITIVE, POSITIVE]
-    assert analytic.marker.symbol == "diamond-open" and numerical.marker.symbol == "x-thin"
-    assert fig.layout.yaxis.range[0] < -0.109 and fig.layout.yaxis.range[1] > 0.109
-    assert fig.layout.xaxis.tickangle == 0
-    assert "nats" in fig.layout.yaxis.title.text
-
-
-def test_chain_rule_cost_figure_is_log_log_with_labelled_marks():
-    classes = np.array([1, 10, 100, 1000, 50_000])
-    fig = chain_rule_cost_figure(classes, classes**2, classes, marked=(10, 1000, 50_000))
-    assert len(fig.data) == 3
-    full, short, marks = fig.data
-    np.testing.assert_array_equal(full.y, classes.astype(float) ** 2)
-    np.testing.assert_array_equal(short.y, classes)
-    np.testing.assert_array_equal(marks.x, [10, 1000, 50_000])
-    assert list(marks.text) == ["C = 10: 100", "C = 1,000: 1·10⁶", "C = 50,000: 2.5·10⁹"]
-    assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
-    assert len(chain_rule_cost_figure(classes, classes**2, classes).data) == 2

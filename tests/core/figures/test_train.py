@@ -1,11 +1,11 @@
-"""Figure builders of the "Train a network" page."""
+"""Figure builders of the Train a network page (core.figures.train)."""
 
 import math
 
 import numpy as np
 import pytest
 
-from core.figures import (
+from core.figures.train import (
     confusion_matrix_figure,
     decision_regions_figure,
     digit_images_figure,
@@ -28,7 +28,6 @@ def _run(label="CE", test=True, epochs=3):
     return {"label": label, "history": history, "initial": initial}
 
 
-# ------------------------------------------------------------------------------------------ curves
 def test_curves_draw_train_and_test_per_run_from_epoch_zero():
     fig = training_curves_figure([_run("CE"), _run("MSE")], metric="accuracy", title="t", y_title="accuracy")
     assert [t.name for t in fig.data] == ["CE", "CE · test", "MSE", "MSE · test"]
@@ -37,11 +36,13 @@ def test_curves_draw_train_and_test_per_run_from_epoch_zero():
     assert list(fig.data[0].x) == [0, 1, 2, 3]
     assert list(fig.data[0].y) == pytest.approx([0.3, 0.6, 0.7, 0.8])
     assert list(fig.data[1].y) == pytest.approx([0.25, 0.55, 0.55, 0.55])
-    assert fig.data[0].line.dash == "solid" and fig.data[1].line.dash == "dot"
+    assert fig.data[0].line.dash == "solid"
+    assert fig.data[1].line.dash == "dot"
     assert fig.data[1].marker.symbol.endswith("-open")
     assert fig.data[0].line.color != fig.data[2].line.color  # runs differ in colour ...
     assert fig.data[0].marker.symbol != fig.data[2].marker.symbol  # ... and in marker symbol
-    assert fig.layout.yaxis.tickformat == ".0%" and list(fig.layout.yaxis.range) == [0, 1.04]
+    assert fig.layout.yaxis.tickformat == ".0%"
+    assert list(fig.layout.yaxis.range) == [0, 1.04]
     assert fig.layout.xaxis.dtick == 1
 
 
@@ -62,11 +63,13 @@ def test_curves_mark_the_target_and_the_epoch_each_run_reached_it():
     fig = training_curves_figure(
         [_run("CE"), _run("MSE")], metric="accuracy", title="t", y_title="a", target=0.7, reached=[2, None]
     )
-    assert fig.layout.shapes[0].y0 == 0.7 and fig.layout.shapes[0].y1 == 0.7
+    assert fig.layout.shapes[0].y0 == 0.7
+    assert fig.layout.shapes[0].y1 == 0.7
     assert any(a.text == "target 70%" for a in fig.layout.annotations)
     markers = [t for t in fig.data if t.name.endswith("reaches 70%")]
     assert len(markers) == 1
-    assert list(markers[0].x) == [2, 2] and list(markers[0].y) == [0, 0.7]
+    assert list(markers[0].x) == [2, 2]
+    assert list(markers[0].y) == [0, 0.7]
     assert "CE reached 70% at epoch 2" in markers[0].hovertemplate
 
 
@@ -77,7 +80,6 @@ def test_curves_reject_an_unknown_metric_and_a_wrong_number_of_scales():
         training_curves_figure([_run()], metric="loss", title="t", y_title="y", scale=[1.0, 2.0])
 
 
-# ------------------------------------------------------------------------------------------ regions
 def _grid():
     return {
         "x": np.linspace(-1, 1, 3),
@@ -93,9 +95,12 @@ def test_decision_regions_encode_class_and_confidence_in_each_cell():
     heatmap = fig.data[0]
     z = np.asarray(heatmap.z)
     # z = 100·class + round(99·(p − 1/3)/(2/3)): a sure class-0 cell is 99, a coin toss 0 of its band.
-    assert z[0, 0] == 99 and z[0, 2] == 100 and z[1, 1] == 200 + round(99 * (0.4 - 1 / 3) * 1.5)
+    assert z[0, 0] == 99
+    assert z[0, 2] == 100
+    assert z[1, 1] == 200 + round(99 * (0.4 - 1 / 3) * 1.5)
     custom = np.asarray(heatmap.customdata)
-    assert custom.shape == (3, 3, 2) and custom[1, 0].tolist() == [0, 90]
+    assert custom.shape == (3, 3, 2)
+    assert custom[1, 0].tolist() == [0, 90]
     assert (heatmap.zmin, heatmap.zmax) == (0, 300)
     assert [t.name for t in fig.data[1:]] == ["c0", "c1", "c2"]
     assert [t.marker.symbol for t in fig.data[1:]] == ["circle", "square", "diamond"]
@@ -119,7 +124,6 @@ def test_decision_regions_need_two_class_names():
         decision_regions_figure(_grid(), np.zeros((1, 2)), [0], class_names=["only"], title="t")
 
 
-# ------------------------------------------------------------------------------------------ gradients
 def test_gradient_norms_one_line_per_layer_and_run_on_a_log_axis():
     fig = gradient_norms_figure([_run("CE"), _run("MSE")], title="t")
     names = [t.name for t in fig.data]
@@ -128,7 +132,8 @@ def test_gradient_norms_one_line_per_layer_and_run_on_a_log_axis():
     assert "solid: CE · dashed: MSE" in fig.layout.title.text
     assert "MSE" in fig.data[3].hovertemplate
     assert fig.layout.yaxis.type == "log"
-    assert fig.data[0].line.dash == "solid" and fig.data[3].line.dash == "dash"
+    assert fig.data[0].line.dash == "solid"
+    assert fig.data[3].line.dash == "dash"
     assert fig.data[0].marker.symbol != fig.data[1].marker.symbol
     assert fig.layout.yaxis.dtick == 1  # the norms span 0.1 … 5: more than a decade
 
@@ -138,17 +143,18 @@ def test_gradient_norms_of_exactly_zero_leave_a_gap_on_the_log_axis():
     run["history"]["grad_norm"]["W1"] = [0.5, 0.0, 0.0]
     fig = gradient_norms_figure([run], title="t")
     y = np.asarray(fig.data[0].y, dtype=float)
-    assert y[0] == 0.5 and np.isnan(y[1:]).all()
+    assert y[0] == 0.5
+    assert np.isnan(y[1:]).all()
     assert [t.name for t in fig.data][0] == "W1 (input)"
 
 
-# ------------------------------------------------------------------------------------------ digits
 def test_confusion_matrix_figure_writes_counts_and_leaves_zeros_blank():
     fig = confusion_matrix_figure(np.array([[5, 1], [0, 4]]), ["0", "1"], title="t")
     heatmap = fig.data[0]
     assert heatmap.text.tolist() == [["5", "1"], ["", "4"]]
     assert np.asarray(heatmap.customdata).tolist() == [[5 / 6, 1 / 6], [0.0, 1.0]]
-    assert fig.layout.xaxis.title.text == "predicted class" and fig.layout.yaxis.title.text == "true class"
+    assert fig.layout.xaxis.title.text == "predicted class"
+    assert fig.layout.yaxis.title.text == "true class"
     assert fig.layout.yaxis.autorange == "reversed"
     with pytest.raises(ValueError, match=r"cm must be \(C, C\)"):
         confusion_matrix_figure(np.zeros((2, 3)), ["0", "1"], title="t")
@@ -161,7 +167,9 @@ def test_digit_images_are_tiled_with_gaps_and_captioned():
     assert z.shape == (2 * 8 + 3, 4 * 8 + 3)
     np.testing.assert_allclose(z[0:8, 0:8], images[0].reshape(8, 8))
     np.testing.assert_allclose(z[11:19, 0:8], images[4].reshape(8, 8))  # second row, after a 3-row gap
-    assert np.isnan(z[0:8, 8]).all() and np.isnan(z[11:19, 9:17]).all()  # gap column; empty tile
+    # gap column; empty tile
+    assert np.isnan(z[0:8, 8]).all()
+    assert np.isnan(z[11:19, 9:17]).all()
     assert [a.text for a in fig.layout.annotations] == [f"img {i}" for i in range(5)]
     assert fig.data[0].colorscale[0][1] == "#FFFFFF"  # blank paper is white, ink is dark
 

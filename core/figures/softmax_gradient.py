@@ -1,0 +1,165 @@
+"""Figures of the Softmax gradient page: ∂L/∂z three ways, and what the Jacobian route costs.
+
+The page's matrices (the Jacobian and its checks) are :func:`core.figures.matrices.matrix_heatmap`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from core.figures.engine import Draft, figure_builder
+from core.figures.style import (
+    COLORS,
+    LINE_WIDTH,
+    MARKER_SIZE,
+    NEGATIVE,
+    NEUTRAL,
+    POSITIVE,
+    move_legend_below,
+    styled,
+)
+from core.formatting import count, signed
+
+
+@figure_builder
+def chain_rule_check_figure(
+    grad,
+    chain,
+    chain_numerical,
+    *,
+    class_names: list[str],
+    target: int,
+) -> Draft:
+    """∂L/∂z three ways: bars of s − y, with markers for the two Jacobian routes on top.
+
+    Each class's tick label carries its signed value (``"Dog<br>+0.060"``), so the sign never
+    depends on the bar's colour and no label collides with the markers.
+
+    Parameters
+    ----------
+    grad : array_like ``(C,)``
+        s − y from ``core.cross_entropy_grad`` (the shortcut): drawn as bars.
+    chain : array_like ``(C,)``
+        (∂s/∂z)ᵀ ∂L/∂s with the analytic Jacobian: open diamonds.
+    chain_numerical : array_like ``(C,)``
+        The same product with the numerical Jacobian: crosses.
+    class_names : list of str
+        One tick label per class (keep them short: "Cat"); the true class gets "(true)" under it.
+    target : int
+        The true class's index.
+
+    Returns
+    -------
+    go.Figure
+        Three traces: the bars, then the two marker series.
+    """
+    g = np.asarray(grad, dtype=np.float64)
+    names = [
+        f"{name}<br>{'(true)<br>' if k == target else ''}{signed(v)}"
+        for k, (name, v) in enumerate(zip(class_names, g, strict=True))
+    ]
+    fig = Draft()
+    fig.add_bar(
+        x=names,
+        y=g,
+        name="s − y  (core.cross_entropy_grad)",
+        marker={"color": [NEGATIVE if v < 0 else POSITIVE for v in g]},
+        hovertemplate="%{x}<br>s − y = %{y:.6g}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=names,
+        y=np.asarray(chain, dtype=np.float64),
+        mode="markers",
+        name="Jᵀ ∂L/∂s, analytic J",
+        marker={
+            "symbol": "diamond-open",
+            "size": MARKER_SIZE + 6,
+            "color": COLORS["black"],
+            "line": {"width": 3},
+        },
+        hovertemplate="%{x}<br>Jᵀ ∂L/∂s = %{y:.6g}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=names,
+        y=np.asarray(chain_numerical, dtype=np.float64),
+        mode="markers",
+        name="Jᵀ ∂L/∂s, numerical J",
+        marker={"symbol": "x-thin", "size": MARKER_SIZE, "color": COLORS["orange"], "line": {"width": 3}},
+        hovertemplate="%{x}<br>numerical Jᵀ ∂L/∂s = %{y:.6g}<extra></extra>",
+    )
+    top = max(float(np.abs(g).max()), 0.05)
+    styled(
+        fig,
+        title="∂L/∂z = s − y, three ways",
+        x_title="class k and its ∂L/∂z_k",
+        y_title="∂L/∂z_k (nats per unit logit)",
+        height=470,
+    )
+    move_legend_below(fig, entries=2, per_row=None, y=-0.3)
+    fig.update_yaxes(range=[-1.15 * top, 1.15 * top], zeroline=True, zerolinecolor=NEUTRAL, zerolinewidth=2)
+    fig.update_xaxes(tickangle=0)
+    return fig
+
+
+@figure_builder
+def chain_rule_cost_figure(classes, long_way, shortcut, *, marked=()) -> Draft:
+    """Operations for ∂L/∂z against the number of classes C, log-log: C² through the Jacobian, C as s − y.
+
+    Parameters
+    ----------
+    classes : array_like ``(k,)``
+        Class counts C, increasing.
+    long_way, shortcut : array_like ``(k,)``
+        Multiply-adds of ∂L/∂s times the C x C Jacobian, and operations of s − y, for each C.
+    marked : sequence of int, optional
+        Class counts (members of ``classes``) to mark and label, e.g. ``(10, 1000, 50000)``.
+
+    Returns
+    -------
+    go.Figure
+        Two line traces, plus one labelled marker trace when ``marked`` is given.
+    """
+    c = np.asarray(classes, dtype=np.float64)
+    full = np.asarray(long_way, dtype=np.float64)
+    short = np.asarray(shortcut, dtype=np.float64)
+    fig = Draft()
+    fig.add_scatter(
+        x=c,
+        y=full,
+        mode="lines",
+        name="through the Jacobian: C²",
+        line={"color": POSITIVE, "width": LINE_WIDTH},
+        hovertemplate="C = %{x:,}<br>%{y:,.0f} multiply-adds<extra></extra>",
+    )
+    fig.add_scatter(
+        x=c,
+        y=short,
+        mode="lines",
+        name="shortcut s − y: C",
+        line={"color": NEGATIVE, "width": LINE_WIDTH, "dash": "dash"},
+        hovertemplate="C = %{x:,}<br>%{y:,.0f} operations<extra></extra>",
+    )
+    if len(marked):
+        index = [int(np.flatnonzero(c == m)[0]) for m in marked]
+        fig.add_scatter(
+            x=c[index],
+            y=full[index],
+            mode="markers+text",
+            name="C² at the marked class counts",
+            marker={"symbol": "circle", "size": MARKER_SIZE, "color": POSITIVE},
+            text=[f"C = {int(c[i]):,}: {count(full[i])}" for i in index],
+            textposition="top left",
+            cliponaxis=False,
+            hovertemplate="C = %{x:,}<br>%{y:,.0f} multiply-adds<extra></extra>",
+        )
+    styled(
+        fig,
+        title="Cost of ∂L/∂z: full Jacobian vs shortcut",
+        x_title="number of classes C (log scale)",
+        y_title="operations (log scale)",
+        height=470,
+    )
+    move_legend_below(fig, entries=2, per_row=None, y=-0.25)
+    fig.update_xaxes(type="log", exponentformat="power", dtick=1)
+    fig.update_yaxes(type="log", exponentformat="power", dtick=2)
+    return fig

@@ -1,0 +1,111 @@
+"""core.figures.curves: several curves over one x grid (Loss comparison, Numerical pitfalls)."""
+
+import numpy as np
+import pytest
+
+import core
+from core.figures.curves import CURVE_STYLES, curves_figure
+from tests.core.figures._helpers import traces_by_name
+
+
+@pytest.fixture
+def comparison():
+    grid = core.comparison_grid(50)
+    curves = core.comparison_curves(grid)
+    point = core.comparison_curves([0.7])
+    series = {name: curves.grad[name] for name in core.COMPARISON_LOSSES}
+    values = {name: float(point.grad[name][0]) for name in core.COMPARISON_LOSSES}
+    return grid, series, values
+
+
+def test_curves_figure_draws_one_line_and_one_point_per_series(comparison):
+    grid, series, values = comparison
+    fig = curves_figure(
+        grid,
+        series,
+        title="T",
+        x_title="p",
+        y_title="g",
+        point_x=0.7,
+        point_values=values,
+        point_label="p = 0.70",
+    )
+    lines = [t for t in fig.data if t.mode == "lines"]
+    points = [t for t in fig.data if t.mode == "markers"]
+    assert [t.name for t in lines] == list(series)
+    assert len(points) == 5
+    assert [float(t.y[0]) for t in points] == pytest.approx(list(values.values()))
+    assert all(float(t.x[0]) == 0.7 for t in points)
+    # colour, dash and symbol all differ between series: never colour alone
+    assert len({t.line.dash for t in lines}) == 5
+    assert len({t.line.color for t in lines}) == 5
+    assert len({t.marker.symbol for t in points}) == 5
+    assert fig.layout.title.text == "T"
+    assert fig.layout.xaxis.title.text == "p"
+    assert any(a.text == "p = 0.70" for a in fig.layout.annotations)
+    assert len(fig.layout.shapes) == 1
+    assert fig.layout.shapes[0].x0 == 0.7
+
+
+def test_curves_figure_turns_inf_and_nonpositive_log_values_into_gaps():
+    fig = curves_figure([1, 2, 3], {"a": [1.0, np.inf, 0.0]}, title="T", x_title="x", y_title="y", y_log=True)
+    y = np.asarray(fig.data[0].y, dtype=float)
+    assert y[0] == 1
+    assert np.isnan(y[1])
+    assert np.isnan(y[2])
+    assert fig.layout.yaxis.type == "log"
+
+
+def test_curves_figure_places_log_axis_labels_in_log10_units():
+    fig = curves_figure(
+        [1e-3, 1.0],
+        {"a": [1, 2]},
+        title="T",
+        x_title="x",
+        y_title="y",
+        point_x=1e-2,
+        point_values={"a": 1.5},
+        point_label="here",
+        x_log=True,
+    )
+    label = next(a for a in fig.layout.annotations if a.text == "here")
+    assert label.x == pytest.approx(-2)  # annotations on log axes take log10 (plotly.py #2580)
+    assert fig.layout.shapes[0].x0 == pytest.approx(1e-2)  # shapes take data units
+
+
+def test_curves_figure_notes_labels_and_legend_below():
+    fig = curves_figure(
+        [0, 1],
+        {"CE (x)": [0, 1], "MSE": [1, 0]},
+        title="T",
+        x_title="x",
+        y_title="y",
+        labels_at=1,
+        notes=[(0, -1, "CE → −1")],
+        legend_below=True,
+    )
+    names = traces_by_name(fig)
+    assert list(names["curve labels"].text) == ["CE", "MSE"]
+    assert list(names["notes"].text) == ["CE → −1"]
+    assert fig.layout.legend.y < 0
+
+
+def test_curves_figure_rejects_too_many_series():
+    with pytest.raises(ValueError, match="at most 6 curves"):
+        curves_figure(
+            [0], {str(i): [0] for i in range(len(CURVE_STYLES) + 1)}, title="T", x_title="x", y_title="y"
+        )
+
+
+def test_curves_figure_takes_its_axis_ranges_and_tick_step(comparison):
+    grid, series, values = comparison
+    fig = curves_figure(
+        grid, series, title="T", x_title="p", y_title="g", x_range=(0, 1), x_dtick=0.2, y_range=(-1.1, 0.2)
+    )
+    assert list(fig.layout.xaxis.range) == [0, 1]
+    assert fig.layout.xaxis.dtick == 0.2
+    assert list(fig.layout.yaxis.range) == [-1.1, 0.2]
+    default = curves_figure(grid, series, title="T", x_title="p", y_title="g")
+    assert default.layout.xaxis.range is None
+    assert default.layout.xaxis.dtick is None
+    assert default.layout.yaxis.range is None
