@@ -7,19 +7,19 @@ To add a page, append a row to ``PAGES`` in ``ui/registry.py``; nothing here cha
 
 import streamlit as st
 
-from core.train import limit_blas_threads
 from ui.common import safe_page, units_radio
 from ui.frame import PAGE_KEY, link_parameters, presenter_toggle, report_link_problems, share_button
 from ui.registry import DEFAULT_PAGE, pages_by_section
+from ui.runtime import use_one_blas_thread
 
 st.set_page_config(page_title="Cross-Entropy Explorer", page_icon="📉", layout="wide")
 
 
 @st.cache_resource  # once per server process, not on every rerun
-def _one_blas_thread() -> bool:
+def _one_blas_thread() -> list[dict]:
     """One BLAS thread per matrix product: the app multiplies small matrices for many sessions at once
-    on a small machine, where OpenBLAS's extra threads only contend (tests/perf/bench_train measures it)."""
-    return limit_blas_threads(1)
+    on a small machine, where the BLAS's extra threads only contend (tests/perf/bench_train measures it)."""
+    return use_one_blas_thread()
 
 
 _one_blas_thread()

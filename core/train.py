@@ -17,15 +17,12 @@ on the gradient ``g`` of the batch-mean loss that ``net.backward`` returns:
 
 from __future__ import annotations
 
-import ctypes
 import math
-import numbers
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 
-from core._validation import as_float_array, check_scalar
+from core._validation import as_float_array, check_int, check_scalar
 from core.functional import softmax
 from core.losses import cross_entropy, focal_loss, multi_margin_loss, softmax_mse_loss
 
@@ -37,7 +34,6 @@ __all__ = [
     "epochs_to_reach",
     "evaluate",
     "fit",
-    "limit_blas_threads",
     "loss_scale",
     "predict",
     "race_summary",
@@ -54,51 +50,6 @@ LOSS_FUNCTIONS: dict[str, Callable] = {
 LOGARITHMIC_LOSSES = frozenset({"cross_entropy", "focal"})
 
 MAX_GRID = 200
-
-
-def limit_blas_threads(n_threads: int = 1) -> bool:
-    """Set the number of threads of the OpenBLAS that numpy uses; True if it could, False otherwise.
-
-    The training page multiplies small matrices (a batch of 32 by a layer of 64 units), where OpenBLAS's
-    threads cost more than they save, and on a busy shared machine far more: one SGD step of
-    ``MLP([64, 128, 128, 128, 10])`` on a batch of 128 measured 55 ms with 2 threads and 1.6 ms with 1 under
-    load (``python -m tests.perf.bench_train``). This is what the environment variable
-    ``OPENBLAS_NUM_THREADS`` does, but it works after numpy is imported. The setting is for the whole
-    process. A numpy built on another BLAS (MKL, Accelerate) is left alone and the function returns False.
-
-    Examples
-    --------
-    >>> limit_blas_threads(1) in (True, False)
-    True
-    """
-    n_threads = _int_arg(n_threads, "n_threads", low=1)
-    libs = Path(np.__file__).resolve().parent.parent / "numpy.libs"
-    for path in sorted(libs.glob("libscipy_openblas*")) + sorted(libs.glob("libopenblas*")):
-        try:
-            lib = ctypes.CDLL(str(path))
-        except OSError:
-            continue
-        for symbol in (
-            "scipy_openblas_set_num_threads64_",
-            "scipy_openblas_set_num_threads",
-            "openblas_set_num_threads",
-        ):
-            setter = getattr(lib, symbol, None)
-            if setter is not None:
-                setter.argtypes, setter.restype = [ctypes.c_int], None
-                setter(n_threads)
-                return True
-    return False
-
-
-def _int_arg(value, name: str, *, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer; got {value!r}")
-    value = int(value)
-    if value < low or (high is not None and value > high):
-        upper = f", {high}]" if high is not None else ", inf)"
-        raise ValueError(f"{name} must be in [{low}{upper}; got {value}")
-    return value
 
 
 def _layer_count(net) -> int:
@@ -269,7 +220,7 @@ class Trainer:
         self.net = net
         self.loss_kwargs = dict(loss_kwargs)
         self.set_hyperparameters(lr=lr, momentum=momentum, batch_size=batch_size)
-        self.seed = _int_arg(seed, "seed", low=0)
+        self.seed = check_int(seed, "seed", low=0)
         self.rng = np.random.default_rng(self.seed)
         self.velocity = {key: np.zeros_like(value) for key, value in net.params.items()}
         self.weight_keys = [f"W{layer}" for layer in range(1, _layer_count(net) + 1)]
@@ -303,7 +254,7 @@ class Trainer:
                 for buffer in self.velocity.values():
                     buffer[...] = 0
         if batch_size is not None:
-            self.batch_size = _int_arg(batch_size, "batch_size", low=1)
+            self.batch_size = check_int(batch_size, "batch_size", low=1)
 
     def step_epoch(self) -> dict | None:
         """Train one epoch and append its results to :attr:`history`.
@@ -427,7 +378,7 @@ def fit(
     >>> len(fit(MLP([2, 16, 2], seed=0), X, y, epochs=20, callback=stop_at_3)["epoch"])
     3
     """
-    epochs = _int_arg(epochs, "epochs", low=0)
+    epochs = check_int(epochs, "epochs", low=0)
     if callback is not None and not callable(callback):
         raise ValueError(f"callback must be callable or None; got {callback!r}")
     trainer = Trainer(
@@ -514,7 +465,7 @@ def decision_grid(net, X, resolution: int = 80) -> dict[str, np.ndarray]:
     X = as_float_array(X, "X")
     if X.ndim != 2 or X.shape[1] != 2 or X.shape[0] == 0:
         raise ValueError(f"X must be a 2-D array (n, 2) with n >= 1; got shape {X.shape}")
-    r = _int_arg(resolution, "resolution", low=2, high=MAX_GRID)
+    r = check_int(resolution, "resolution", low=2, high=MAX_GRID)
     lo, hi = X.min(axis=0), X.max(axis=0)
     pad = np.maximum(0.1 * (hi - lo), 0.1)
     xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], r)
@@ -537,7 +488,7 @@ def confusion_matrix(y_true, y_pred, n_classes: int) -> np.ndarray:
     >>> confusion_matrix([0, 1, 1, 2], [0, 2, 1, 2], 3).tolist()
     [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
     """
-    C = _int_arg(n_classes, "n_classes", low=1)
+    C = check_int(n_classes, "n_classes", low=1)
     arrays = []
     for name, labels in (("y_true", y_true), ("y_pred", y_pred)):
         arr = np.asarray(labels)
@@ -634,7 +585,7 @@ def race_summary(
         raise ValueError(
             f"labels and reached must both hold 1 or 2 runs; got {len(labels)} and {len(reached)}"
         )
-    epochs_trained = _int_arg(epochs_trained, "epochs_trained", low=0)
+    epochs_trained = check_int(epochs_trained, "epochs_trained", low=0)
     target = check_scalar(target, "target", low=0.0, high=1.0)
     goal = _percent(target)
     if len(labels) == 1:

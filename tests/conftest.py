@@ -3,6 +3,9 @@
 - Scripts under tests/ that are not tests (the benchmarks in tests/perf/ and the
   screenshot tool) are kept out of collection, so ``--doctest-modules`` does not import
   them.
+- Tests marked ``torch`` compare with PyTorch, which is not a dependency: where torch is
+  not installed they are skipped (each also calls ``pytest.importorskip("torch")``, and
+  tests/test_hygiene.py checks that every test importing torch is marked).
 - For tests that use Streamlit: ``st.cache_data`` is cleared before each test, so no test
   sees another's cached results; error details are shown in full (.streamlit/config.toml
   hides them from visitors, and AppTest reads that file too); page errors propagate (see
@@ -12,16 +15,34 @@
   runs fast.
 """
 
+import importlib.util
 import os
 import sys
 
 import pytest
 
-# Every figure the tests build is also checked against plotly's schema (core.figures.Draft.figure);
+# Every figure the tests build is also checked against plotly's schema (core.figures.engine.Draft.figure);
 # the app itself skips that check, which would cost tens of milliseconds per figure and rerun.
 os.environ["EXPLORER_VALIDATE_FIGURES"] = "1"
 
 collect_ignore = ["perf", "e2e/screenshot.py"]
+
+
+def _torch_missing() -> bool:
+    try:
+        return importlib.util.find_spec("torch") is None
+    except (ImportError, ValueError):  # ValueError: torch blocked in sys.modules
+        return True
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip the tests marked ``torch`` where torch is not installed (found without importing it)."""
+    if not _torch_missing():
+        return
+    skip = pytest.mark.skip(reason="torch is not installed; this test compares with PyTorch")
+    for item in items:
+        if item.get_closest_marker("torch") is not None:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

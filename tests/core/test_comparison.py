@@ -29,7 +29,8 @@ def sigmoid(z):
 def test_comparison_grid_is_symmetric_increasing_and_bounded():
     p = comparison_grid()
     assert p.shape == (400,)
-    assert p[0] == pytest.approx(1e-3) and p[-1] == pytest.approx(1 - 1e-3)
+    assert p[0] == pytest.approx(1e-3)
+    assert p[-1] == pytest.approx(1 - 1e-3)
     assert (np.diff(p) > 0).all()
     np.testing.assert_allclose(p + p[::-1], 1.0, atol=1e-14)
 
@@ -50,7 +51,8 @@ def test_comparison_grid_validates(kwargs, message):
 def test_true_class_logits_give_the_requested_probability():
     p = np.array([0.01, 0.3, 0.7, 0.999])
     z = true_class_logits(p)
-    assert z.shape == (4, 2) and (z[:, 1] == 0).all()
+    assert z.shape == (4, 2)
+    assert (z[:, 1] == 0).all()
     np.testing.assert_allclose(core.softmax(z)[:, 0], p, rtol=1e-12)
 
 
@@ -130,8 +132,10 @@ def test_label_smoothing_is_smallest_at_one_minus_half_epsilon():
 
 def test_hinge_is_zero_once_the_margin_is_met():
     c = comparison_curves([sigmoid(2.1), sigmoid(1.9)], margin=2.0)
-    assert c.loss["hinge"][0] == 0 and c.grad["hinge"][0] == 0
-    assert c.loss["hinge"][1] == pytest.approx(0.05) and c.grad["hinge"][1] == -0.5
+    assert c.loss["hinge"][0] == 0
+    assert c.grad["hinge"][0] == 0
+    assert c.loss["hinge"][1] == pytest.approx(0.05)
+    assert c.grad["hinge"][1] == -0.5
 
 
 @pytest.mark.parametrize(
@@ -153,7 +157,8 @@ def test_imbalance_dataset_is_deterministic_95_to_5_with_easy_majority_and_hard_
     logits2, target2 = imbalance_dataset()
     np.testing.assert_array_equal(logits, logits2)
     np.testing.assert_array_equal(target, target2)
-    assert logits.shape == (100, 2) and np.bincount(target).tolist() == [95, 5]
+    assert logits.shape == (100, 2)
+    assert np.bincount(target).tolist() == [95, 5]
     p_true = core.softmax(logits)[np.arange(100), target]
     assert p_true[target == 0].mean() > 0.9
     assert np.median(p_true[target == 0]) > 0.9
@@ -207,7 +212,8 @@ def test_weighting_and_focal_shift_the_gradient_to_the_minority(data):
     s = imbalance_shares(*data, gamma=2.0)
     plain, weighted, focal = s.grad_share[:, 1]
     assert plain < 0.5  # the 95 easy samples still steer most of plain CE's gradient
-    assert weighted > 0.9 and focal > 0.9
+    assert weighted > 0.9
+    assert focal > 0.9
     assert s.loss_share[1, 1] > s.loss_share[0, 1]
 
 
@@ -245,7 +251,8 @@ def test_smooth_labels_mixes_with_uniform():
 def test_smoothing_floor_is_the_entropy_of_the_smoothed_target():
     eps = np.linspace(0, 1, 11)
     floor = smoothing_floor_curve([1.0, 0.0, 0.0, 0.0], eps, base=2)
-    assert floor[0] == 0 and floor[-1] == pytest.approx(2.0)
+    assert floor[0] == 0
+    assert floor[-1] == pytest.approx(2.0)
     assert (np.diff(floor) > 0).all()
     expected = core.entropy(smooth_labels([1.0, 0.0, 0.0, 0.0], 0.3), base=2)
     assert floor[3] == pytest.approx(float(expected))
@@ -269,7 +276,8 @@ def test_shares_always_sum_to_one(gamma, n_major, n_minor, seed):
     s = imbalance_shares(*imbalance_dataset(n_major, n_minor, seed=seed), gamma=gamma)
     np.testing.assert_allclose(s.loss_share.sum(axis=1), 1.0)
     np.testing.assert_allclose(s.grad_share.sum(axis=1), 1.0)
-    assert (s.loss_share >= 0).all() and (s.grad_share >= 0).all()
+    assert (s.loss_share >= 0).all()
+    assert (s.grad_share >= 0).all()
 
 
 @settings(max_examples=40, deadline=None)
@@ -277,5 +285,6 @@ def test_shares_always_sum_to_one(gamma, n_major, n_minor, seed):
 def test_every_loss_is_finite_and_non_negative(p, gamma, margin, eps):
     c = comparison_curves([p], gamma=gamma, margin=margin, label_smoothing=eps)
     for name in COMPARISON_LOSSES:
-        assert np.isfinite(c.loss[name]).all() and (c.loss[name] >= 0).all(), name
+        assert np.isfinite(c.loss[name]).all(), name
+        assert (c.loss[name] >= 0).all(), name
         assert np.isfinite(c.grad[name]).all(), name

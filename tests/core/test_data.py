@@ -21,8 +21,10 @@ from core.data import (
 def test_make_dataset_returns_standardised_points_and_labels_of_every_class(name):
     X, y = make_dataset(name, 300, noise=0.1, seed=0)
 
-    assert X.shape == (300, 2) and X.dtype == np.float64
-    assert y.shape == (300,) and np.issubdtype(y.dtype, np.integer)
+    assert X.shape == (300, 2)
+    assert X.dtype == np.float64
+    assert y.shape == (300,)
+    assert np.issubdtype(y.dtype, np.integer)
     assert sorted(np.unique(y).tolist()) == list(range(DATASET_CLASSES[name]))
     np.testing.assert_allclose(X.mean(axis=0), 0.0, atol=1e-12)
     assert np.sqrt(np.mean(X**2)) == pytest.approx(1.0, rel=1e-12)
@@ -57,7 +59,8 @@ def test_noise_widens_the_circles_rings():
     X, y = make_dataset("circles", 200, noise=0.0)
     radii = np.linalg.norm(X, axis=1)
     outer, inner = radii[y == 0], radii[y == 1]
-    assert np.ptp(outer) < 1e-12 and np.ptp(inner) < 1e-12
+    assert np.ptp(outer) < 1e-12
+    assert np.ptp(inner) < 1e-12
     assert outer[0] / inner[0] == pytest.approx(2.0)
     X, y = make_dataset("circles", 200, noise=0.2)
     assert np.ptp(np.linalg.norm(X[y == 0], axis=1)) > 0.3
@@ -105,9 +108,12 @@ def test_make_dataset_rejects_bad_arguments(kwargs, message):
 # ------------------------------------------------------------------------------------------ digits
 def test_load_digits_returns_the_1797_images_scaled_to_the_unit_interval():
     X, y = load_digits()
-    assert X.shape == (1797, 64) and X.dtype == np.float64
-    assert y.shape == (1797,) and y.dtype == np.int64
-    assert X.min() == 0.0 and X.max() == 1.0
+    assert X.shape == (1797, 64)
+    assert X.dtype == np.float64
+    assert y.shape == (1797,)
+    assert y.dtype == np.int64
+    assert X.min() == 0.0
+    assert X.max() == 1.0
     np.testing.assert_array_equal(X * 16, np.rint(X * 16))  # pixel counts 0..16, divided by 16
     assert np.bincount(y).tolist() == [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
 
@@ -124,12 +130,14 @@ def test_load_digits_returns_fresh_arrays_each_call():
     X[:] = 0
     y[:] = 3
     X2, y2 = load_digits()
-    assert X2.max() == 1.0 and y2[0] == 0
+    assert X2.max() == 1.0
+    assert y2[0] == 0
 
 
 def test_digits_ship_with_the_package_with_their_attribution():
     assert DIGITS_FILE.is_file()
-    assert DIGITS_FILE.parent.name == "data_files" and DIGITS_FILE.parent.parent.name == "core"
+    assert DIGITS_FILE.parent.name == "data_files"
+    assert DIGITS_FILE.parent.parent.name == "core"
     assert DIGITS_FILE.stat().st_size < 100_000
     readme = (DIGITS_FILE.parent / "README.md").read_text(encoding="utf-8")
     for phrase in (
@@ -178,7 +186,8 @@ def test_train_test_split_is_deterministic_and_shuffled():
     for a, b in zip(first, again, strict=True):
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(first[1], other[1])
-    assert 0 < first[2].mean() < 1 and not np.all(np.diff(first[2]) >= 0)  # classes interleaved
+    assert 0 < first[2].mean() < 1
+    assert not np.all(np.diff(first[2]) >= 0)  # classes interleaved
 
 
 def test_small_classes_keep_a_training_example_and_give_one_to_the_test_set():
@@ -193,13 +202,16 @@ def test_small_classes_keep_a_training_example_and_give_one_to_the_test_set():
 def test_zero_test_fraction_gives_an_empty_test_set():
     X, y = make_dataset("xor", 50)
     X_train, X_test, y_train, y_test = train_test_split(X, y, 0.0)
-    assert X_train.shape == (50, 2) and X_test.shape == (0, 2) and y_test.shape == (0,)
+    assert X_train.shape == (50, 2)
+    assert X_test.shape == (0, 2)
+    assert y_test.shape == (0,)
 
 
 def test_train_test_split_keeps_float32():
     X, y = make_dataset("blobs", 60)
     X_train, X_test, _, _ = train_test_split(X.astype(np.float32), y, 0.5)
-    assert X_train.dtype == np.float32 and X_test.dtype == np.float32
+    assert X_train.dtype == np.float32
+    assert X_test.dtype == np.float32
 
 
 @pytest.mark.parametrize(

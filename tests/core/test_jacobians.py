@@ -95,8 +95,10 @@ def test_softmax_chain_rejects_bad_input(logits, target, match):
 
 def test_chain_rule_cost_counts_for_10_1000_50000_classes():
     costs = {c: core.chain_rule_cost(c) for c in (10, 1000, 50_000)}
-    assert costs[10].jacobian_entries == 100 and costs[10].shortcut_operations == 10
-    assert costs[1000].product_multiply_adds == 1_000_000 and costs[1000].jacobian_bytes == 8_000_000
+    assert costs[10].jacobian_entries == 100
+    assert costs[10].shortcut_operations == 10
+    assert costs[1000].product_multiply_adds == 1_000_000
+    assert costs[1000].jacobian_bytes == 8_000_000
     assert costs[50_000].jacobian_entries == 2_500_000_000
     assert costs[50_000].jacobian_bytes == 20_000_000_000
     assert costs[50_000].ratio == 50_000
@@ -169,7 +171,8 @@ def test_identities_have_the_seed_002_formulas():
 def test_identity_3_function_returns_a_copy_so_the_numerical_jacobian_is_the_identity():
     case = core.identity_case(3, n=3)
     out = case.function(case.point)
-    assert out is not case.point and not np.shares_memory(out, case.point)
+    assert out is not case.point
+    assert not np.shares_memory(out, case.point)
     np.testing.assert_allclose(core.numerical_jacobian(case.function, case.point), np.eye(3), atol=1e-9)
 
 
@@ -210,7 +213,8 @@ def test_one_layer_network_shapes_follow_the_shape_convention(dx, dh, nc):
     out = core.one_layer_network(**ex)
     assert out["z"].shape == out["h"].shape == (dh, 1)
     assert out["theta"].shape == out["y_hat"].shape == (nc, 1)
-    assert out["delta1"].shape == (1, nc) and out["delta2"].shape == (1, dh)
+    assert out["delta1"].shape == (1, nc)
+    assert out["delta2"].shape == (1, dh)
     for name in ("W", "b1", "U", "b2", "x"):
         assert out[name].shape == ex[name].shape, name
     assert np.ndim(out["J"]) == 0
@@ -265,7 +269,8 @@ def test_one_layer_gradcheck_catches_a_wrong_gradient(monkeypatch):
 
     monkeypatch.setattr(core.jacobians, "_one_layer", wrong)
     errors = core.one_layer_gradcheck(**ex)
-    assert errors["W"] > 1e-2 and errors["U"] < 1e-7
+    assert errors["W"] > 1e-2
+    assert errors["U"] < 1e-7
 
 
 @pytest.mark.torch
@@ -318,7 +323,9 @@ def test_relu_derivative_at_zero_is_zero_as_in_the_seed():
     U = np.array([[1.0, -1.0], [0.5, 2.0]])
     out = core.one_layer_network(x, 1, W, b1, U, np.zeros((2, 1)))
     assert out["z"][0, 0] == 0
-    assert not out["delta2"][0, 0] and not out["W"][0].any() and not out["b1"][0].any()
+    assert not out["delta2"][0, 0]
+    assert not out["W"][0].any()
+    assert not out["b1"][0].any()
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -336,14 +343,16 @@ def test_one_layer_network_promotes_ints_and_mixed_dtypes_to_float64():
     out = core.one_layer_network(
         [[1], [0], [2]], np.int64(0), ex["W"].astype(np.float32), ex["b1"], ex["U"], ex["b2"]
     )
-    assert out["W"].dtype == np.float64 and out["J"].dtype == np.float64
+    assert out["W"].dtype == np.float64
+    assert out["J"].dtype == np.float64
 
 
 def test_one_layer_example_is_deterministic_and_keeps_off_the_relu_kink():
     a, b = core.one_layer_example(4, 6, 3, seed=3), core.one_layer_example(4, 6, 3, seed=3)
     for k in a:
         np.testing.assert_array_equal(a[k], b[k])
-    assert 0 <= a["y"] < 3 and isinstance(a["y"], int)
+    assert 0 <= a["y"] < 3
+    assert isinstance(a["y"], int)
     for seed in range(50):
         ex = core.one_layer_example(2, 6, 2, seed=seed)
         assert np.abs(ex["W"] @ ex["x"] + ex["b1"]).min() >= 0.05 - 1e-12
@@ -352,7 +361,9 @@ def test_one_layer_example_is_deterministic_and_keeps_off_the_relu_kink():
 def test_to_row_convention_transposes_copies():
     ex = core.one_layer_example(2, 3, 4)
     row = core.to_row_convention(ex)
-    assert row["x"].shape == (1, 2) and row["U"].shape == (3, 4) and row["y"] == ex["y"]
+    assert row["x"].shape == (1, 2)
+    assert row["U"].shape == (3, 4)
+    assert row["y"] == ex["y"]
     row["W"][0, 0] += 1
     assert row["W"][0, 0] != ex["W"][0, 0]
 

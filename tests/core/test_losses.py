@@ -5,14 +5,16 @@ file stands on its own: hand-computed values and central differences.
 """
 
 import math
+import re
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import core
+from core.cross_entropy_kernels import cross_entropy_reference
 
 RNG = np.random.default_rng(0)
 LOGITS = RNG.normal(size=(6, 4)) * 2
@@ -70,13 +72,15 @@ def test_weighted_mean_divides_by_the_sum_of_target_weights():
 
 def test_ignored_targets_contribute_nothing():
     full = core.cross_entropy(LOGITS, TARGET_IGNORED, reduction="none")
-    assert full[1] == 0 and full[4] == 0
+    assert full[1] == 0
+    assert full[4] == 0
     kept = [0, 2, 3, 5]
     assert core.cross_entropy(LOGITS, TARGET_IGNORED) == pytest.approx(
         core.cross_entropy(LOGITS[kept], TARGET_IGNORED[kept])
     )
     grad = core.cross_entropy_grad(LOGITS, TARGET_IGNORED)
-    assert not grad[1].any() and not grad[4].any()
+    assert not grad[1].any()
+    assert not grad[4].any()
 
 
 def test_probability_targets_equal_index_targets_when_one_hot():
@@ -309,8 +313,10 @@ def test_multiclass_losses_are_finite_for_huge_logits(loss, grad, dtype):
     target = np.array([1, 2, 0])
     value = loss(z, target)
     g = grad(z, target)
-    assert np.isfinite(value) and np.isfinite(g).all()
-    assert value.dtype == dtype and g.dtype == dtype
+    assert np.isfinite(value)
+    assert np.isfinite(g).all()
+    assert value.dtype == dtype
+    assert g.dtype == dtype
 
 
 def test_cross_entropy_of_a_confidently_wrong_huge_logit_is_exact():
@@ -356,6 +362,120 @@ def test_losses_keep_the_callers_dtype(dtype):
 def test_float32_cross_entropy_is_close_to_float64():
     z32 = LOGITS.astype(np.float32)
     assert core.cross_entropy(z32, TARGET) == pytest.approx(core.cross_entropy(LOGITS, TARGET), rel=1e-6)
+
+
+# ------------------------------------------------------------------------- the reference formula
+# cross_entropy_reference is the formula to read; the fast kernel behind cross_entropy must give its numbers.
+REF_TOL = {"rtol": 1e-12, "atol": 1e-12}
+SMOOTHINGS = [0.0, 0.1, 0.7, 1.0]
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weight", [None, WEIGHT], ids=["unweighted", "weighted"])
+@pytest.mark.parametrize("label_smoothing", SMOOTHINGS)
+@pytest.mark.parametrize("target", [TARGET, TARGET_IGNORED, PROBS_TARGET], ids=["index", "ignored", "probs"])
+def test_cross_entropy_equals_the_reference_formula(reduction, weight, label_smoothing, target):
+    kw = {"weight": weight, "reduction": reduction, "label_smoothing": label_smoothing}
+    reference = cross_entropy_reference(LOGITS, target, **kw)
+    np.testing.assert_allclose(core.cross_entropy(LOGITS, target, **kw), reference, **REF_TOL)
+    assert np.shape(reference) == np.shape(core.cross_entropy(LOGITS, target, **kw))
+    assert fd_error(cross_entropy_reference, core.cross_entropy_grad, LOGITS, target=target, **kw) < 1e-7
+
+
+UNBATCHED_CASES = [
+    pytest.param(target, reduction, id=f"{name}-{reduction}")
+    for name, target in [("index", 2), ("ignored", -100), ("probs", PROBS_TARGET[0])]
+    for reduction in REDUCTIONS
+    if not (name == "ignored" and reduction == "mean")  # undefined: rejected (see the errors below)
+]
+
+
+@pytest.mark.parametrize(("target", "reduction"), UNBATCHED_CASES)
+def test_unbatched_cross_entropy_equals_the_reference_formula(target, reduction):
+    kw = {"weight": WEIGHT, "label_smoothing": 0.2, "reduction": reduction}
+    reference = cross_entropy_reference(LOGITS[0], target, **kw)
+    assert np.shape(reference) == ()
+    np.testing.assert_allclose(core.cross_entropy(LOGITS[0], target, **kw), reference, **REF_TOL)
+
+
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.3])
+@pytest.mark.parametrize("target_kind", ["index", "ignored", "probs"])
+def test_cross_entropy_equals_the_reference_formula_on_threaded_row_blocks(target_kind, label_smoothing):
+    # 1100 x 1000 > PARALLEL_MIN_ELEMENTS: the kernel runs row blocks on two threads
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(1100, 1000)) * 3
+    target = rng.integers(0, 1000, 1100)
+    if target_kind == "ignored":
+        target[::7] = -100
+    if target_kind == "probs":
+        target = rng.dirichlet(np.ones(1000), size=1100)
+    kw = {"weight": rng.uniform(0.2, 2.0, 1000), "label_smoothing": label_smoothing}
+    np.testing.assert_allclose(
+        core.cross_entropy(z, target, reduction="none", **kw),
+        cross_entropy_reference(z, target, reduction="none", **kw),
+        **REF_TOL,
+    )
+    np.testing.assert_allclose(
+        core.cross_entropy(z, target, **kw), cross_entropy_reference(z, target, **kw), **REF_TOL
+    )
+
+
+@pytest.mark.parametrize(
+    ("dtype", "rtol"), [(np.float16, 1e-3), (np.float32, 1e-6), (np.float64, 1e-12)], ids=lambda v: str(v)
+)
+@pytest.mark.parametrize("logits", [LOGITS, EXTREME], ids=["normal", "extreme"])
+def test_cross_entropy_equals_the_reference_formula_in_every_dtype(dtype, rtol, logits):
+    z = np.clip(logits, -6e4, 6e4).astype(dtype)
+    target = np.arange(len(z)) % z.shape[1]
+    for reduction in REDUCTIONS:
+        kw = {"weight": WEIGHT[: z.shape[1]], "label_smoothing": 0.1, "reduction": reduction}
+        reference = cross_entropy_reference(z, target, **kw)
+        assert reference.dtype == dtype
+        np.testing.assert_allclose(
+            core.cross_entropy(z, target, **kw).astype(np.float64), reference.astype(np.float64), rtol=rtol
+        )
+
+
+@settings(max_examples=100, deadline=None)
+@given(logit_rows, st.data())
+def test_cross_entropy_equals_the_reference_formula_for_random_logits(z, data):
+    n, c = z.shape
+    if data.draw(st.booleans(), label="probability targets"):
+        target = data.draw(arrays(np.float64, (n, c), elements=st.floats(0, 1)), label="target")
+    else:
+        classes = st.one_of(st.integers(0, c - 1), st.just(-100))
+        target = np.array(data.draw(st.lists(classes, min_size=n, max_size=n), label="target"))
+    kw = {
+        "weight": data.draw(st.none() | arrays(np.float64, c, elements=st.floats(0.1, 3)), label="weight"),
+        "label_smoothing": data.draw(st.floats(0, 1), label="label_smoothing"),
+        "reduction": data.draw(st.sampled_from(REDUCTIONS), label="reduction"),
+    }
+    assume(kw["reduction"] != "mean" or target.dtype.kind == "f" or (target != -100).any())
+    np.testing.assert_allclose(
+        core.cross_entropy(z, target, **kw), cross_entropy_reference(z, target, **kw), **REF_TOL
+    )
+
+
+@pytest.mark.parametrize(
+    ("target", "kwargs"),
+    [
+        (np.array([0, 1, 2, 7, 0, 1]), {}),
+        (TARGET[:3], {}),
+        (TARGET.astype(float), {}),
+        (PROBS_TARGET * 2, {}),
+        (TARGET, {"reduction": "avg"}),
+        (TARGET, {"label_smoothing": 1.5}),
+        (TARGET, {"weight": [1.0, 2.0]}),
+        (TARGET, {"ignore_index": 1.5}),
+        (np.full(6, -100), {}),
+        (TARGET, {"weight": np.zeros(4)}),
+    ],
+)
+def test_the_reference_formula_rejects_what_cross_entropy_rejects(target, kwargs):
+    with pytest.raises(ValueError) as fast:
+        core.cross_entropy(LOGITS, target, **kwargs)
+    with pytest.raises(ValueError, match=re.escape(str(fast.value))):
+        cross_entropy_reference(LOGITS, target, **kwargs)
 
 
 # ----------------------------------------------------------------------------------------------- errors

@@ -25,8 +25,10 @@ POWERS = [1, 2, 4, 8, 16, 32]
 # ------------------------------------------------------------------------------------ data
 def test_gaussian_blobs_shapes_labels_and_determinism():
     x, y = gaussian_blobs(101, 4, 3, seed=5)
-    assert x.shape == (101, 4) and x.dtype == np.float64
-    assert y.shape == (101,) and y.dtype == np.int64
+    assert x.shape == (101, 4)
+    assert x.dtype == np.float64
+    assert y.shape == (101,)
+    assert y.dtype == np.int64
     assert sorted(np.bincount(y).tolist()) == [33, 34, 34]
     x2, y2 = gaussian_blobs(101, 4, 3, seed=5)
     np.testing.assert_array_equal(x, x2)
@@ -147,7 +149,9 @@ def test_most_variable_entry_is_the_argmax_of_the_per_example_spread():
     net = demo_network(SIZES, seed=0)
     index, sigma = most_variable_entry(net, X, Y, "W2")
     spread = per_example_grads(net, X, Y)["W2"].std(axis=0)
-    assert sigma == spread.max() and spread[index] == sigma and len(index) == 2
+    assert sigma == spread.max()
+    assert spread[index] == sigma
+    assert len(index) == 2
     with pytest.raises(ValueError, match=r"name must be one of \['W1', 'b1'"):
         most_variable_entry(net, X, Y, "W9")
 
@@ -178,7 +182,9 @@ def test_spread_without_replacement_follows_the_finite_population_correction(dat
     correction = np.sqrt((512 - np.array(sizes)) / 511)
     np.testing.assert_allclose(result.expected_finite, result.expected * correction)
     np.testing.assert_allclose(result.measured[:-1] / result.expected_finite[:-1], 1, atol=0.1)
-    assert result.measured[-1] < 1e-15 and result.expected_finite[-1] == 0  # B = N: always the full batch
+    # B = N: always the full batch
+    assert result.measured[-1] < 1e-15
+    assert result.expected_finite[-1] == 0
     assert -0.7 < result.slope < -0.52  # the correction steepens the fall near B = N (B = N is left out)
 
 
@@ -188,7 +194,9 @@ def test_spread_full_gradient_and_sigma_come_from_the_whole_data_set(data):
     _, grads = net.loss_and_grads(x, y)
     assert result.full == pytest.approx(float(grads["W2"][3, 5]), abs=1e-16)
     assert result.sigma == pytest.approx(float(per_example_grads(net, x, y)["W2"][:, 3, 5].std()))
-    assert result.index == (3, 5) and result.name == "W2" and result.n_samples == 512
+    assert result.index == (3, 5)
+    assert result.name == "W2"
+    assert result.n_samples == 512
     default = minibatch_gradient_spread(net, x, y, [1], name="W2", n_draws=2)
     assert default.index == most_variable_entry(net, x, y, "W2")[0]
 

@@ -158,7 +158,8 @@ def test_stable_loss_is_finite_and_equals_naive_until_the_break(dtype, target):
 
 def test_sweep_without_a_break_reports_none():
     sweep = naive_scale_sweep([0.1, 1.0, 10.0], (1.0, 0.0, -1.0), 1, "float64")
-    assert sweep.first_break is None and sweep.first_break_kind is None
+    assert sweep.first_break is None
+    assert sweep.first_break_kind is None
     assert not sweep.broken.any()
 
 
@@ -203,7 +204,9 @@ def test_clipped_log_loss_for_label_zero_mirrors_label_one():
 def test_clipped_gradient_is_exactly_zero_where_clipped():
     p = np.array([1e-20, 1e-8, 0.25, 1 - 1e-9])
     grad = clipped_log_loss_grad(p, eps=1e-7)
-    assert grad[0] == 0 and grad[1] == 0 and grad[3] == 0
+    assert grad[0] == 0
+    assert grad[1] == 0
+    assert grad[3] == 0
     assert not np.signbit(grad[:2]).any()  # 0, not -0
     assert grad[2] == pytest.approx(-4.0)
 
@@ -234,13 +237,16 @@ def test_clipped_log_loss_rejects_bad_probabilities_and_targets():
 
 def test_clipping_comparison_against_exact_and_torch_clamp():
     c = clipping_comparison([0.0, 1e-50, 1e-3, 0.5], eps=1e-7)
-    assert c.exact[0] == np.inf and c.torch[0] == 100.0 and c.clipped[0] == pytest.approx(16.1181, abs=1e-4)
+    assert c.exact[0] == np.inf
+    assert c.torch[0] == 100.0
+    assert c.clipped[0] == pytest.approx(16.1181, abs=1e-4)
     assert c.torch[1] == 100.0  # -ln(1e-50) = 115 is clamped at 100
     assert c.exact[1] == pytest.approx(115.129, abs=1e-3)
     np.testing.assert_allclose(c.clipped[2:], c.exact[2:])
     assert c.bias[1] == pytest.approx(115.129 - 16.1181, abs=1e-3)
     assert c.bias[3] == 0
-    assert c.clipped_grad[1] == 0 and c.exact_grad[2] == pytest.approx(-1000)
+    assert c.clipped_grad[1] == 0
+    assert c.exact_grad[2] == pytest.approx(-1000)
     assert c.torch_grad[0] == pytest.approx(-1e12)  # PyTorch's floor p(1 - p) >= 1e-12
 
 
@@ -286,9 +292,11 @@ def test_bce_on_softmax_gradient_differs_from_cross_entropy_with_the_closed_form
 def test_bce_on_softmax_batch_gradient_has_the_logits_shape():
     z = np.array([SEED_LOGITS, [0.0, 0.0, 1.0, -1.0]], np.float32)
     grad = bce_on_softmax_grad(z, np.array([0, 2]))
-    assert grad.shape == (2, 4) and grad.dtype == np.float32
+    assert grad.shape == (2, 4)
+    assert grad.dtype == np.float32
 
 
+@pytest.mark.torch
 def test_bce_on_softmax_matches_torch():
     torch = pytest.importorskip("torch")
     z = torch.tensor([SEED_LOGITS, [0.0, 2.0, -1.0, 1.0]], dtype=torch.float64, requires_grad=True)

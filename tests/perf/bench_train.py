@@ -13,8 +13,9 @@ Run as ``python -m tests.perf.bench_train``. It prints
 
 Each time is the median over repeats of the mean over a block of steps. BLAS threading matters for
 matrices this small on a shared machine, so the steps are timed twice: with the thread counts the process
-started with, then with one thread each (``core.train.limit_blas_threads(1)``, what the training page
-uses, and ``torch.set_num_threads(1)``). The digits epoch is timed with one BLAS thread.
+started with, then with one thread each (``threadpoolctl.threadpool_limits(1, user_api="blas")``, what
+the app sets through ``ui.runtime.use_one_blas_thread``, and ``torch.set_num_threads(1)``). The digits
+epoch is timed with one BLAS thread.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ import statistics
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from core.data import load_digits
 from core.mlp import MLP
-from core.train import Trainer, limit_blas_threads
+from core.train import Trainer
 
 SIZES = [64, 128, 128, 128, 10]
 BATCH = 128
@@ -150,13 +152,14 @@ def main() -> None:
     print(f"{'dtype, threads':<34}{'numpy ms':>12}{'torch ms':>14}{'numpy/torch':>13}")
     default_torch = _torch_threads(None)
     _step_rows("threads as started")
-    if limit_blas_threads(1):
+    if any(info["user_api"] == "blas" for info in threadpool_info()):
+        threadpool_limits(limits=1, user_api="blas")  # for the rest of the run, the digits epoch too
         _torch_threads(1)
         _step_rows("1 thread each")
         if default_torch is not None:
             _torch_threads(default_torch)
     else:
-        print("(could not set the OpenBLAS thread count: numpy is not using OpenBLAS)")
+        print("(could not set the BLAS thread count: threadpoolctl finds no BLAS library in numpy)")
     print("one epoch of digits (1797 images, batch 32, Trainer with end-of-epoch evaluation), 1 BLAS thread:")
     for sizes in (SIZES, PAGE_DIGITS_SIZES):
         for dtype in (np.float32, np.float64):

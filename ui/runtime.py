@@ -1,0 +1,35 @@
+"""Settings of the server process that are not numerics: how many threads the BLAS library uses.
+
+The app multiplies small matrices (on the training page a batch of 32 by a layer of 64 units) for many
+sessions at once on a small machine.  There the BLAS library's extra threads cost more than they save,
+and on a busy machine far more: one SGD step of ``MLP([64, 128, 128, 128, 10])`` on a batch of 128
+measured 55 ms with 2 OpenBLAS threads and 1.6 ms with 1 under load (``python -m tests.perf.bench_train``).
+"""
+
+from __future__ import annotations
+
+from threadpoolctl import threadpool_info, threadpool_limits
+
+__all__ = ["use_one_blas_thread"]
+
+
+def use_one_blas_thread() -> list[dict]:
+    """Limit every BLAS library loaded in this process to one thread, for the rest of the process.
+
+    What ``OPENBLAS_NUM_THREADS=1`` does at start-up, but after numpy is imported, and for whichever BLAS
+    numpy uses (OpenBLAS, MKL, BLIS), found by ``threadpoolctl``.  Calling it again changes nothing.
+    ``app.py`` calls it once per server process.
+
+    Returns
+    -------
+    list of dict
+        ``threadpoolctl.threadpool_info()`` of the BLAS libraries after the call (each with
+        ``num_threads == 1``); empty if numpy uses no BLAS that threadpoolctl knows.
+
+    Examples
+    --------
+    >>> all(blas["num_threads"] == 1 for blas in use_one_blas_thread())
+    True
+    """
+    threadpool_limits(limits=1, user_api="blas")
+    return [info for info in threadpool_info() if info["user_api"] == "blas"]
