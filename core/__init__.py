@@ -2,9 +2,10 @@
 
 Pure numpy, float64 by default, the caller's float dtype kept, stable from logits.  Losses and their
 gradients follow PyTorch's semantics (``torch.nn.functional``) and are tested against it.  Nothing in
-this package imports streamlit; only :mod:`core.figures` imports plotly.
+this package imports streamlit; only the modules of :mod:`core.figures` import plotly.
 """
 
+from core.bands import band_intervals, confidence_band
 from core.comparison import (
     COMPARISON_LOSSES,
     ComparisonCurves,
@@ -18,32 +19,11 @@ from core.comparison import (
     smoothing_floor_curve,
     true_class_logits,
 )
+from core.curves import BCECurves, BCELogitCurves, bce_logit_curves, bce_probability_curves, neg_log_curve
 from core.data import DATASET_CLASSES, DATASETS, load_digits, make_dataset, train_test_split
-from core.explain import (
-    BCECurves,
-    BCELogitCurves,
-    MulticlassBreakdown,
-    band_intervals,
-    bce_logit_curves,
-    bce_logit_sentence,
-    bce_probability_curves,
-    bce_sentence,
-    class_label,
-    confidence_band,
-    gradient_insight,
-    in_unit,
-    multiclass_breakdown,
-    multiclass_sentence,
-    neg_log_curve,
-    normalise_weights,
-    rebalance_percentages,
-    sanitize_class_names,
-    surprise_or_inf,
-    surprise_sentence,
-)
 from core.functional import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax, softmax_jacobian
 from core.gradcheck import gradcheck, numerical_gradient, numerical_jacobian
-from core.information import cross_entropy_between, entropy, kl_divergence, surprise
+from core.information import cross_entropy_between, entropy, kl_divergence, surprise, surprise_or_inf
 from core.jacobians import (
     IDENTITIES,
     chain_rule_cost,
@@ -86,22 +66,15 @@ from core.minibatch import (
     per_example_grads,
 )
 from core.mlp import (
-    ACTIVATION_TEX,
     ACTIVATIONS,
     MLP,
     MLP_LOSSES,
-    Matrix,
-    Stage,
     activation_derivative,
     activation_function,
-    backprop_stages,
-    bias_add_check,
     demo_network,
-    hadamard_check,
-    matmul_check,
     mlp_gradcheck,
-    row_sum_check,
 )
+from core.multiclass import MulticlassBreakdown, multiclass_breakdown
 from core.pitfalls import (
     NAIVE_DTYPES,
     ClippingComparison,
@@ -118,7 +91,9 @@ from core.pitfalls import (
     naive_log_softmax,
     naive_scale_sweep,
 )
+from core.proportions import normalise_weights, rebalance_percentages
 from core.train import Trainer, confusion_matrix, decision_grid, epochs_to_reach, fit
+from core.units import in_unit
 
 __all__ = [
     "IDENTITIES",
@@ -167,21 +142,14 @@ __all__ = [
     "MulticlassBreakdown",
     "band_intervals",
     "bce_logit_curves",
-    "bce_logit_sentence",
     "bce_probability_curves",
-    "bce_sentence",
-    "class_label",
     "confidence_band",
-    "gradient_insight",
     "in_unit",
     "multiclass_breakdown",
-    "multiclass_sentence",
     "neg_log_curve",
     "normalise_weights",
     "rebalance_percentages",
-    "sanitize_class_names",
     "surprise_or_inf",
-    "surprise_sentence",
     "COMPARISON_LOSSES",
     "ComparisonCurves",
     "ImbalanceShares",
@@ -207,21 +175,13 @@ __all__ = [
     "naive_cross_entropy",
     "naive_log_softmax",
     "naive_scale_sweep",
-    "ACTIVATION_TEX",
     "ACTIVATIONS",
     "MLP_LOSSES",
     "MLP",
-    "Matrix",
-    "Stage",
     "activation_derivative",
     "activation_function",
-    "backprop_stages",
-    "bias_add_check",
     "demo_network",
-    "hadamard_check",
-    "matmul_check",
     "mlp_gradcheck",
-    "row_sum_check",
     "GradientSpread",
     "gaussian_blobs",
     "last_layer_gradient_routes",

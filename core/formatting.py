@@ -17,17 +17,20 @@ import math
 
 MINUS = "−"
 _SUBSCRIPTS = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+_FROM_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉₋", "0123456789-")
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 __all__ = [
     "MINUS",
     "compact",
     "count",
+    "from_subscript",
     "human_bytes",
     "number",
     "percent",
     "scientific",
     "signed",
+    "significant",
     "subscript",
     "superscript",
     "tex_number",
@@ -42,6 +45,17 @@ def subscript(k: int) -> str:
     ('₁₂', '₀')
     """
     return str(k).translate(_SUBSCRIPTS)
+
+
+def from_subscript(text: str) -> str:
+    """Unicode subscript digits (and minus) back to plain ones: the inverse of :func:`subscript`.
+
+    Other characters are kept.
+
+    >>> from_subscript("₁₂"), from_subscript("H₂")
+    ('12', 'H2')
+    """
+    return text.translate(_FROM_SUBSCRIPTS)
 
 
 def superscript(k: int) -> str:
@@ -65,6 +79,19 @@ def number(value: float, digits: int = 4) -> str:
     """
     text = f"{abs(value):.{digits}f}"
     return MINUS + text if value < 0 and not _is_zero_at(value, digits) else text
+
+
+def significant(value: float, digits: int = 6) -> str:
+    """``digits`` significant digits with a true minus; NaN and inf spelled out (``NaN``, ``+inf``, ``−inf``).
+
+    >>> significant(0.693147180559), significant(-1234567.0, 3), significant(float("-inf"))
+    ('0.693147', '−1.23e+06', '−inf')
+    """
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+inf" if value > 0 else MINUS + "inf"
+    return f"{value:.{digits}g}".replace("-", MINUS, 1) if value < 0 else f"{value:.{digits}g}"
 
 
 def signed(value: float, digits: int = 3) -> str:

@@ -12,7 +12,7 @@ import numpy as np
 
 from core._validation import as_float_array, check_base, check_distribution, check_same_shape, compute_dtype
 
-__all__ = ["surprise", "entropy", "cross_entropy_between", "kl_divergence"]
+__all__ = ["surprise", "surprise_or_inf", "entropy", "cross_entropy_between", "kl_divergence"]
 
 
 def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -173,3 +173,32 @@ def kl_divergence(p, q, base: float = math.e) -> np.ndarray:
     safe_q = np.where(p_arr > 0, q_arr, 1)
     out = np.maximum((p_arr * (np.log(safe_p) - np.log(safe_q))).sum(axis=-1), 0) / math.log(base)
     return out.astype(dtype, copy=False)
+
+
+def surprise_or_inf(q, base: float = 2) -> np.ndarray:
+    """The surprise -log_b q of each outcome, with inf where q = 0 (the answer the model ruled out).
+
+    :func:`surprise` rejects q = 0; a chart of "the surprise if this were the answer" needs the
+    infinite bar instead.
+
+    Parameters
+    ----------
+    q : array_like, entries in [0, 1]
+    base : float, default 2 (bits)
+
+    Returns
+    -------
+    ndarray of ``q``'s shape, float64.
+
+    Examples
+    --------
+    >>> surprise_or_inf([0.5, 0.25, 0.0]).tolist()
+    [1.0, 2.0, inf]
+    """
+    arr = as_float_array(q, "q").astype(np.float64)
+    if arr.size and (arr.min() < 0 or arr.max() > 1):
+        raise ValueError(f"q must lie in [0, 1]; got {float(arr.min() if arr.min() < 0 else arr.max()):g}")
+    out = np.full(arr.shape, np.inf)
+    positive = arr > 0
+    out[positive] = surprise(arr[positive], base=base)
+    return out

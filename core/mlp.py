@@ -1,24 +1,24 @@
-"""A feed-forward network (multi-layer perceptron) with hand-written backpropagation, in seed 001's notation.
+"""A feed-forward network (multi-layer perceptron) with hand-written backpropagation.
 
-Row-vector convention: a batch is a matrix with one example per row, and layer l computes
+Row-vector convention (as in the notes on a four-layer network's gradients, with shapes): a batch is a
+matrix with one example per row, and layer l = 1 … N computes
 
 .. math:: z_l = a_{l-1} W_l + b_l, \\qquad a_l = σ(z_l), \\qquad a_0 = X
 
 with ``W_l`` of shape ``(n_{l-1}, n_l)`` and ``b_l`` of shape ``(n_l,)`` added to every row.  Hidden
-layers apply the activation σ; the last layer is linear: ``z_L`` are the logits.  Backpropagation of
-the batch-mean loss L = (1/B) Σ_i ℓ_i:
+layers apply the activation σ; the last layer is linear: ``z_N`` are the logits.  Backpropagation of
+the batch-mean loss L = (1/B) Σ_i ℓ_i (N counts the layers, L is the loss):
 
-.. math:: δ^L = \\frac{∂L}{∂z_L}, \\qquad δ^l = (δ^{l+1} W_{l+1}^T) ⊙ σ'(z_l), \\qquad
+.. math:: δ^N = \\frac{∂L}{∂z_N}, \\qquad δ^l = (δ^{l+1} W_{l+1}^T) ⊙ σ'(z_l), \\qquad
           ∇W_l = a_{l-1}^T δ^l, \\qquad ∇b_l = \\textstyle\\sum_i δ^l_i
 
-The 1/B lives in δ^L (it comes from the loss's ``reduction="mean"``): for cross-entropy without weights
-or smoothing δ^L = (S(z_L) − Y)/B, so every δ^l carries it and the sums over the batch in ∇W_l (inside
+The 1/B lives in δ^N (it comes from the loss's ``reduction="mean"``): for cross-entropy without weights
+or smoothing δ^N = (S(z_N) − Y)/B, so every δ^l carries it and the sums over the batch in ∇W_l (inside
 the matrix product) and ∇b_l are already batch means.
 
-Besides :class:`MLP` the module holds what the Backpropagation page shows: :func:`mlp_gradcheck` (every
-parameter against finite differences), :func:`backprop_stages` (each forward and backward step with its
-formula, matrices and dimension checks) and the shape checks :func:`matmul_check`,
-:func:`hadamard_check`, :func:`bias_add_check` and :func:`row_sum_check`.
+Besides :class:`MLP` the module holds what the Backpropagation page computes: :func:`mlp_gradcheck`
+(every parameter against finite differences) and :func:`backprop_trace` (every intermediate of one
+pass, which :mod:`words.backprop` turns into the page's stages).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from core._validation import as_float_array, check_scalar
+from core._validation import as_float_array, check_int, check_scalar
 from core.functional import _sigmoid, _softmax
 from core.gradcheck import gradcheck
 from core.losses import (
@@ -44,20 +44,14 @@ from core.losses import (
 
 __all__ = [
     "ACTIVATIONS",
-    "ACTIVATION_TEX",
     "MLP_LOSSES",
     "MLP",
     "demo_network",
     "activation_function",
     "activation_derivative",
     "mlp_gradcheck",
-    "Matrix",
-    "Stage",
-    "backprop_stages",
-    "matmul_check",
-    "hadamard_check",
-    "bias_add_check",
-    "row_sum_check",
+    "BackpropTrace",
+    "backprop_trace",
 ]
 
 ACTIVATIONS: tuple[str, ...] = ("relu", "tanh", "sigmoid", "leaky_relu")
@@ -166,14 +160,6 @@ def activation_derivative(z, activation: str) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------------- the network
-def _int_at_least(value, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer; got {value!r}")
-    if value < low:
-        raise ValueError(f"{name} must be at least {low}; got {value}")
-    return int(value)
-
-
 def _check_layer_sizes(layer_sizes) -> tuple[int, ...]:
     if isinstance(layer_sizes, str | bytes) or not isinstance(layer_sizes, Sequence | np.ndarray):
         raise ValueError(
@@ -221,13 +207,13 @@ def _init_scale(activation: str, fan_in: int, fan_out: int) -> tuple[str, float]
 class MLP:
     """A fully connected network: hidden layers with an activation, a linear output layer (the logits).
 
-    Row-vector convention of seed 001: ``z_l = a_{l-1} @ W_l + b_l``, ``a_l = σ(z_l)`` for the hidden
-    layers, ``a_0 = X`` and ``z_L`` the logits, l = 1 … L with L = ``len(layer_sizes) - 1``.
+    Row-vector convention: ``z_l = a_{l-1} @ W_l + b_l``, ``a_l = σ(z_l)`` for the hidden
+    layers, ``a_0 = X`` and ``z_N`` the logits, l = 1 … N with N = ``len(layer_sizes) - 1``.
 
     Parameters
     ----------
     layer_sizes : sequence of int >= 1
-        ``[n_0, n_1, …, n_L]``: inputs D = n_0, hidden widths, classes C = n_L.  At least 2 entries.
+        ``[n_0, n_1, …, n_N]``: inputs D = n_0, hidden widths, classes C = n_N.  At least 2 entries.
     activation : {"relu", "tanh", "sigmoid", "leaky_relu"}, default "relu"
         σ of the hidden layers (leaky_relu has slope 0.01; relu'(0) = 0 like PyTorch).
     seed : int >= 0, default 0
@@ -238,23 +224,23 @@ class MLP:
     Attributes
     ----------
     params : dict[str, ndarray]
-        ``"W1", "b1", …, "WL", "bL"`` in that order; ``W_l`` is ``(n_{l-1}, n_l)``, ``b_l`` is ``(n_l,)``.
+        ``"W1", "b1", …, "WN", "bN"`` in that order; ``W_l`` is ``(n_{l-1}, n_l)``, ``b_l`` is ``(n_l,)``.
         Initialised with He (normal, std √(2 / n_{l-1}), gain adjusted for leaky_relu) for relu and
         leaky_relu, Glorot/Xavier (uniform on ±√(6 / (n_{l-1} + n_l))) for tanh and sigmoid, drawn in
         float64 (so both dtypes start from the same numbers); biases 0.  Update them in place
         (``net.params["W1"] -= lr * grads["W1"]``) to keep their dtype.
     layer_sizes : tuple of int
     n_layers : int
-        L, the number of weight layers.
+        N, the number of weight layers.
     activation, seed, dtype
         As given.
     zs : dict[int, ndarray]
-        After :meth:`forward`: ``zs[l]`` = z_l ``(B, n_l)`` for l = 1 … L (``zs[L]`` are the logits).
+        After :meth:`forward`: ``zs[l]`` = z_l ``(B, n_l)`` for l = 1 … N (``zs[N]`` are the logits).
     activations : dict[int, ndarray]
-        After :meth:`forward`: ``activations[l]`` = a_l ``(B, n_l)`` for l = 0 … L; ``activations[0]``
-        is the input X (in the net's dtype) and ``activations[L]`` is z_L (the output layer is linear).
+        After :meth:`forward`: ``activations[l]`` = a_l ``(B, n_l)`` for l = 0 … N; ``activations[0]``
+        is the input X (in the net's dtype) and ``activations[N]`` is z_N (the output layer is linear).
     deltas : dict[int, ndarray]
-        After :meth:`backward`: ``deltas[l]`` = δ^l = ∂L/∂z_l ``(B, n_l)`` for l = 1 … L, batch-mean
+        After :meth:`backward`: ``deltas[l]`` = δ^l = ∂L/∂z_l ``(B, n_l)`` for l = 1 … N, batch-mean
         loss (the 1/B is inside).
 
     The arrays in ``zs``, ``activations`` and ``deltas`` are read-only views of what the next
@@ -274,7 +260,7 @@ class MLP:
     def __init__(self, layer_sizes, *, activation: str = "relu", seed: int = 0, dtype=np.float64):
         self.layer_sizes = _check_layer_sizes(layer_sizes)
         self.activation = _check_activation(activation)
-        self.seed = _int_at_least(seed, "seed", 0)
+        self.seed = check_int(seed, "seed", low=0)
         self.dtype = _check_dtype(dtype)
         self.n_layers = len(self.layer_sizes) - 1
         self._keys = [(f"W{k}", f"b{k}") for k in range(1, self.n_layers + 1)]
@@ -290,9 +276,9 @@ class MLP:
                 w = rng.uniform(-scale, scale, size=(fan_in, fan_out))
             self.params[w_key] = w.astype(self.dtype)
             self.params[b_key] = np.zeros(fan_out, dtype=self.dtype)
-        self._zs: list[np.ndarray] = []  # z_1 … z_L
-        self._as: list[np.ndarray] = []  # a_0 … a_L
-        self._deltas: list[np.ndarray] = []  # δ^1 … δ^L
+        self._zs: list[np.ndarray] = []  # z_1 … z_N
+        self._as: list[np.ndarray] = []  # a_0 … a_N
+        self._deltas: list[np.ndarray] = []  # δ^1 … δ^N
 
     # ---------------------------------------------------------------------------------- inspection
     def __repr__(self) -> str:
@@ -315,17 +301,17 @@ class MLP:
 
     @property
     def zs(self) -> dict[int, np.ndarray]:
-        """``{l: z_l}`` for l = 1 … L from the last :meth:`forward` (read-only views)."""
+        """``{l: z_l}`` for l = 1 … N from the last :meth:`forward` (read-only views)."""
         return self._readonly(self._zs, 1)
 
     @property
     def activations(self) -> dict[int, np.ndarray]:
-        """``{l: a_l}`` for l = 0 … L from the last :meth:`forward` (a_0 = X; read-only views)."""
+        """``{l: a_l}`` for l = 0 … N from the last :meth:`forward` (a_0 = X; read-only views)."""
         return self._readonly(self._as, 0)
 
     @property
     def deltas(self) -> dict[int, np.ndarray]:
-        """``{l: δ^l}`` for l = 1 … L from the last :meth:`backward` (read-only views)."""
+        """``{l: δ^l}`` for l = 1 … N from the last :meth:`backward` (read-only views)."""
         return self._readonly(self._deltas, 1)
 
     def copy(self, *, dtype=None) -> MLP:
@@ -379,7 +365,7 @@ class MLP:
 
         Returns
         -------
-        ndarray ``(B, C)``, the logits z_L in the net's dtype.
+        ndarray ``(B, C)``, the logits z_N in the net's dtype.
         """
         return self._forward(self.check_input(X))
 
@@ -411,8 +397,8 @@ class MLP:
     def backward(self, target, *, loss: str = "cross_entropy", **loss_kwargs) -> dict[str, np.ndarray]:
         """Gradients of the batch-mean loss with respect to every parameter, for the last :meth:`forward`.
 
-        δ^L = ∂L/∂z_L comes from ``core.loss_and_grad(loss, logits, target, reduction="mean", …)``
-        (for cross-entropy without weights or smoothing: (S(z_L) − Y)/B); then for l = L … 1:
+        δ^N = ∂L/∂z_N comes from ``core.loss_and_grad(loss, logits, target, reduction="mean", …)``
+        (for cross-entropy without weights or smoothing: (S(z_N) − Y)/B); then for l = N … 1:
         ∇W_l = a_{l−1}ᵀ δ^l, ∇b_l = Σ_i δ^l_i and δ^{l−1} = (δ^l W_lᵀ) ⊙ σ'(z_{l−1}).
 
         Parameters
@@ -438,7 +424,7 @@ class MLP:
         return self._backward(dlogits)
 
     def _backward(self, dlogits: np.ndarray) -> dict[str, np.ndarray]:
-        """Backpropagate ∂L/∂z_L ``(B, C)`` (net's dtype) through the cached forward pass; no validation."""
+        """Backpropagate ∂L/∂z_N ``(B, C)`` (net's dtype) through the cached forward pass; no validation."""
         params, act, zs, acts = self.params, self.activation, self._zs, self._as
         grads: dict[str, np.ndarray] = {}
         deltas = [dlogits]
@@ -586,7 +572,7 @@ def mlp_gradcheck(net: MLP, X, target, *, loss: str = "cross_entropy", eps: floa
         prefix.append(_activate(z, act))
 
     def wide_loss(first: int) -> np.longdouble:
-        """The loss in extended precision, running only layers ``first`` … L on the cached a_{first-1}."""
+        """The loss in extended precision, running only layers ``first`` … N on the cached a_{first-1}."""
         a = prefix[first - 1]
         for k in range(first, n_layers + 1):
             z = a @ params_wide[f"W{k}"] + params_wide[f"b{k}"]
@@ -610,229 +596,60 @@ def mlp_gradcheck(net: MLP, X, target, *, loss: str = "cross_entropy", eps: floa
     return {name: errors_for(name) for name in work.params}
 
 
-# ------------------------------------------------------------------------------------- shape checks
-def _dim(d) -> str:
-    return str(d)
+# ------------------------------------------------------------------------------------- one traced pass
+class BackpropTrace(NamedTuple):
+    """Every number of one forward and backward pass of the batch-mean cross-entropy, layer by layer.
 
-
-def _shape_text(shape: Sequence, transposed: bool = False) -> str:
-    text = "(" + "×".join(_dim(d) for d in shape) + ")"
-    return text + ("ᵀ" if transposed else "")
-
-
-def _check_shape_arg(shape, name: str) -> tuple:
-    if isinstance(shape, str | bytes) or not isinstance(shape, Sequence) or len(shape) not in (1, 2):
-        raise ValueError(f"{name} must be a shape of 1 or 2 sizes (ints or symbols like 'B'); got {shape!r}")
-    for d in shape:
-        if isinstance(d, bool) or not isinstance(d, numbers.Integral | str):
-            raise ValueError(f"{name} sizes must be integers or symbols; got {d!r}")
-    return tuple(shape)
-
-
-def matmul_check(left, right, *, transpose_left: bool = False, transpose_right: bool = False) -> str:
-    """The dimension check of a matrix product, as text: ``(8×3)·(5×3)ᵀ → (8×5) ✓``.
-
-    Sizes may be integers or symbols (``("B", "H")``); inner sizes must be equal to multiply.
-
-    Parameters
-    ----------
-    left, right : tuple of 2 sizes
-        Shapes of the factors before any transpose.
-    transpose_left, transpose_right : bool, default False
-
-    Returns
-    -------
-    str
-        ``"(left)·(right) → (result) ✓"``, or ``"(left)·(right) ✗ inner sizes differ: 3 ≠ 5"``.
-
-    Examples
-    --------
-    >>> matmul_check(("B", "H"), ("B", "C"), transpose_left=True)
-    '(B×H)ᵀ·(B×C) → (H×C) ✓'
-    >>> matmul_check((8, 3), (5, 3), transpose_right=True)
-    '(8×3)·(5×3)ᵀ → (8×5) ✓'
-    """
-    left = _check_shape_arg(left, "left")
-    right = _check_shape_arg(right, "right")
-    if len(left) != 2 or len(right) != 2:
-        raise ValueError(f"matmul_check takes 2-D shapes; got {left!r} and {right!r}")
-    a = left[::-1] if transpose_left else left
-    b = right[::-1] if transpose_right else right
-    text = f"{_shape_text(left, transpose_left)}·{_shape_text(right, transpose_right)}"
-    if a[1] != b[0]:
-        return f"{text} ✗ inner sizes differ: {_dim(a[1])} ≠ {_dim(b[0])}"
-    return f"{text} → {_shape_text((a[0], b[1]))} ✓"
-
-
-def hadamard_check(left, right, *, op: str = "⊙") -> str:
-    """The dimension check of an element-wise operation: ``(B×H) ⊙ (B×H) → (B×H) ✓``.
-
-    Parameters
-    ----------
-    left, right : tuple of sizes
-    op : str, default "⊙"
-        The operator to write, e.g. "−" for a difference.
-
-    Examples
-    --------
-    >>> hadamard_check((8, 5), (8, 5))
-    '(8×5) ⊙ (8×5) → (8×5) ✓'
-    >>> hadamard_check((8, 5), (8, 4))
-    '(8×5) ⊙ (8×4) ✗ shapes differ'
-    """
-    left = _check_shape_arg(left, "left")
-    right = _check_shape_arg(right, "right")
-    text = f"{_shape_text(left)} {op} {_shape_text(right)}"
-    return f"{text} → {_shape_text(left)} ✓" if left == right else f"{text} ✗ shapes differ"
-
-
-def bias_add_check(matrix, bias) -> str:
-    """The dimension check of adding a bias row to every row: ``(B×H) + (H) → (B×H) ✓``.
-
-    Examples
-    --------
-    >>> bias_add_check(("B", "H"), ("H",))
-    '(B×H) + (H) → (B×H) ✓ (b added to every row)'
-    """
-    matrix = _check_shape_arg(matrix, "matrix")
-    bias = _check_shape_arg(bias, "bias")
-    text = f"{_shape_text(matrix)} + {_shape_text(bias)}"
-    if len(matrix) != 2 or len(bias) != 1 or matrix[1] != bias[0]:
-        return f"{text} ✗ the bias must have one entry per column"
-    return f"{text} → {_shape_text(matrix)} ✓ (b added to every row)"
-
-
-def row_sum_check(matrix) -> str:
-    """The dimension check of summing the rows (the batch): ``1ᵀ(B×C) = (1×B)·(B×C) → (1×C) ✓``.
-
-    Examples
-    --------
-    >>> row_sum_check((8, 3))
-    '(1×8)·(8×3) → (1×3) ✓'
-    """
-    matrix = _check_shape_arg(matrix, "matrix")
-    if len(matrix) != 2:
-        raise ValueError(f"row_sum_check takes a 2-D shape; got {matrix!r}")
-    return matmul_check((1, matrix[0]), matrix)
-
-
-# ------------------------------------------------------------------------------------- stages
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def _sub(k: int) -> str:
-    return str(k).translate(_SUB)
-
-
-def _sup(k: int) -> str:
-    return str(k).translate(_SUP)
-
-
-class Matrix(NamedTuple):
-    """A matrix shown on the Backpropagation page.
+    Layers are numbered l = 1 … N (N = ``len(layer_sizes) - 1``); :mod:`words.backprop` turns the trace
+    into the Backpropagation page's stages.  Arrays are in the net's dtype and read-only where they are
+    the net's own caches.
 
     Attributes
     ----------
-    name : str
-        Plain text with Unicode sub/superscripts, e.g. ``"δ³"``, ``"W₂"``, ``"∇b₄"``.
-    values : ndarray, 2-D
-        A bias is shown as a ``(1, n)`` row.
-    symbols : tuple of str
-        Its shape in symbols, e.g. ``("B", "H")``.
+    loss : float
+        The batch-mean cross-entropy L.
+    layer_sizes : tuple of int
+        ``(n_0, …, n_N)``.
+    activation : str
+        σ of the hidden layers.
+    zs : dict[int, ndarray]
+        z_l ``(B, n_l)`` for l = 1 … N (z_N are the logits).
+    activations : dict[int, ndarray]
+        a_l ``(B, n_l)`` for l = 0 … N; a_0 = X.
+    probs : ndarray ``(B, C)``
+        S(z_N), the softmax of the logits.
+    onehot : ndarray ``(B, C)``
+        Y, the targets one-hot.
+    deltas : dict[int, ndarray]
+        δ^l = ∂L/∂z_l ``(B, n_l)`` for l = 1 … N; δ^N = (S(z_N) − Y)/B.
+    back_products : dict[int, ndarray]
+        δ^{l+1} W_{l+1}ᵀ ``(B, n_l)`` for l = 1 … N−1, before the ⊙ σ′(z_l).
+    derivatives : dict[int, ndarray]
+        σ′(z_l) ``(B, n_l)`` for l = 1 … N−1.
+    params, grads : dict[str, ndarray]
+        ``"W1", "b1", …``: the parameters and their gradients (W_l ``(n_{l−1}, n_l)``, b_l ``(n_l,)``).
     """
 
-    name: str
-    values: np.ndarray
-    symbols: tuple[str, ...]
-
-    @property
-    def shape_text(self) -> str:
-        """``"B×H = 8×5"``."""
-        return f"{'×'.join(self.symbols)} = {'×'.join(str(d) for d in self.values.shape)}"
-
-
-class Stage(NamedTuple):
-    """One step of the forward or backward pass.
-
-    Attributes
-    ----------
-    key : str
-        ``"forward-1"`` … ``"forward-L"``, ``"output"``, ``"grad-L"``, ``"delta-(L-1)"``, … ``"grad-1"``.
-    direction : {"Forward", "Backward"}
-    title : str
-        Plain text, e.g. ``"Backward: δ³ from δ⁴"``.
-    formulas : tuple of str
-        LaTeX, one equation each.
-    matrices : tuple of Matrix
-        The operands, then the results.
-    checks : tuple of (str, str, str)
-        ``(product, symbolic check, numeric check)``, e.g. ``("δ⁴ W₄ᵀ", "(B×C)·(H×C)ᵀ → (B×H) ✓",
-        "(8×3)·(5×3)ᵀ → (8×5) ✓")``.
-    """
-
-    key: str
-    direction: str
-    title: str
-    formulas: tuple[str, ...]
-    matrices: tuple[Matrix, ...]
-    checks: tuple[tuple[str, str, str], ...]
+    loss: float
+    layer_sizes: tuple[int, ...]
+    activation: str
+    zs: dict[int, np.ndarray]
+    activations: dict[int, np.ndarray]
+    probs: np.ndarray
+    onehot: np.ndarray
+    deltas: dict[int, np.ndarray]
+    back_products: dict[int, np.ndarray]
+    derivatives: dict[int, np.ndarray]
+    params: dict[str, np.ndarray]
+    grads: dict[str, np.ndarray]
 
 
-def _symbols(sizes: tuple[int, ...]) -> list[str]:
-    """Symbols of the layer widths: D, then H (or H₁, H₂, … if the hidden widths differ), then C."""
-    hidden = sizes[1:-1]
-    same = len(set(hidden)) <= 1
-    return ["D"] + [("H" if same else f"H{_sub(k)}") for k in range(1, len(sizes) - 1)] + ["C"]
+def backprop_trace(net: MLP, X, target) -> BackpropTrace:
+    """One forward and backward pass of the batch-mean cross-entropy, with every intermediate kept.
 
-
-# LaTeX of σ and σ' for each activation.
-ACTIVATION_TEX: dict[str, tuple[str, str]] = {
-    "relu": (r"\sigma(z) = \max(0, z)", r"\sigma'(z) = [z > 0] \quad (0 \text{ at } z = 0)"),
-    "tanh": (r"\sigma(z) = \tanh z", r"\sigma'(z) = 1 - \tanh^2 z"),
-    "sigmoid": (r"\sigma(z) = \frac{1}{1 + e^{-z}}", r"\sigma'(z) = \sigma(z)\,\bigl(1 - \sigma(z)\bigr)"),
-    "leaky_relu": (
-        r"\sigma(z) = \max(0.01 z, z)",
-        r"\sigma'(z) = 1 \text{ for } z > 0, \; 0.01 \text{ otherwise}",
-    ),
-}
-
-# LaTeX templates of the stages; ⟨l⟩, ⟨l-1⟩ and ⟨l+1⟩ are filled with layer numbers by _tex.
-_TEX_Z = r"z_{⟨l⟩} = ⟨a⟩\,W_{⟨l⟩} + b_{⟨l⟩}"
-_TEX_A = r"a_{⟨l⟩} = \sigma(z_{⟨l⟩})"
-_TEX_SOFTMAX = r"S(z_{⟨l⟩})_{ic} = \frac{e^{z_{ic}}}{\sum_{j=1}^{C} e^{z_{ij}}}"
-_TEX_LOSS = r"L = -\frac{1}{B} \sum_{i=1}^{B} \log S(z_{⟨l⟩})_{i,\,y_i}"
-_TEX_OUTPUT = r"\delta^{⟨l⟩} = \frac{\partial L}{\partial z_{⟨l⟩}} = \frac{1}{B}\,\bigl(S(z_{⟨l⟩}) - Y\bigr)"
-_TEX_DELTA = r"\delta^{⟨l⟩} = \bigl(\delta^{⟨l+1⟩} W_{⟨l+1⟩}^\top\bigr) \odot \sigma'(z_{⟨l⟩})"
-_TEX_GRAD_W = r"\nabla_{W_{⟨l⟩}} L = \sigma(z_{⟨l-1⟩})^\top \delta^{⟨l⟩} = a_{⟨l-1⟩}^\top \delta^{⟨l⟩}"
-_TEX_GRAD_W1 = r"\nabla_{W_1} L = X^\top \delta^{1} \quad (\sigma(z_0) = X)"
-_TEX_GRAD_B = r"\nabla_{b_{⟨l⟩}} L = \mathbf{1}^\top \delta^{⟨l⟩} = \sum_{i=1}^{B} \delta^{⟨l⟩}_{i}"
-
-
-def _tex(template: str, k: int) -> str:
-    """Fill a LaTeX template's layer numbers for layer ``k`` (a_0 is written X)."""
-    a = "X" if k == 1 else f"a_{{{k - 1}}}"
-    return (
-        template.replace("⟨a⟩", a)
-        .replace("⟨l-1⟩", str(k - 1))
-        .replace("⟨l+1⟩", str(k + 1))
-        .replace("⟨l⟩", str(k))
-    )
-
-
-def _row(vector: np.ndarray) -> np.ndarray:
-    return vector.reshape(1, -1)
-
-
-def backprop_stages(net: MLP, X, target) -> list[Stage]:
-    """Every forward and backward step of seed 001's network for one batch and cross-entropy loss.
-
-    Runs ``net.loss_and_grads(X, target)`` (cross-entropy, batch mean; this replaces the net's forward
-    and backward cache) and returns, in order: L forward stages (z_l = a_{l−1} W_l + b_l, a_l = σ(z_l);
-    the last gives the logits, S(z_L) and the loss), then 2L backward stages: δ^L = (S(z_L) − Y)/B,
-    ∇W_L and ∇b_L, δ^{L−1}, ∇W_{L−1} and ∇b_{L−1}, …, δ¹, and ∇W₁ = Xᵀδ¹ with ∇b₁.  Each holds its LaTeX
-    formulas, the matrices with their shapes in symbols (B, D, H, C) and the dimension check of each
-    product, computed from the real shapes.
+    Runs ``net.loss_and_grads(X, target)`` (this replaces the net's forward and backward cache) and
+    adds the numbers a step-by-step view needs besides the caches: S(z_N), the one-hot Y, and for each
+    hidden layer the product δ^{l+1} W_{l+1}ᵀ and σ′(z_l), whose element-wise product is δ^l.
 
     Parameters
     ----------
@@ -842,15 +659,13 @@ def backprop_stages(net: MLP, X, target) -> list[Stage]:
 
     Returns
     -------
-    list of Stage, 3L of them.
+    BackpropTrace
 
     Examples
     --------
-    >>> stages = backprop_stages(MLP([2, 5, 5, 5, 3]), np.ones((8, 2)), np.arange(8) % 3)
-    >>> len(stages), stages[5].title
-    (12, 'Backward: ∇W₄ and ∇b₄')
-    >>> stages[5].checks[0]
-    ('a₃ᵀ δ⁴', '(B×H)ᵀ·(B×C) → (H×C) ✓', '(8×5)ᵀ·(8×3) → (5×3) ✓')
+    >>> trace = backprop_trace(MLP([2, 5, 5, 5, 3]), np.ones((8, 2)), np.arange(8) % 3)
+    >>> trace.deltas[4].shape, trace.grads["W1"].shape, sorted(trace.back_products)
+    ((8, 3), (2, 5), [1, 2, 3])
     """
     if not isinstance(net, MLP):
         raise ValueError(f"net must be an MLP; got {type(net).__name__}")
@@ -861,141 +676,20 @@ def backprop_stages(net: MLP, X, target) -> list[Stage]:
             f"target must be integer class indices of shape ({x.shape[0]},); got dtype {t.dtype}"
         )
     value, grads = net.loss_and_grads(x, t)
-    n_layers, act, params, sizes = net.n_layers, net.activation, net.params, net.layer_sizes
+    n_layers, act, params = net.n_layers, net.activation, net.params
     zs, acts, deltas = net.zs, net.activations, net.deltas
-    n_batch = x.shape[0]
-    sym = _symbols(sizes)
-    sigma_tex, dsigma_tex = ACTIVATION_TEX[act]
-
-    # Names, symbolic shapes and numeric shapes of the quantities of layer k.
-    def a_name(k: int) -> str:
-        return "X" if k == 0 else f"a{_sub(k)}"
-
-    def act_shape(k: int) -> tuple[str, str]:
-        return ("B", sym[k])
-
-    def act_nums(k: int) -> tuple[int, int]:
-        return (n_batch, sizes[k])
-
-    def a_matrix(k: int) -> Matrix:
-        return Matrix(a_name(k), acts[k], act_shape(k))
-
-    def w_matrix(k: int) -> Matrix:
-        return Matrix(f"W{_sub(k)}", params[f"W{k}"], (sym[k - 1], sym[k]))
-
-    def delta_matrix(k: int) -> Matrix:
-        return Matrix(f"δ{_sup(k)}", deltas[k], act_shape(k))
-
-    def forward_checks(k: int) -> tuple[tuple[str, str, str], ...]:
-        return (
-            (
-                f"{a_name(k - 1)} W{_sub(k)}",
-                matmul_check(act_shape(k - 1), (sym[k - 1], sym[k])),
-                matmul_check(act_nums(k - 1), sizes[k - 1 : k + 1]),
-            ),
-            (
-                f"{a_name(k - 1)} W{_sub(k)} + b{_sub(k)}",
-                bias_add_check(act_shape(k), (sym[k],)),
-                bias_add_check(act_nums(k), (sizes[k],)),
-            ),
-        )
-
-    stages: list[Stage] = []
-    for k in range(1, n_layers):
-        stages.append(
-            Stage(
-                f"forward-{k}",
-                "Forward",
-                f"Forward: layer {k}",
-                (_tex(_TEX_Z, k), _tex(_TEX_A, k) + r", \qquad " + sigma_tex),
-                (a_matrix(k - 1), w_matrix(k), Matrix(f"z{_sub(k)}", zs[k], act_shape(k)), a_matrix(k)),
-                forward_checks(k),
-            )
-        )
-    k = n_layers
-    probs = _softmax(zs[k])
-    probs_matrix = Matrix(f"S(z{_sub(k)})", probs, act_shape(k))
-    stages.append(
-        Stage(
-            f"forward-{k}",
-            "Forward",
-            f"Forward: layer {k}, the logits and the loss",
-            (
-                _tex(_TEX_Z, k) + r" \quad \text{(linear: the logits)}",
-                _tex(_TEX_SOFTMAX, k),
-                _tex(_TEX_LOSS, k) + f" = {value:.6f}",
-            ),
-            (a_matrix(k - 1), w_matrix(k), Matrix(f"z{_sub(k)}", zs[k], act_shape(k)), probs_matrix),
-            forward_checks(k),
-        )
+    hidden = range(1, n_layers)
+    return BackpropTrace(
+        loss=value,
+        layer_sizes=net.layer_sizes,
+        activation=act,
+        zs=zs,
+        activations=acts,
+        probs=_softmax(zs[n_layers]),
+        onehot=one_hot(t, net.layer_sizes[-1]).astype(net.dtype, copy=False),
+        deltas=deltas,
+        back_products={k: np.matmul(deltas[k + 1], params[f"W{k + 1}"].T) for k in hidden},
+        derivatives={k: _derivative(zs[k], acts[k], act) for k in hidden},
+        params=params,
+        grads=grads,
     )
-    y = one_hot(t, sizes[-1]).astype(net.dtype, copy=False)
-    stages.append(
-        Stage(
-            "output",
-            "Backward",
-            f"Backward: δ{_sup(k)} = ∂L/∂z{_sub(k)}, where the 1/B enters",
-            (_tex(_TEX_OUTPUT, k) + rf", \qquad B = {n_batch}",),
-            (probs_matrix, Matrix("Y (one-hot)", y, act_shape(k)), delta_matrix(k)),
-            (
-                (
-                    f"S(z{_sub(k)}) − Y",
-                    hadamard_check(act_shape(k), act_shape(k), op="−"),
-                    hadamard_check(act_nums(k), act_nums(k), op="−"),
-                ),
-            ),
-        )
-    )
-    for k in range(n_layers, 0, -1):
-        if k < n_layers:
-            product = np.matmul(deltas[k + 1], params[f"W{k + 1}"].T)
-            stages.append(
-                Stage(
-                    f"delta-{k}",
-                    "Backward",
-                    f"Backward: δ{_sup(k)} from δ{_sup(k + 1)}",
-                    (_tex(_TEX_DELTA, k), dsigma_tex),
-                    (
-                        delta_matrix(k + 1),
-                        w_matrix(k + 1),
-                        Matrix(f"δ{_sup(k + 1)} W{_sub(k + 1)}ᵀ", product, act_shape(k)),
-                        Matrix(f"σ′(z{_sub(k)})", _derivative(zs[k], acts[k], act), act_shape(k)),
-                        delta_matrix(k),
-                    ),
-                    (
-                        (
-                            f"δ{_sup(k + 1)} W{_sub(k + 1)}ᵀ",
-                            matmul_check(act_shape(k + 1), (sym[k], sym[k + 1]), transpose_right=True),
-                            matmul_check(act_nums(k + 1), sizes[k : k + 2], transpose_right=True),
-                        ),
-                        (
-                            f"(δ{_sup(k + 1)} W{_sub(k + 1)}ᵀ) ⊙ σ′(z{_sub(k)})",
-                            hadamard_check(act_shape(k), act_shape(k)),
-                            hadamard_check(act_nums(k), act_nums(k)),
-                        ),
-                    ),
-                )
-            )
-        stages.append(
-            Stage(
-                f"grad-{k}",
-                "Backward",
-                f"Backward: ∇W{_sub(k)} and ∇b{_sub(k)}",
-                (_TEX_GRAD_W1 if k == 1 else _tex(_TEX_GRAD_W, k), _tex(_TEX_GRAD_B, k)),
-                (
-                    a_matrix(k - 1),
-                    delta_matrix(k),
-                    Matrix(f"∇W{_sub(k)}", grads[f"W{k}"], (sym[k - 1], sym[k])),
-                    Matrix(f"∇b{_sub(k)}", _row(grads[f"b{k}"]), ("1", sym[k])),
-                ),
-                (
-                    (
-                        f"{a_name(k - 1)}ᵀ δ{_sup(k)}",
-                        matmul_check(act_shape(k - 1), act_shape(k), transpose_left=True),
-                        matmul_check(act_nums(k - 1), act_nums(k), transpose_left=True),
-                    ),
-                    (f"1ᵀ δ{_sup(k)}", row_sum_check(act_shape(k)), row_sum_check(act_nums(k))),
-                ),
-            )
-        )
-    return stages

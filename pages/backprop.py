@@ -1,19 +1,31 @@
-"""Backpropagation: seed 001's 4-layer network stepped through forward and backward, one stage at a time."""
+"""Backpropagation: a 4-layer network stepped through forward and backward, one stage at a time."""
 
 import pandas as pd
 import streamlit as st
 
 import core
-from core.figures import backprop_matrix_figure, batch_points_figure
-from ui.common import page_header, show_figure, units
+from core.defaults import (
+    BACKPROP_BATCH,
+    BACKPROP_CLASSES,
+    BACKPROP_FEATURES,
+    BACKPROP_HIDDEN,
+    BACKPROP_N_LAYERS,
+    BACKPROP_SEED,
+)
+from core.figures.backprop import backprop_matrix_figure, batch_points_figure
+from core.formatting import times_ten
+from ui.common import show_figure, units
+from ui.page import page_header
+from words.backprop import backprop_stages
+from words.sources import FOUR_LAYER_NOTES, capital
 
-BATCH = (1, 16, 8)  # (min, max, default) of each size slider: small enough for readable heatmaps
-FEATURES = (2, 6, 2)
-HIDDEN = (2, 8, 5)
-CLASSES = (2, 5, 3)
+BATCH = BACKPROP_BATCH  # (min, max, default) of each size slider: small enough for readable heatmaps
+FEATURES = BACKPROP_FEATURES
+HIDDEN = BACKPROP_HIDDEN
+CLASSES = BACKPROP_CLASSES
 SEED_MAX = 999
-N_LAYERS = 4  # seed 001's network: D → H → H → H → C
-N_STAGES = 3 * N_LAYERS  # L forward stages, then δᴸ, and ∇W/∇b plus one δ per layer below
+N_LAYERS = BACKPROP_N_LAYERS  # D → H → H → H → C
+N_STAGES = 3 * N_LAYERS  # N forward stages, then δᴺ, and ∇W/∇b plus one δ per layer below
 ACTIVATION_NAMES = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid", "leaky_relu": "leaky ReLU (0.01)"}
 KEY_STAGE = "backprop_stage"
 GRADCHECK_TOLERANCE = 1e-6
@@ -32,7 +44,7 @@ def compute_stages(batch: int, features: int, hidden: int, classes: int, activat
     net = core.demo_network(
         [features] + [hidden] * (N_LAYERS - 1) + [classes], activation=activation, seed=seed
     )
-    stages = core.backprop_stages(net, X, y)
+    stages = backprop_stages(net, X, y)
     return X, y, stages, net.n_params, net.loss_value(X, y)
 
 
@@ -52,18 +64,9 @@ def compute_gradcheck(batch: int, features: int, hidden: int, classes: int, acti
     )
 
 
-def sci(value: float) -> str:
-    """``6.5 × 10⁻¹³`` style, for errors."""
-    if value == 0:
-        return "0"
-    mantissa, exponent = f"{value:.1e}".split("e")
-    power = str(int(exponent)).replace("-", "⁻").translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
-    return f"{mantissa} × 10{power}"
-
-
 page_header(
     "Backpropagation",
-    "Seed 001's network, **D → H → H → H → C** with a ReLU (or another activation) after each hidden "
+    "A four-layer network, **D → H → H → H → C** with a ReLU (or another activation) after each hidden "
     "layer, reads a small batch of labelled points. Step through the forward pass and then backward: "
     "every stage shows its formula, the actual matrices with their shapes, and the dimension check of "
     "each product. At the end every gradient is checked against finite differences.",
@@ -85,7 +88,9 @@ with st.container(border=True):
         key="backprop_act",
         bind="query-params",
     )
-    seed = c6.number_input("Seed", 0, SEED_MAX, 0, step=1, key="backprop_seed", bind="query-params")
+    seed = c6.number_input(
+        "Seed", 0, SEED_MAX, BACKPROP_SEED, step=1, key="backprop_seed", bind="query-params"
+    )
 
 X, y, stages, n_params, loss = compute_stages(batch, features, hidden, classes, activation, int(seed))
 sizes = [features] + [hidden] * (N_LAYERS - 1) + [classes]
@@ -116,7 +121,7 @@ with right:
     m2.metric("Parameters", f"{n_params}")
     if units() == "bits":
         st.caption(
-            "This page works in nats, as seed 001 does: backprop differentiates the natural-log loss "
+            "This page works in nats, as the frameworks do: backprop differentiates the natural-log loss "
             "(in bits every gradient would be divided by ln 2)."
         )
 
@@ -156,16 +161,17 @@ with checks:
     )
 if stage.key == "output":
     st.info(
-        "**Where the 1/B lives.** Seed 001 writes δ⁴ = S(z₄) − y for one example. The loss here is the "
-        "batch mean L = (1/B) Σᵢ ℓᵢ, so its gradient is δ⁴ = (S(z₄) − Y)/B: the 1/B enters once, here, "
-        "and every later δ and gradient inherits it. That is why ∇b is a plain sum over the batch and "
-        "∇W = aᵀδ needs no extra division (seed 001, section 3, divides a δ without the 1/B instead).",
+        f"**Where the 1/B lives.** {capital(FOUR_LAYER_NOTES)} write δ⁴ = S(z₄) − y for one example. "
+        "The loss here is the batch mean L = (1/B) Σᵢ ℓᵢ, so its gradient is δ⁴ = (S(z₄) − Y)/B: the 1/B "
+        "enters once, here, and every later δ and gradient inherits it. That is why ∇b is a plain sum over "
+        "the batch and ∇W = aᵀδ needs no extra division (their mini-batch section divides a δ without the "
+        "1/B instead).",
         icon=":material/info:",
     )
 if stage.key == "grad-1":
     st.warning(
-        "**Seed 001 slips here.** Its list ends with ∇W₂ = xᵀδ¹; the gradient that uses the input is "
-        "that of the *first* layer: **∇W₁ = Xᵀδ¹** (σ(z₀) = X), with shape D × H.",
+        f"**A slip in {FOUR_LAYER_NOTES}.** Their list ends with ∇W₂ = xᵀδ¹; the gradient that uses the "
+        "input is that of the *first* layer: **∇W₁ = Xᵀδ¹** (σ(z₀) = X), with shape D × H.",
         icon=":material/error:",
     )
 
@@ -193,7 +199,7 @@ left, right = st.columns([1, 1.6], gap="large")
 with left:
     st.metric(
         "Largest relative error, all parameters",
-        sci(worst),
+        times_ten(worst),
         delta="below 10⁻⁶ ✓" if worst < GRADCHECK_TOLERANCE else "above 10⁻⁶ ✗",
         delta_color="normal" if worst < GRADCHECK_TOLERANCE else "inverse",
         delta_arrow="off",
@@ -216,7 +222,7 @@ with right:
                 "parameter": name,
                 "shape": f"{symbolic} = {'×'.join(str(d) for d in shapes[name])}",
                 "max |∇|": f"{grad_sizes[name]:.3e}",
-                "max relative error": sci(error),
+                "max relative error": times_ten(error),
                 "< 10⁻⁶": "✓" if error < GRADCHECK_TOLERANCE else "✗",
             }
         )
@@ -235,18 +241,19 @@ with right:
 st.subheader("The rule for any depth")
 left, right = st.columns(2, gap="large")
 with left:
-    st.markdown("For a network of L layers, row vectors, and the batch-mean loss:")
+    st.markdown("For a network of N layers, row vectors, and the batch-mean loss L:")
     st.latex(
         r"\begin{aligned}"
-        r"\delta^{L} &= \frac{\partial L}{\partial z_L} \\"
+        r"\delta^{N} &= \frac{\partial L}{\partial z_N} \\"
         r"\delta^{l} &= \bigl(\delta^{l+1} W_{l+1}^\top\bigr) \odot \sigma'(z_l) \\"
         r"\nabla_{W_l} L &= \sigma(z_{l-1})^\top \delta^{l} \\"
         r"\nabla_{b_l} L &= \mathbf{1}^\top \delta^{l}"
         r"\end{aligned}"
     )
     st.markdown(
-        r"for $l = L-1, \dots, 1$, with $\sigma(z_0) = X$. For softmax cross-entropy "
-        r"$\delta^L = \frac{1}{B}\bigl(S(z_L) - Y\bigr)$, the batch mean's $1/B$ included."
+        r"for $l = N-1, \dots, 1$, with $\sigma(z_0) = X$. For softmax cross-entropy "
+        r"$\delta^N = \frac{1}{B}\bigl(S(z_N) - Y\bigr)$, the batch mean's $1/B$ included. "
+        r"(N counts the layers; L is the loss.)"
     )
     st.markdown(
         "Shapes: δˡ is B × nₗ like zₗ; ∇Wₗ is nₗ₋₁ × nₗ like Wₗ; ∇bₗ has nₗ entries like bₗ. "
@@ -254,7 +261,10 @@ with left:
         "costs about twice the forward pass, whatever the depth."
     )
 with right:
-    st.markdown("Written out for seed 001's 4 layers (the last line corrected: **∇W₁**, not ∇W₂):")
+    st.markdown(
+        f"Written out for N = {N_LAYERS} layers (the last line corrected: **∇W₁**, not the ∇W₂ of "
+        f"{FOUR_LAYER_NOTES}):"
+    )
     st.latex(
         r"\begin{aligned}"
         r"\delta^4 &= \tfrac{1}{B}\bigl(S(z_4) - Y\bigr) & \nabla_{W_4} &= \sigma(z_3)^\top \delta^4 \\"

@@ -3,10 +3,13 @@
 import streamlit as st
 
 import core
-from core import figures
-from core.figures import signed_label
-from ui.common import page_header, show_figure, units
+from core.defaults import BINARY_LABEL, BINARY_P, BINARY_POS_WEIGHT, BINARY_Z
+from core.figures.binary import bce_logit_figure, bce_probability_figure
+from core.formatting import signed
+from ui.common import show_figure, units
+from ui.page import page_header
 from ui.sections import safe_fragment
+from words.sentences import bce_logit_sentence, bce_sentence
 
 page_header(
     "Binary cross-entropy",
@@ -23,7 +26,7 @@ GRAD_HELP = (
 st.radio(
     "True label y (used by both charts)",
     (0, 1),
-    index=1,
+    index=BINARY_LABEL,
     format_func=lambda v: f"y = {v} ({'positive' if v else 'negative'})",
     key=LABEL_KEY,
     horizontal=True,
@@ -40,15 +43,13 @@ def probability_space() -> None:
     with controls:
         p = st.slider(
             "Predicted p = P(y = 1)",
-            0.01,
-            0.99,
-            0.70,
+            *BINARY_P,
             step=0.01,
             format="%.2f",
             key="bce_p",
             bind="query-params",
         )
-        st.markdown(core.bce_sentence(p, y))
+        st.markdown(bce_sentence(p, y))
         st.caption(
             "With y = 1 only −ln p is active; with y = 0 only −ln(1 − p). The orange arrow points along "
             "−∂L/∂p, the way a gradient-descent step moves p; it grows with the size of the gradient."
@@ -61,9 +62,9 @@ def probability_space() -> None:
         m1, m2, m3 = st.columns(3)
         m1.metric("Predicted p", f"{p:.2f}")
         m2.metric(f"BCE loss ({unit})", f"{loss:.4f}")
-        m3.metric("Gradient ∂L/∂p", signed_label(grad, 2), help=GRAD_HELP)
+        m3.metric("Gradient ∂L/∂p", signed(grad, 2), help=GRAD_HELP)
         show_figure(
-            figures.bce_probability_figure(
+            bce_probability_figure(
                 curves.p,
                 core.in_unit(curves.loss_pos, unit),
                 core.in_unit(curves.loss_neg, unit),
@@ -96,16 +97,16 @@ def logit_space() -> None:
         "A network outputs a **logit** z, and p = σ(z). Frameworks compute the loss from z directly "
         "(`binary_cross_entropy_with_logits`): ln σ(z) = min(z, 0) − ln(1 + e^{−|z|}) never takes the log of "
         "a probability that rounded to 0. Through the sigmoid the steep 1/p of the loss cancels: the "
-        "gradient is simply σ(z) − y, never larger than 1 in size."
+        "gradient is simply σ(z) − y, never larger than 1 in size for the plain loss. A pos_weight p_w "
+        "multiplies the y = 1 term, and its gradient with it: for y = 1 the gradient lies between −p_w and "
+        f"0, so at the slider's end (p_w = {BINARY_POS_WEIGHT[1]:g}) it approaches −{BINARY_POS_WEIGHT[1]:g}."
     )
     controls, chart = st.columns([1, 2.2], gap="large")
     with controls:
-        z = st.slider("Logit z", -8.0, 8.0, 0.85, step=0.05, format="%.2f", key="bce_z", bind="query-params")
+        z = st.slider("Logit z", *BINARY_Z, step=0.05, format="%.2f", key="bce_z", bind="query-params")
         pos_weight = st.slider(
             "pos_weight p_w",
-            0.1,
-            10.0,
-            1.0,
+            *BINARY_POS_WEIGHT,
             step=0.1,
             format="%.1f",
             key="bce_pw",
@@ -113,7 +114,7 @@ def logit_space() -> None:
             "for an imbalanced data set a common choice is (number of negatives) / (number of positives).",
             bind="query-params",
         )
-        st.markdown(core.bce_logit_sentence(z, y, pos_weight))
+        st.markdown(bce_logit_sentence(z, y, pos_weight))
         if y == 0 and pos_weight != 1:
             st.caption("With y = 0 the positive term is 0, so pos_weight changes nothing here. Try y = 1.")
 
@@ -127,9 +128,9 @@ def logit_space() -> None:
         m1, m2, m3 = st.columns(3)
         m1.metric("σ(z) = p", f"{sigma:.4f}")
         m2.metric(f"BCE loss ({unit})", f"{z_loss:.4f}")
-        m3.metric("Gradient ∂L/∂z", signed_label(z_grad, 3), help=GRAD_HELP)
+        m3.metric("Gradient ∂L/∂z", signed(z_grad, 3), help=GRAD_HELP)
         show_figure(
-            figures.bce_logit_figure(
+            bce_logit_figure(
                 logit_curves.z,
                 logit_curves.sigma,
                 core.in_unit(logit_curves.loss_pos, unit),

@@ -1,12 +1,16 @@
-"""Loss comparison: CE, MSE, focal, hinge and label-smoothed CE side by side (seed 003)."""
+"""Loss comparison: CE, MSE, focal, hinge and label-smoothed CE side by side."""
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 import core
-from core.figures import curves_figure, imbalance_share_figure, signed_label
-from ui.common import page_header, show_figure
+from core.defaults import COMPARISON_GAMMA, COMPARISON_MARGIN, COMPARISON_P_TRUE, COMPARISON_SMOOTHING
+from core.figures.comparison import imbalance_share_figure
+from core.figures.curves import curves_figure
+from core.formatting import signed
+from ui.common import show_figure
+from ui.page import page_header
 from ui.sections import safe_fragment
 
 P_KEY, GAMMA_KEY, MARGIN_KEY, EPS_KEY = "cmp_p", "cmp_gamma", "cmp_margin", "cmp_eps"
@@ -34,7 +38,7 @@ def curves_section() -> None:
         "Operating point: p_true",
         0.01,
         0.99,
-        0.70,
+        COMPARISON_P_TRUE,
         step=0.01,
         key=P_KEY,
         help="The probability the model gives the true class; marked on both charts and listed in the table.",
@@ -44,14 +48,18 @@ def curves_section() -> None:
         "Focal loss γ",
         0.0,
         5.0,
-        2.0,
+        COMPARISON_GAMMA,
         step=0.5,
         key=GAMMA_KEY,
         help="γ = 0 is plain cross-entropy.",
         bind="query-params",
     )
-    margin = c3.slider("Hinge margin", 0.0, 3.0, 1.0, step=0.1, key=MARGIN_KEY, bind="query-params")
-    eps = c4.slider("Label smoothing ε", 0.0, 0.5, 0.1, step=0.01, key=EPS_KEY, bind="query-params")
+    margin = c3.slider(
+        "Hinge margin", 0.0, 3.0, COMPARISON_MARGIN, step=0.1, key=MARGIN_KEY, bind="query-params"
+    )
+    eps = c4.slider(
+        "Label smoothing ε", 0.0, 0.5, COMPARISON_SMOOTHING, step=0.01, key=EPS_KEY, bind="query-params"
+    )
 
     LABELS = {
         "cross_entropy": "CE",
@@ -87,10 +95,11 @@ def curves_section() -> None:
             point_values={LABELS[k]: float(point.loss[k][0]) for k in core.COMPARISON_LOSSES},
             point_label=f"p = {p:.2f}",
             legend_below=True,
+            x_range=(0, 1),
+            x_dtick=0.2,
+            y_range=(0, 5),
             height=520,
         )
-        fig.update_yaxes(range=[0, 5])
-        fig.update_xaxes(range=[0, 1], dtick=0.2)
         show_figure(
             fig,
             key="cmp_loss_chart",
@@ -98,6 +107,8 @@ def curves_section() -> None:
             "point marked on each curve.",
         )
     with right:
+        low = min(-1.0, min(float(g.min()) for g in curves.grad.values()))
+        high = max(0.1, max(float(g.max()) for g in curves.grad.values()))
         fig = curves_figure(
             curves.p_true,
             {LABELS[k]: curves.grad[k] for k in core.COMPARISON_LOSSES},
@@ -113,12 +124,11 @@ def curves_section() -> None:
                 (0.03, float(edge.grad["cross_entropy"][0]) - 0.06, "CE → −1"),
                 (0.03, float(edge.grad["mse"][0]) + 0.06, "MSE → 0"),
             ],
+            x_range=(0, 1),
+            x_dtick=0.2,
+            y_range=(low - 0.08, high + 0.08),
             height=520,
         )
-        low = min(-1.0, min(float(g.min()) for g in curves.grad.values()))
-        high = max(0.1, max(float(g.max()) for g in curves.grad.values()))
-        fig.update_yaxes(range=[low - 0.08, high + 0.08])
-        fig.update_xaxes(range=[0, 1], dtick=0.2)
         show_figure(
             fig,
             key="cmp_grad_chart",
@@ -144,8 +154,8 @@ def curves_section() -> None:
     )
 
     ce_at_small = core.comparison_curves([0.001])
-    ce_small = signed_label(float(ce_at_small.grad["cross_entropy"][0]), 4)
-    mse_small = signed_label(float(ce_at_small.grad["mse"][0]), 4)
+    ce_small = signed(float(ce_at_small.grad["cross_entropy"][0]), 4)
+    mse_small = signed(float(ce_at_small.grad["mse"][0]), 4)
     st.info(
         "**The vanishing gradient of MSE.** When the model is confidently wrong (p_true → 0), cross-entropy "
         f"still pushes the true logit up with ∂ℓ/∂z → −1 (at p_true = 0.001: {ce_small}), while MSE's "
@@ -191,9 +201,10 @@ curves_section()
 # ---------------------------------------------------------------------------------- comparison table
 st.header("How the losses compare")
 st.markdown(
-    "The seed article's table, with its slips fixed: the multi-class hinge is max(0, margin − z_y + z_j) "
-    "summed over j ≠ y (not the binary max(0, 1 − y·f(x))), label-smoothed CE is −Σ y′_c log p_c with "
-    "y′ = (1 − ε)y + ε/C (not −(1 − ε)log p − ε/C), and the reasons say why, not just how."
+    "The comparison table of a popular web article on cross-entropy, with its slips fixed: the "
+    "multi-class hinge is max(0, margin − z_y + z_j) summed over j ≠ y (not the binary max(0, 1 − y·f(x))), "
+    "label-smoothed CE is −Σ y′_c log p_c with y′ = (1 − ε)y + ε/C (not −(1 − ε)log p − ε/C), and the "
+    "reasons say why, not just how."
 )
 COMPARISON = pd.DataFrame(
     [

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ui.common import page_header, units
+from ui.common import units
+from ui.page import page_header
 from ui.registry import DEFAULT_PAGE, pages_by_section
 
 page_header(
@@ -18,17 +19,22 @@ if units() == "bits":
 else:
     st.caption("Losses are shown in **nats** (natural logarithm). Choose bits in the sidebar.")
 
+unit = units()
 st.header("Key takeaways")
 st.markdown(
-    """
+    f"""
 1. **Cross-entropy measures surprise.** A model pays −log q for the class that actually
    occurs, so the loss is how surprised it is by the truth. Cross-entropy is the entropy of
-   the labels plus the extra bits wasted by coding them with the model's probabilities:
+   the labels plus the extra {unit} wasted by coding them with the model's probabilities:
    H(P, Q) = H(P) + KL(P ‖ Q). With one-hot labels H(P) = 0, so the whole loss is wasted
-   bits, and minimizing it means minimizing surprise.
+   {unit}, and minimizing it means minimizing surprise.
 2. **The gradient is simple.** For softmax followed by cross-entropy, the gradient with
    respect to the logits is p − y: prediction minus truth. It does not vanish while the
-   model is wrong, each entry stays between −1 and 1, and it costs one subtraction.
+   model is wrong, but it does shrink toward 0 as the model becomes confidently right, so
+   the popular claim that it "never vanishes" (a web article on cross-entropy makes it) is
+   only half true. Each entry stays between −1 and 1: this gradient on the logits never
+   explodes, though gradients deeper in a network, multiplied by the weights, still can.
+   It costs one subtraction.
 3. **It is maximum likelihood.** Minimizing cross-entropy on the training data is the same
    as maximizing the likelihood the model gives that data, which gives the loss its
    information-theoretic footing.

@@ -1,16 +1,18 @@
-"""Vectorized identities: seed 002's identities (1)-(7), its 1-layer network and the shape convention."""
+"""Vectorized identities: the CS224n identities (1)-(7), its 1-layer network and the shape convention."""
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 import core
-from core.figures import matrix_heatmap
-from ui.common import page_header, show_figure
-from ui.jacobians import plain_num, sci, sub, tex_num
+from core.defaults import IDENTITIES_M, IDENTITIES_N, IDENTITIES_SEED
+from core.figures.matrices import matrix_heatmap
+from core.formatting import compact, scientific, subscript, tex_number
+from ui.common import show_figure
+from ui.page import page_header
 
 MAX_SEED = 9999
-DEFAULT_SEED = 1  # seed 1's default network has 3 of its 4 hidden units active (seed 0: only 1)
+DEFAULT_SEED = IDENTITIES_SEED  # its default network has 3 of its 4 hidden units active (seed 0: only 1)
 SIZE_RANGE = (1, 5)  # n and m of the identities
 NET_RANGE = (1, 6)  # Dx, Dh; Nc starts at 2
 ELEMENTWISE_LABELS = {"sigmoid": "sigmoid σ", "tanh": "tanh", "relu": "ReLU"}
@@ -45,7 +47,7 @@ def shape(arr) -> str:
 
 
 def identity_statement(number: int, n: int, m: int, f: str) -> tuple[str, str]:
-    """LaTeX of identity ``number`` with the sizes filled in, and one sentence of derivation (seed 002).
+    """LaTeX of identity ``number`` with the sizes filled in, and one sentence of derivation (CS224n notes).
 
     The set-up ends with ``:\\qquad``; the page breaks the line there so the formula fits a 1280-wide screen.
     """
@@ -102,7 +104,8 @@ def identity_statement(number: int, n: int, m: int, f: str) -> tuple[str, str]:
             rf"\frac{{\partial J}}{{\partial W_{{ij}}}} = x_i \delta_j"
             rf"\quad\Rightarrow\quad \frac{{\partial J}}{{\partial W}} = x^\top \delta"
             rf"\ \ ({n}\times {m},\ \text{{the shape of }} W)",
-            "The row-vector twin of (5), and the form seed 001 uses for every layer: ∇W_l = σ(z_{l−1})ᵀ δ^l. "
+            "The row-vector twin of (5), and the form backprop uses for every layer in the row convention: "
+            "∇W_l = σ(z_{l−1})ᵀ δ^l. "
             "Only one orientation of x and δ gives the shape of W (when W is not square).",
         )
     return (
@@ -130,10 +133,10 @@ def axis_names(number: int, n: int, m: int, check) -> tuple[list[str], list[str]
             "column j of W",
         )
     if number == 7:
-        return ["∂J/∂θ"], [f"θ{sub(j + 1)}" for j in range(cols)], "", "logit θ_j"
+        return ["∂J/∂θ"], [f"θ{subscript(j + 1)}" for j in range(cols)], "", "logit θ_j"
     return (
-        [f"z{sub(i + 1)}" for i in range(rows)],
-        [f"x{sub(j + 1)}" for j in range(cols)],
+        [f"z{subscript(i + 1)}" for i in range(rows)],
+        [f"x{subscript(j + 1)}" for j in range(cols)],
         "output z_i",
         "input x_j",
     )
@@ -141,10 +144,10 @@ def axis_names(number: int, n: int, m: int, check) -> tuple[list[str], list[str]
 
 page_header(
     "Vectorized identities",
-    "Seed 002 (CS224n, *Computing Neural Network Gradients*) computes gradients a whole matrix at a time "
+    "The CS224n notes *Computing Neural Network Gradients* compute gradients a whole matrix at a time "
     "with a handful of Jacobian identities. Each one is checked here on small random matrices: the "
     "analytic Jacobian, the numerical one from central differences, and their difference. Then the "
-    "identities are put to work on seed 002's 1-layer network, in both the column and the row convention.",
+    "identities are put to work on the notes' 1-layer network, in both the column and the row convention.",
 )
 
 c1, c2, c3 = st.columns([1, 1, 1], gap="large")
@@ -160,8 +163,8 @@ seed = int(
         bind="query-params",
     )
 )
-n = c2.slider("Size n (rows of W)", *SIZE_RANGE, 3, key="ident_n", bind="query-params")
-m = c3.slider("Size m (columns of W)", *SIZE_RANGE, 4, key="ident_m", bind="query-params")
+n = c2.slider("Size n (rows of W)", *SIZE_RANGE, IDENTITIES_N, key="ident_n", bind="query-params")
+m = c3.slider("Size m (columns of W)", *SIZE_RANGE, IDENTITIES_M, key="ident_m", bind="query-params")
 
 st.header("The identities")
 number = st.radio(
@@ -191,7 +194,7 @@ with st.expander("The random inputs"):
     st.markdown(
         "  \n".join(
             f"**{name}** {shape(value)}: "
-            + ", ".join(plain_num(float(v)) for v in np.ravel(value)[:30])
+            + ", ".join(compact(float(v)) for v in np.ravel(value)[:30])
             + (" …" if np.size(value) > 30 else "")
             for name, value in check.case.inputs.items()
         )
@@ -252,7 +255,7 @@ with left:
     if len(cols) > 4:
         st.caption("With more than 4 columns the cells are too small for labels: hover for the values.")
 with right:
-    st.metric("max |analytic − numerical|", sci(check.max_abs_diff))
+    st.metric("max |analytic − numerical|", scientific(check.max_abs_diff))
     st.markdown(
         f"The numerical {what} perturbs each input entry by ±ε (ε = 10⁻⁶) with "
         "`core.numerical_jacobian`; its error is about ε² from truncation plus 10⁻¹⁶/ε from rounding, "
@@ -260,7 +263,7 @@ with right:
         "xᵀδ instead of δᵀxᵀ) would not even have the right shape when W is not square."
     )
 
-st.header("Seed 002's 1-layer network")
+st.header("The CS224n notes' 1-layer network")
 c1, c2, c3 = st.columns(3, gap="large")
 dx = c1.slider("Input size Dx", *NET_RANGE, 3, key="ident_dx", bind="query-params")
 dh = c2.slider("Hidden size Dh", *NET_RANGE, 4, key="ident_dh", bind="query-params")
@@ -278,13 +281,13 @@ st.latex(
     rf"\xrightarrow{{\ \mathrm{{CE}}(y,\,\cdot)\ }} J_{{(1\times 1)}}"
 )
 st.caption(
-    f"W is {dh}×{dx}, b₁ {dh}×1, U {nc}×{dh}, b₂ {nc}×1 (seed 002's column convention); the true class is "
+    f"W is {dh}×{dx}, b₁ {dh}×1, U {nc}×{dh}, b₂ {nc}×1 (the notes' column convention); the true class is "
     f"y = {y + 1} of {nc}. Biases are nudged so that no z_j sits within 0.05 of ReLU's kink."
 )
 
 
 def column(values) -> str:
-    return r"\begin{bmatrix}" + r"\\".join(tex_num(float(v)) for v in np.ravel(values)) + r"\end{bmatrix}"
+    return r"\begin{bmatrix}" + r"\\".join(tex_number(float(v)) for v in np.ravel(values)) + r"\end{bmatrix}"
 
 
 st.markdown("**Forward**, the numbers of each stage:")
@@ -293,11 +296,11 @@ st.latex(
     rf"\small x = {column(example['x'])}\; z = {column(out['z'])}\; h = {column(out['h'])}\;"
     rf"\theta = {column(out['theta'])}\; \hat y = {column(out['y_hat'])}\; y = {one_hot_y}"
 )
-st.latex(rf"J = -\log \hat y_{{{y + 1}}} = {tex_num(float(out['J']), 4)}")
+st.latex(rf"J = -\log \hat y_{{{y + 1}}} = {tex_number(float(out['J']), 4)}")
 
 left, right = st.columns([1.3, 1], gap="large")
 with left:
-    st.markdown("**Backward, with the identities** (δ₁ and δ₂ are row vectors, as in the seed)")
+    st.markdown("**Backward, with the identities** (δ₁ and δ₂ are row vectors, as in the notes)")
     st.latex(
         r"\begin{aligned}"
         r"\delta_1 &= \frac{\partial J}{\partial \theta} = (\hat y - y)^\top &&\text{(7)}\\"
@@ -309,11 +312,11 @@ with left:
     st.markdown(
         "ReLU′(z) = sgn(h): the derivative of the activation is written with the activation itself. "
         "Then each gradient is an identity, transposed where needed so that it has the shape of what it "
-        "differentiates (seed 002's shape convention)."
+        "differentiates (the notes' shape convention)."
     )
 with right:
     worst = max(errors.values())
-    st.metric("Largest relative error of a gradient vs finite differences", sci(worst))
+    st.metric("Largest relative error of a gradient vs finite differences", scientific(worst))
     st.caption(
         "Relative error = max |analytic − numerical| / max(|analytic|, |numerical|), per gradient "
         "(`core.gradcheck`, central differences with ε = 10⁻⁶)."
@@ -334,7 +337,7 @@ st.table(
             "from": [GRADIENT_ROWS[k][1] for k in GRADIENT_ROWS],
             "shape of gradient": [shape(out[k]) for k in GRADIENT_ROWS],
             "shape of parameter": [shape(example[k]) for k in GRADIENT_ROWS],
-            "max relative error": [sci(errors[k]) for k in GRADIENT_ROWS],
+            "max relative error": [scientific(errors[k]) for k in GRADIENT_ROWS],
         }
     ).set_index("gradient")
 )
@@ -373,12 +376,12 @@ row_out = core.one_layer_network(**row_params, convention="row")
 row_errors = gradient_errors(dx, dh, nc, seed, "row")
 left, right = st.columns(2, gap="large")
 with left:
-    st.markdown("**Column vectors (seed 002)**: x is Dx×1, W is Dh×Dx.")
+    st.markdown("**Column vectors (the CS224n notes)**: x is Dx×1, W is Dh×Dx.")
     st.latex(
         r"z = Wx + b_1,\quad \theta = Uh + b_2,\quad \frac{\partial J}{\partial W} = \delta_2^\top x^\top"
     )
 with right:
-    st.markdown("**Row vectors (seed 001)**: x is 1×Dx, W is Dx×Dh.")
+    st.markdown("**Row vectors (code, and the Backpropagation page)**: x is 1×Dx, W is Dx×Dh.")
     st.latex(r"z = xW + b_1,\quad \theta = hU + b_2,\quad \nabla_W = x^\top \delta_2")
 diffs = {k: float(np.abs(out[k] - row_out[k].T).max()) for k in GRADIENT_ROWS}
 left, right = st.columns(2, gap="large")
@@ -410,24 +413,25 @@ with right:
         "column-convention gradient.",
     )
 c1, c2, c3 = st.columns(3)
-c1.metric("max |∂J/∂W − (∇W)ᵀ|", sci(diffs["W"]))
-c2.metric("|J (column) − J (row)|", sci(abs(float(out["J"]) - float(row_out["J"]))))
-c3.metric("Largest relative error, row convention", sci(max(row_errors.values())))
+c1.metric("max |∂J/∂W − (∇W)ᵀ|", scientific(diffs["W"]))
+c2.metric("|J (column) − J (row)|", scientific(abs(float(out["J"]) - float(row_out["J"]))))
+c3.metric("Largest relative error, row convention", scientific(max(row_errors.values())))
 st.table(
     pd.DataFrame(
         {
             "parameter": [GRADIENT_ROWS[k][2] for k in GRADIENT_ROWS],
             "column convention": [shape(out[k]) for k in GRADIENT_ROWS],
             "row convention": [shape(row_out[k]) for k in GRADIENT_ROWS],
-            "max |column − rowᵀ|": [sci(diffs[k]) for k in GRADIENT_ROWS],
+            "max |column − rowᵀ|": [scientific(diffs[k]) for k in GRADIENT_ROWS],
         }
     ).set_index("parameter")
 )
 st.markdown(
     "Both conventions compute the same numbers; every array, and so every gradient, is transposed. The "
-    "row-convention gradients are computed with seed 001's formulas (xᵀδ, δWᵀ), not by transposing the "
+    "row-convention gradients are computed with the row-vector formulas (xᵀδ, δWᵀ), not by transposing the "
     "column results, so the differences above (0, or rounding near 10⁻¹⁶) are a real check. Row vectors "
-    "stack a mini-batch as the rows of a matrix, which is why code (and seed 001) uses them; seed 002 uses "
+    "stack a mini-batch as the rows of a matrix, which is why code (and the Backpropagation page) uses them; "
+    "the CS224n notes use "
     "columns, as most textbooks do. "
     "Either way the gradient has the shape of the parameter, so W − η ∂J/∂W is a valid update."
 )

@@ -7,14 +7,16 @@ import pandas as pd
 import streamlit as st
 
 import core
-from core.explain import DEFAULT_CLASS_NAMES
-from core.figures import distribution_bars_figure, entropy_kl_bar_figure, smoothing_floor_figure
-from ui.common import page_header, show_figure, units
+from core.defaults import DEFAULT_CLASS_NAMES, KL_CLASSES, KL_P_WEIGHTS, KL_Q_WEIGHTS
+from core.figures.information import distribution_bars_figure, entropy_kl_bar_figure, smoothing_floor_figure
+from ui.common import show_figure, units
+from ui.page import page_header
 
 CLASSES_KEY, MODE_KEY, TRUE_KEY, EPS_KEY = "kl_classes", "kl_mode", "kl_true", "kl_eps"
 ONE_HOT, SOFT = "One-hot (a hard label)", "Soft (a distribution)"
-DEFAULT_P = (60, 25, 10, 5)  # soft truth, in percent-like weights
-DEFAULT_Q = (85, 10, 3, 2)  # seed 003's guessing game: Cat 85 %, Dog 10 %, Bird 3 %, Fish 2 %
+CLASS_CHOICES = (3, 4)
+DEFAULT_P = KL_P_WEIGHTS  # soft truth, in percent-like weights
+DEFAULT_Q = KL_Q_WEIGHTS  # the guessing game's model: Cat 85 %, Dog 10 %, Bird 3 %, Fish 2 %
 EPS_GRID = np.linspace(0.0, 0.5, 101)
 
 page_header(
@@ -49,7 +51,12 @@ with top:
     controls, charts = st.columns([1, 2.3], gap="large")
     with controls:
         n_classes = st.radio(
-            "Number of classes C", (3, 4), index=1, horizontal=True, key=CLASSES_KEY, bind="query-params"
+            "Number of classes C",
+            CLASS_CHOICES,
+            index=CLASS_CHOICES.index(KL_CLASSES),
+            horizontal=True,
+            key=CLASSES_KEY,
+            bind="query-params",
         )
         names = list(DEFAULT_CLASS_NAMES[:n_classes])
         st.subheader("The truth P")
@@ -114,8 +121,9 @@ with top:
             st.success(
                 f"**One-hot truth: every {unit[:-1]} of the loss is wasted.** H(P) = 0, so the "
                 f"cross-entropy, the KL divergence and the surprise −log Q({names[true_index]}) = "
-                f"{surprise:.4f} {unit} are one and the same number. (The seed article shows “0.00 wasted "
-                "bits” here: that is wrong, the wasted bits are the whole surprise.)",
+                f"{surprise:.4f} {unit} are one and the same number. (A popular web article on "
+                "cross-entropy shows no waste at all here: a slip. With a one-hot truth the wasted part, "
+                "KL(P ‖ Q), is the whole surprise.)",
                 icon=":material/info:",
             )
         elif kl < 5e-5:

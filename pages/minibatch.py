@@ -1,16 +1,20 @@
-"""Mini-batches: per-example gradients, where the 1/B goes, and noise shrinking like σ/√B (seed 001, §3)."""
+"""Mini-batches: per-example gradients, where the 1/B goes, and noise shrinking like σ/√B."""
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 import core
-from core.figures import gradient_spread_figure, per_example_gradient_figure
-from ui.common import page_header, show_figure
+from core.defaults import MINIBATCH_LAYER_SIZES, MINIBATCH_N_SAMPLES, MINIBATCH_SEED
+from core.figures.minibatch import gradient_spread_figure, per_example_gradient_figure
+from core.formatting import scientific, signed
+from ui.common import show_figure
+from ui.page import page_header
+from words.sources import FOUR_LAYER_NOTES, capital
 
-N_SAMPLES = 2048  # the fixed data set the batches come from
-SIZES = [2, 16, 16, 16, 3]  # seed 001's D → H → H → H → C
-DATA_SEED = NET_SEED = 0
+N_SAMPLES = MINIBATCH_N_SAMPLES  # the fixed data set the batches come from
+SIZES = list(MINIBATCH_LAYER_SIZES)  # D → H → H → H → C
+DATA_SEED = NET_SEED = MINIBATCH_SEED
 SPREAD_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256]
 BATCH = (2, 64, 16)  # (min, max, default) of the batch for the per-example view
 DRAW_MAX = 9999
@@ -74,24 +78,16 @@ def spread(name: str, index: tuple[int, ...], draws: int, replace: bool) -> core
     )
 
 
-def fmt(value: float, digits: int = 6) -> str:
-    return f"{value:+.{digits}f}".replace("-", "−")
-
-
-def sci(value: float) -> str:
-    return "0" if value == 0 else f"{value:.1e}".replace("-", "−")
-
-
 page_header(
     "Mini-batches",
     "A network is trained on the gradient of the **batch-mean** loss L = (1/B) Σᵢ ℓᵢ. That gradient is "
     "the average of the examples' own gradients, an estimate of the gradient over the whole data set "
-    "(seed 001, section 3). Here: the per-example gradients behind one batch, where the 1/B goes in "
-    "backprop, and how quickly the estimate's noise shrinks as B grows.",
+    f"(as {FOUR_LAYER_NOTES} derive it for a mini-batch). Here: the per-example gradients behind one "
+    "batch, where the 1/B goes in backprop, and how quickly the estimate's noise shrinks as B grows.",
 )
 st.markdown(
     f"**Set-up.** A fixed data set of N = {N_SAMPLES} points in {SIZES[-1]} Gaussian clouds "
-    f"(`core.gaussian_blobs`), seed 001's network D → H → H → H → C = {' → '.join(map(str, SIZES))} with "
+    f"(`core.gaussian_blobs`), a four-layer network D → H → H → H → C = {' → '.join(map(str, SIZES))} with "
     "ReLU, at its initial weights, and softmax cross-entropy. All gradients are at these weights."
 )
 
@@ -115,9 +111,9 @@ draw = c2.number_input(
 )
 one = one_batch(batch, int(draw), name, index)
 m1, m2, m3 = st.columns(3)
-m1.metric("Mean of the bars", fmt(one["mean"], 6))
-m2.metric("Backprop on the batch", fmt(one["backprop"], 6))
-m3.metric("Difference", sci(abs(one["mean"] - one["backprop"])))
+m1.metric("Mean of the bars", signed(one["mean"], 6))
+m2.metric("Backprop on the batch", signed(one["backprop"], 6))
+m3.metric("Difference", scientific(abs(one["mean"] - one["backprop"])))
 left, right = st.columns([1.6, 1], gap="large")
 with left:
     show_figure(
@@ -144,8 +140,8 @@ routes = one["routes"]
 left, right = st.columns([1, 1.2], gap="large")
 with left:
     st.markdown(
-        "Seed 001 derives the gradients for one example, with δ⁴ = S(z₄) − y. For a batch it keeps that "
-        "δ without the 1/B (call it δ̃, B × K) and divides afterwards:"
+        f"{capital(FOUR_LAYER_NOTES)} derive the gradients for one example, with δ⁴ = S(z₄) − y. For a "
+        "batch they keep that δ without the 1/B (call it δ̃, B × K) and divide afterwards:"
     )
     st.latex(r"\nabla_{b_l} L = \frac{1}{B}\,\mathbf{1}^\top \tilde\delta^{l}")
     st.latex(r"\nabla_{W_l} L = \frac{1}{B}\,\sigma(z_{l-1})^\top \tilde\delta^{l}")
@@ -161,9 +157,9 @@ with right:
         rows.append(
             {
                 "entry": f"∇b₄[{c + 1}]",
-                "1ᵀδ⁴ (1/B inside δ⁴)": fmt(float(routes["b"]["backward"][c]), 8),
-                "(1/B) 1ᵀ(S − Y)  (seed)": fmt(float(routes["b"]["seed"][c]), 8),
-                "mean of per-example": fmt(float(routes["b"]["per_example"][c]), 8),
+                "1ᵀδ⁴ (1/B inside δ⁴)": signed(float(routes["b"]["backward"][c]), 8),
+                "(1/B) 1ᵀ(S − Y)  (1/B afterwards)": signed(float(routes["b"]["seed"][c]), 8),
+                "mean of per-example": signed(float(routes["b"]["per_example"][c]), 8),
             }
         )
     st.table(pd.DataFrame(rows).set_index("entry"))
@@ -174,9 +170,13 @@ with right:
         float(np.abs(routes["W"][k] - routes["W"]["backward"]).max()) for k in ("seed", "per_example")
     )
     m1, m2 = st.columns(2)
-    m1.metric("∇b₄, largest difference", sci(diff_b), help="Between the three routes, over all entries.")
+    m1.metric(
+        "∇b₄, largest difference", scientific(diff_b), help="Between the three routes, over all entries."
+    )
     m2.metric(
-        f"∇W₄ ({SIZES[-2]}×{SIZES[-1]}), largest difference", sci(diff_w), help="Between the three routes."
+        f"∇W₄ ({SIZES[-2]}×{SIZES[-1]}), largest difference",
+        scientific(diff_w),
+        help="Between the three routes.",
     )
 
 st.subheader("3. The noise of the estimate shrinks like 1/√B")
@@ -217,10 +217,10 @@ with right:
         help="Least-squares slope of log(spread) against log(B). Theory: −1/2.",
     )
     m2.metric("σ (one example)", f"{result.sigma:.4f}", help="Spread of the per-example gradients.")
-    m1.metric("Full-data gradient", fmt(result.full, 4))
+    m1.metric("Full-data gradient", signed(result.full, 4))
     m2.metric(
         "Mean at B = 1",
-        fmt(float(result.mean[0]), 4),
+        signed(float(result.mean[0]), 4),
         help=f"Average of the {result.n_draws} one-example gradients drawn; it scatters around the full-data "
         f"gradient by about σ/√{result.n_draws}.",
     )
@@ -239,5 +239,5 @@ with right:
         )
     st.caption(
         f"Each mini-batch gradient is the mean of its examples' gradients; backprop run on the first batch "
-        f"of every size agrees to {sci(result.backprop_difference)}."
+        f"of every size agrees to {scientific(result.backprop_difference)}."
     )

@@ -1,18 +1,21 @@
-"""Multi-class logits: softmax, each class's share of the loss and the gradient (p − y′)/T (seed 003)."""
+"""Multi-class logits: softmax, each class's share of the loss and the gradient (p − y′)/T."""
 
 import numpy as np
 import streamlit as st
 
 import core
-from core import figures
-from core.explain import DEFAULT_CLASS_NAMES, MAX_NAME_LENGTH
-from core.figures import signed_label
-from ui.common import page_header, show_figure, units
+from core.defaults import DEFAULT_CLASS_NAMES, MULTICLASS_CLASSES, MULTICLASS_LOGITS
+from core.figures.multiclass import multiclass_bars_figure
+from core.formatting import signed
+from ui.common import show_figure, units
+from ui.page import page_header
+from words.class_names import MAX_NAME_LENGTH, class_label, sanitize_class_names
+from words.sentences import gradient_insight, multiclass_sentence
 
 MIN_CLASSES, MAX_CLASSES = 2, len(DEFAULT_CLASS_NAMES)
-# The seed's default state is the first four: Cat 3.5, Dog 0.8, Bird 0.2, Fish -0.5 (Cat true)
+# The default state is the first four: Cat 3.5, Dog 0.8, Bird 0.2, Fish -0.5 (Cat true)
 # -> P(true) 89.1 %, loss 0.1155 nats, true-class gradient -0.109.
-DEFAULT_LOGITS = (3.5, 0.8, 0.2, -0.5, -1.0, 0.4, -0.2, 1.0, -1.5, 0.6)
+DEFAULT_LOGITS = MULTICLASS_LOGITS
 LOGITS_PER_ROW = 5
 
 page_header(
@@ -24,20 +27,22 @@ page_header(
 unit = units()
 
 c1, c2, c3, c4 = st.columns(4, gap="medium")
-n = c1.slider("Number of classes C", MIN_CLASSES, MAX_CLASSES, 4, key="mc_n", bind="query-params")
+n = c1.slider(
+    "Number of classes C", MIN_CLASSES, MAX_CLASSES, MULTICLASS_CLASSES, key="mc_n", bind="query-params"
+)
 names_text = st.text_input(
     "Class names, comma separated",
-    ", ".join(DEFAULT_CLASS_NAMES[:4]),
+    ", ".join(DEFAULT_CLASS_NAMES[:MULTICLASS_CLASSES]),
     max_chars=300,
     key="mc_names",
     help=f"Up to {MAX_NAME_LENGTH} characters each: letters, digits, spaces, - ' . and emoji. "
     "Missing, repeated or other names fall back to the default animals.",
     bind="query-params",
 )
-names, notes = core.sanitize_class_names(names_text, n)
+names, notes = sanitize_class_names(names_text, n)
 for note in notes:
     st.warning(note, icon=":material/edit_off:")
-labels = [core.class_label(name) for name in names]
+labels = [class_label(name) for name in names]
 
 if st.session_state.get("mc_true", 0) >= n:  # the true class was removed with the classes above it
     st.session_state["mc_true"] = 0
@@ -94,12 +99,12 @@ m2.metric(f"Total CE loss ({unit})", f"{core.in_unit(b.loss, unit):.4f}")
 m3.metric("True class logit", f"{z[true_index]:.1f}")
 m4.metric(
     "Gradient on the true logit",
-    signed_label(float(b.grad[true_index]), 3),
+    signed(float(b.grad[true_index]), 3),
     help="∂L/∂z of the true class, for the loss in nats (divide by ln 2 for bits).",
 )
 
 show_figure(
-    figures.multiclass_bars_figure(
+    multiclass_bars_figure(
         labels,
         b.probs,
         core.in_unit(b.contributions, unit),
@@ -127,10 +132,8 @@ st.caption(
 text, math = st.columns([1.25, 1], gap="large")
 with text:
     st.subheader("Gradient insight")
-    st.markdown(core.multiclass_sentence(b.probs, true_index, names, label_smoothing=smoothing))
-    st.markdown(
-        core.gradient_insight(b, true_index, names, temperature=temperature, label_smoothing=smoothing)
-    )
+    st.markdown(multiclass_sentence(b.probs, true_index, names, label_smoothing=smoothing))
+    st.markdown(gradient_insight(b, true_index, names, temperature=temperature, label_smoothing=smoothing))
 with math:
     st.subheader("The math")
     st.latex(r"p_i = \operatorname{softmax}(z / T)_i = \frac{e^{z_i / T}}{\sum_{j=1}^{C} e^{z_j / T}}")

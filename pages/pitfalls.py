@@ -1,37 +1,23 @@
-"""Numerical pitfalls: naive softmax-then-log, clipping, BCE on softmax, MSE on a sigmoid (seed 003)."""
-
-import math
+"""Numerical pitfalls: naive softmax-then-log, clipping, BCE on softmax, MSE on a sigmoid."""
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 import core
-from core.explain import DEFAULT_CLASS_NAMES
-from core.figures import (
-    clipping_figure,
-    curves_figure,
-    gradient_bars_figure,
-    naive_vs_stable_figure,
-    signed_label,
-)
-from ui.common import page_header, show_figure
+from core.defaults import DEFAULT_CLASS_NAMES, PITFALLS_LOG_EPS, PITFALLS_LOG_P, PITFALLS_LOGITS
+from core.figures.curves import curves_figure
+from core.figures.pitfalls import clipping_figure, gradient_bars_figure, naive_vs_stable_figure
+from core.formatting import signed, significant
+from ui.common import show_figure
+from ui.page import page_header
 from ui.sections import safe_fragment
 
 PATTERN = (1.0, 0.0, -1.0)
 TRUE_CHOICES = {0: "the largest logit (+s)", 1: "the middle logit (0)", 2: "the smallest logit (−s)"}
 SCALES = np.geomspace(0.1, 1e4, 400)
-SEED_LOGITS = (3.5, 0.8, 0.2, -0.5)  # seed 003's multi-class default
-NAMES = list(DEFAULT_CLASS_NAMES[:4])
-
-
-def fmt(value: float, digits: int = 6) -> str:
-    """A loss as text: inf and NaN spelled out (they are the point here)."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+inf" if value > 0 else "−inf"
-    return f"{value:.{digits}g}"
+DEFAULT_LOGITS = PITFALLS_LOGITS  # the multi-class page's default logits
+NAMES = list(DEFAULT_CLASS_NAMES[: len(DEFAULT_LOGITS)])
 
 
 page_header(
@@ -102,8 +88,8 @@ def naive_section() -> None:
             if sweep.first_break is None
             else f"{sweep.first_break:.4f}",
             "naive gives": sweep.first_break_kind or "—",
-            f"naive at s = {scale:.4g}": fmt(naive),
-            f"stable at s = {scale:.4g}": fmt(stable),
+            f"naive at s = {scale:.4g}": significant(naive),
+            f"stable at s = {scale:.4g}": significant(stable),
         }
         for sweep, (naive, stable) in zip(sweeps, at_scale, strict=True)
     ]
@@ -134,10 +120,23 @@ def clipping_section() -> None:
     b_controls, b_text = st.columns([1, 2.4], gap="large")
     with b_controls:
         log_eps = st.slider(
-            "ε (log₁₀)", -12, -1, -7, step=1, key="pit_eps", help="Keras clips at 1e-7.", bind="query-params"
+            "ε (log₁₀)",
+            -12,
+            -1,
+            PITFALLS_LOG_EPS,
+            step=1,
+            key="pit_eps",
+            help="Keras clips at 1e-7.",
+            bind="query-params",
         )
         log_p = st.slider(
-            "p of the true class (log₁₀)", -50, 0, -10, step=1, key="pit_clip_p", bind="query-params"
+            "p of the true class (log₁₀)",
+            -50,
+            0,
+            PITFALLS_LOG_P,
+            step=1,
+            key="pit_clip_p",
+            bind="query-params",
         )
     eps = float(10.0**log_eps)
     p_point = float(10.0**log_p)
@@ -150,7 +149,7 @@ def clipping_section() -> None:
         m2.metric("Loss hidden at p (nats)", f"{float(at.bias[0]):.4f}", help="−ln p − (−ln max(p, ε))")
         m3.metric(
             "Clipped ∂ℓ/∂p at p",
-            fmt(float(at.clipped_grad[0]), 4),
+            significant(float(at.clipped_grad[0]), 4),
             help="Exactly 0 wherever the clip is active.",
         )
         st.latex(
@@ -176,16 +175,19 @@ def clipping_section() -> None:
     clip_rows = pd.DataFrame(
         {
             "way": ["exact −ln p", f"clipped, ε = {eps:.0e}", "PyTorch BCE (clamp at −100)"],
-            f"loss at p = {p_point:.0e}": [fmt(float(v[0])) for v in (at.exact, at.clipped, at.torch)],
-            f"∂ℓ/∂p at p = {p_point:.0e}": [
-                fmt(float(v[0])) for v in (at.exact_grad, at.clipped_grad, at.torch_grad)
+            f"loss at p = {p_point:.0e}": [
+                significant(float(v[0])) for v in (at.exact, at.clipped, at.torch)
             ],
-            "loss at p = 0": [fmt(float(v[1])) for v in (at.exact, at.clipped, at.torch)],
+            f"∂ℓ/∂p at p = {p_point:.0e}": [
+                significant(float(v[0])) for v in (at.exact_grad, at.clipped_grad, at.torch_grad)
+            ],
+            "loss at p = 0": [significant(float(v[1])) for v in (at.exact, at.clipped, at.torch)],
         }
     )
     st.dataframe(clip_rows, hide_index=True, width="stretch", key="pit_clip_table")
     st.markdown(
-        "The seed says the epsilon has “negligible effect”. That holds for p well above ε, but below ε the "
+        "A popular web article on cross-entropy says the epsilon has “negligible effect”. That holds for p "
+        "well above ε, but below ε the "
         f"clipped loss is stuck at −ln ε = {float(at.clipped[1]):.2f} nats, hiding −ln p − (−ln ε) of loss, "
         "and its gradient is **exactly zero**: a confidently wrong prediction gets no signal at all. "
         "PyTorch's `binary_cross_entropy` clamps the *log* at −100 instead (only p < e⁻¹⁰⁰ ≈ 3.7·10⁻⁴⁴ is "
@@ -218,7 +220,7 @@ def bce_softmax_section() -> None:
                     f"Logit z: {NAMES[k]}",
                     -10.0,
                     10.0,
-                    SEED_LOGITS[k],
+                    DEFAULT_LOGITS[k],
                     step=0.1,
                     key=f"pit_z{k}",
                     bind="query-params",
@@ -274,7 +276,7 @@ def bce_softmax_section() -> None:
         "BCE asks C independent yes/no questions, but the softmax makes the classes compete: each extra "
         "−log(1 − s_c) term penalises one wrong class, and through the softmax every penalty moves all the "
         "logits, so the gradient is no longer the clean p − y. Here the true-class entry is "
-        f"{signed_label(float(bce_grad[true_class]))} instead of {signed_label(float(ce_grad[true_class]))}."
+        f"{signed(float(bce_grad[true_class]))} instead of {signed(float(ce_grad[true_class]))}."
         f"{up_text} (With two classes BCE on softmax is exactly "
         "2 × CE; with more it is a different loss.) The gradient comes from the chain rule through "
         "`core.softmax_jacobian`; finite differences agree to "
@@ -308,8 +310,8 @@ def mse_sigmoid_section() -> None:
     with d_text:
         m1, m2, m3 = st.columns(3)
         m1.metric("σ(z)", f"{float(core.sigmoid(z0)):.4f}")
-        m2.metric("MSE ∂ℓ/∂z", signed_label(at_mse_g, 6))
-        m3.metric("BCE ∂ℓ/∂z", signed_label(at_bce_g, 6))
+        m2.metric("MSE ∂ℓ/∂z", signed(at_mse_g, 6))
+        m3.metric("BCE ∂ℓ/∂z", signed(at_bce_g, 6))
         st.latex(
             r"\ell_\text{MSE} = (\sigma(z) - y)^2,\quad \frac{\partial \ell_\text{MSE}}{\partial z} = "
             r"2(\sigma(z) - y)\,\sigma(z)(1-\sigma(z))"
@@ -358,7 +360,7 @@ def mse_sigmoid_section() -> None:
     if wrong and abs(z0) >= 3:
         st.warning(
             f"Confidently wrong (σ(z) = {float(core.sigmoid(z0)):.4f} for y = {y}): BCE still pushes with "
-            f"{signed_label(at_bce_g, 4)}, MSE only with {signed_label(at_mse_g, 6)}. The factor "
+            f"{signed(at_bce_g, 4)}, MSE only with {signed(at_mse_g, 6)}. The factor "
             "σ(z)(1 − σ(z)) has saturated, so the model barely moves exactly when it is most wrong.",
             icon=":material/warning:",
         )

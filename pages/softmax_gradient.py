@@ -1,4 +1,4 @@
-"""Softmax gradient: ∂L/∂z = s − y through the softmax Jacobian, term by term (seed 000, seed 001's slip)."""
+"""Softmax gradient: ∂L/∂z = s − y through the softmax Jacobian, term by term, and a common slip in it."""
 
 import math
 
@@ -7,14 +7,18 @@ import pandas as pd
 import streamlit as st
 
 import core
-from core.explain import DEFAULT_CLASS_NAMES
-from core.figures import chain_rule_check_figure, chain_rule_cost_figure, matrix_heatmap
-from ui.common import page_header, show_figure, units
-from ui.jacobians import human_bytes, plain_num, sci, sub, tex_num
+from core.defaults import DEFAULT_CLASS_NAMES, SOFTMAX_GRADIENT_CLASSES, SOFTMAX_GRADIENT_LOGITS
+from core.figures.matrices import matrix_heatmap
+from core.figures.softmax_gradient import chain_rule_check_figure, chain_rule_cost_figure
+from core.formatting import compact, human_bytes, scientific, subscript, tex_number
+from ui.common import show_figure, units
+from ui.page import page_header
+from words.lessons_gradients import RESET_LABEL
+from words.sources import FOUR_LAYER_NOTES, capital
 
-MIN_CLASSES, MAX_CLASSES, DEFAULT_CLASSES = 3, 6, 4
+MIN_CLASSES, MAX_CLASSES, DEFAULT_CLASSES = 3, 6, SOFTMAX_GRADIENT_CLASSES
 CLASS_NAMES = DEFAULT_CLASS_NAMES[:MAX_CLASSES]  # the app's class names (Cat, Dog, Bird, Fish, ...)
-DEFAULT_LOGITS = (3.5, 0.8, 0.2, -0.5, -1.0, 1.5)  # the first four are seed 003's multi-class default
+DEFAULT_LOGITS = SOFTMAX_GRADIENT_LOGITS  # the first four are the multi-class page's default
 LOGIT_RANGE = (-8.0, 8.0)
 COST_CLASSES = (10, 1000, 50_000)
 
@@ -35,7 +39,7 @@ def reset_logits() -> None:
 page_header(
     "Softmax gradient",
     "The gradient of softmax cross-entropy with respect to the logits is **s − y**. Here it is derived "
-    "the long way, as seed 000 does: the chain rule multiplies the sparse ∂L/∂s by the softmax "
+    "the long way, as course notes do: the chain rule multiplies the sparse ∂L/∂s by the softmax "
     "Jacobian ∂s/∂z, and almost everything cancels. Move the logits and watch every factor.",
 )
 
@@ -60,7 +64,7 @@ with controls:
     z = np.array(
         [
             st.slider(
-                f"z{sub(k + 1)}  ({CLASS_NAMES[k]})",
+                f"z{subscript(k + 1)}  ({CLASS_NAMES[k]})",
                 *LOGIT_RANGE,
                 DEFAULT_LOGITS[k],
                 step=0.1,
@@ -71,20 +75,20 @@ with controls:
             for k in range(n_classes)
         ]
     )
-    st.button("Reset to seed 003's logits", on_click=reset_logits, key="sgrad_reset")
+    st.button(RESET_LABEL, on_click=reset_logits, key="sgrad_reset")
 
 chain = core.softmax_cross_entropy_chain(z, t)
 s, s_t = chain.probs, float(chain.probs[t])
-tick_s = [f"s{sub(i + 1)}" for i in range(n_classes)]
-tick_z = [f"z{sub(k + 1)}" for k in range(n_classes)]
+tick_s = [f"s{subscript(i + 1)}" for i in range(n_classes)]
+tick_z = [f"z{subscript(k + 1)}" for k in range(n_classes)]
 unit = units()
 loss_shown = float(core.surprise(s_t, base=2)) if unit == "bits" else chain.loss
 
 with main:
     m1, m2, m3 = st.columns(3)
-    m1.metric(f"s_t, probability of class {t + 1}", f"{s_t:.3f}" if s_t >= 1e-3 else sci(s_t, 2))
+    m1.metric(f"s_t, probability of class {t + 1}", f"{s_t:.3f}" if s_t >= 1e-3 else scientific(s_t, 2))
     m2.metric(f"Loss L = −log s_t ({unit})", f"{loss_shown:.4f}")
-    m3.metric("∂L/∂s_t = −1/s_t", plain_num(float(chain.dloss_dprobs[t])))
+    m3.metric("∂L/∂s_t = −1/s_t", compact(float(chain.dloss_dprobs[t])))
     show_figure(
         matrix_heatmap(
             chain.jacobian,
@@ -115,12 +119,13 @@ with left:
     )
 with right:
     i, k = 0, 1
+    si, sk = subscript(i + 1), subscript(k + 1)
     st.warning(
-        f"**Seed 001 slips here.** It writes the off-diagonal entries as −S_i S_i; the correct entry is "
-        f"**−s_i s_k**. At these logits ∂s{sub(i + 1)}/∂z{sub(k + 1)} = −s{sub(i + 1)} s{sub(k + 1)} = "
-        f"{plain_num(float(chain.jacobian[i, k]))} (the numerical Jacobian gives "
-        f"{plain_num(float(chain.numerical_jacobian[i, k]))}), while −s{sub(i + 1)} s{sub(i + 1)} would be "
-        f"{plain_num(float(-s[i] * s[i]))}.",
+        f"**A common slip.** {capital(FOUR_LAYER_NOTES)} write the off-diagonal entries as −S_i S_i; the "
+        f"correct entry is **−s_i s_k**. At these logits ∂s{si}/∂z{sk} = −s{si} s{sk} = "
+        f"{compact(float(chain.jacobian[i, k]))} (the numerical Jacobian gives "
+        f"{compact(float(chain.numerical_jacobian[i, k]))}), while −s{si} s{si} would be "
+        f"{compact(float(-s[i] * s[i]))}.",
         icon=":material/error:",
     )
 
@@ -134,7 +139,7 @@ with left:
     )
     st.markdown(
         f"Only the true class **{t + 1} · {CLASS_NAMES[t]}** enters the loss, so ∂L/∂s has one "
-        f"non-zero entry: −1/s_t = −1/{s_t:.3g} = **{plain_num(float(chain.dloss_dprobs[t]))}**. "
+        f"non-zero entry: −1/s_t = −1/{s_t:.3g} = **{compact(float(chain.dloss_dprobs[t]))}**. "
         f"The other {n_classes - 1} entries are exactly 0."
     )
 with right:
@@ -196,22 +201,22 @@ rows = []
 for k in range(n_classes):
     delta = 1 if k == t else 0
     rows.append(
-        rf"\frac{{\partial L}}{{\partial z_{{{k + 1}}}}} &= \Big(-\frac{{1}}{{{tex_num(s_t)}}}\Big)"
-        rf"\cdot {tex_num(s_t)}\,({delta} - {tex_num(float(s[k]))}) + 0"
-        rf"&&= {tex_num(float(s[k]))} - {delta} = {tex_num(float(chain.chain[k]), sign=True)}"
+        rf"\frac{{\partial L}}{{\partial z_{{{k + 1}}}}} &= \Big(-\frac{{1}}{{{tex_number(s_t)}}}\Big)"
+        rf"\cdot {tex_number(s_t)}\,({delta} - {tex_number(float(s[k]))}) + 0"
+        rf"&&= {tex_number(float(s[k]))} - {delta} = {tex_number(float(chain.chain[k]), sign=True)}"
     )
 st.latex(r"\begin{aligned}" + r"\\[2pt]".join(rows) + r"\end{aligned}")
 st.latex(
     r"\frac{\partial L}{\partial z} = s - y = ("
-    + ",\\ ".join(tex_num(float(v), sign=True) for v in chain.chain)
+    + ",\\ ".join(tex_number(float(v), sign=True) for v in chain.chain)
     + ")"
 )
 
 st.markdown("#### 4. Checked: the shortcut, and the numerical Jacobian")
 c1, c2, c3 = st.columns(3)
-c1.metric("max |Jᵀ∂L/∂s − (s − y)|", sci(chain.chain_max_abs_diff))
-c2.metric("max |J − numerical J|", sci(chain.jacobian_max_abs_diff))
-c3.metric("max |(numerical J)ᵀ∂L/∂s − (s − y)|", sci(chain.numerical_max_abs_diff))
+c1.metric("max |Jᵀ∂L/∂s − (s − y)|", scientific(chain.chain_max_abs_diff))
+c2.metric("max |J − numerical J|", scientific(chain.jacobian_max_abs_diff))
+c3.metric("max |(numerical J)ᵀ∂L/∂s − (s − y)|", scientific(chain.numerical_max_abs_diff))
 st.caption(
     "s − y comes from `core.cross_entropy_grad`, the shortcut every framework uses; the numerical Jacobian "
     "from `core.numerical_jacobian` applied to `core.softmax` (central differences, ε = 10⁻⁶)."
@@ -238,9 +243,9 @@ with right:
             ],
             "s_k": [f"{v:.3f}" for v in s],
             "y_k": [str(int(v)) for v in chain.target],
-            "Jᵀ∂L/∂s": [plain_num(float(v)) for v in chain.chain],
-            "numerical": [plain_num(float(v)) for v in chain.chain_numerical],
-            "s − y": [plain_num(float(v)) for v in chain.grad],
+            "Jᵀ∂L/∂s": [compact(float(v)) for v in chain.chain],
+            "numerical": [compact(float(v)) for v in chain.chain_numerical],
+            "s − y": [compact(float(v)) for v in chain.grad],
         }
     )
     st.table(table.set_index("class"))
@@ -287,7 +292,8 @@ st.markdown("#### 5. Why the full Jacobian is never built")
 left, right = st.columns([1, 1.2], gap="large")
 with left:
     st.markdown(
-        "Seed 000 closes with the point that matters in practice: ∂L/∂s is **one-hot-sparse**, so of the "
+        "The derivation closes with the point that matters in practice: ∂L/∂s is **one-hot-sparse**, so of "
+        "the "
         "C × C terms in the product only the C of row t are non-zero, and those collapse to s − y. "
         "Building the Jacobian costs C² numbers and C² multiply-adds; the shortcut costs one subtraction "
         "per class, **O(C) instead of O(C²)** (the softmax s is needed either way). Frameworks fuse "

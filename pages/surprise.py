@@ -1,45 +1,55 @@
-"""Surprise: the guessing game, and the -log(p) explorer of three class probabilities (seed 003)."""
+"""Surprise: the guessing game, and the -log(p) explorer of three class probabilities."""
 
 import math
 
 import streamlit as st
 
 import core
-from core import figures
-from core.explain import DEFAULT_CLASS_NAMES
-from ui.common import page_header, show_figure, units
+from core.defaults import (
+    DEFAULT_CLASS_NAMES,
+    SURPRISE_EXPLORER,
+    SURPRISE_EXPLORER_STEP,
+    SURPRISE_GAME,
+    SURPRISE_GAME_PRESET,
+    SURPRISE_TRUE_INDEX,
+)
+from core.figures.surprise import neg_log_curve_figure, surprise_game_figure
+from ui.common import show_figure, units
+from ui.page import page_header
 from ui.sections import safe_fragment
+from words.class_names import class_label
+from words.sentences import surprise_sentence, surprise_tex
 
 ANIMALS = DEFAULT_CLASS_NAMES[:4]
-LABELS = [core.class_label(name) for name in ANIMALS]
+LABELS = [class_label(name) for name in ANIMALS]
 GAME_KEYS = ("sur_cat", "sur_dog", "sur_bird", "sur_fish")
 TRUE_KEY = "sur_true"
 # name -> (button label, percentages Cat/Dog/Bird/Fish, true answer, what it shows)
 PRESETS = {
     "right": (
         "Confident and right",
-        (85, 10, 3, 2),
-        0,
+        SURPRISE_GAME["right"],
+        SURPRISE_TRUE_INDEX,
         "The model assigns high probability to the correct class: low surprise, low loss.",
     ),
     "unsure": (
         "Unsure",
-        (30, 25, 25, 20),
-        0,
+        SURPRISE_GAME["unsure"],
+        SURPRISE_TRUE_INDEX,
         "The model spreads its bets: whatever the answer, it is moderately surprised.",
     ),
     "wrong": (
         "Confident and wrong",
-        (5, 85, 6, 4),
-        0,
+        SURPRISE_GAME["wrong"],
+        SURPRISE_TRUE_INDEX,
         "The model bet on Dog, but it is a cat: a huge surprise and a large loss.",
     ),
 }
-DEFAULT_PRESET = "right"  # the seed's state: Cat 85/10/3/2, true Cat -> 0.23 bits, 0.1625 nats
+DEFAULT_PRESET = SURPRISE_GAME_PRESET  # Cat 85/10/3/2, true Cat -> 0.23 bits, 0.1625 nats
 
 EXPLORER_KEYS = ("sur_x_cat", "sur_x_dog", "sur_x_bird")
-EXPLORER_DEFAULTS = (70.0, 20.0, 10.0)  # the seed's explorer: P(true) = 70.0 %, 0.3567 nats, 0.51 bits
-EXPLORER_STEP = 0.5
+EXPLORER_DEFAULTS = SURPRISE_EXPLORER  # P(true) = 70.0 %, 0.3567 nats, 0.51 bits
+EXPLORER_STEP = SURPRISE_EXPLORER_STEP
 
 
 def _apply_preset(name: str) -> None:
@@ -113,7 +123,7 @@ def guessing_game() -> None:
     truth = core.one_hot(true_index, len(ANIMALS))
     with chart:
         show_figure(
-            figures.surprise_game_figure(LABELS, q, true_index, core.surprise_or_inf(q, base=2)),
+            surprise_game_figure(LABELS, q, true_index, core.surprise_or_inf(q, base=2)),
             key="sur_game_chart",
             alt=(
                 f"Bars of the one-hot truth P ({ANIMALS[true_index]}) next to the prediction Q, and the "
@@ -142,7 +152,9 @@ def guessing_game() -> None:
         st.markdown(
             f"**Why wasted bits = surprise:** the truth is one-hot, so H(P) = {h_p:.2f} bits and "
             f"KL(P ‖ Q) = H(P, Q) − H(P) = H(P, Q): every one of the {wasted:.2f} bits is wasted, and "
-            "only a model that gave the answer 100% would waste none."
+            "only a model that gave the answer 100% would waste none. (A popular web article on "
+            "cross-entropy shows 0.00 wasted bits here: a slip. With a one-hot truth the wasted bits are the "
+            "whole surprise, never 0 unless the model was certain of the answer.)"
         )
 
     st.latex(
@@ -180,7 +192,7 @@ def explorer() -> None:
                 bind="query-params",
             )
         p = st.session_state[EXPLORER_KEYS[0]] / 100
-        st.markdown(core.surprise_sentence(p))
+        st.markdown(surprise_sentence(p, units()))
 
     unit = units()
     base = 2 if unit == "bits" else math.e
@@ -193,7 +205,7 @@ def explorer() -> None:
         m2.metric("CE loss (nats)", f"{float(core.surprise(p, base=math.e)):.4f}")
         m3.metric("Surprise (bits)", f"{float(core.surprise(p, base=2)):.2f}")
         show_figure(
-            figures.neg_log_curve_figure(
+            neg_log_curve_figure(
                 grid,
                 curve,
                 p_true=p,
@@ -208,7 +220,7 @@ def explorer() -> None:
                 f"(loss {loss_true:.4f} {unit}) and its tangent."
             ),
         )
-        st.latex(r"\mathcal{L} = -\ln p_t \qquad \frac{d\mathcal{L}}{dp_t} = -\frac{1}{p_t}")
+        st.latex(surprise_tex(unit))
         st.caption(
             f"p_t is the probability of the true class. The chart is in {unit} (choose in the sidebar), "
             f"its slope in {unit} per unit of probability; the sentence on the left names the shaded band."

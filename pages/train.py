@@ -1,4 +1,4 @@
-"""Train a network: a core.MLP trained live with mini-batch SGD; two losses raced (seeds 001, 003).
+"""Train a network: a core.MLP trained live with mini-batch SGD; two losses raced.
 
 The run (data, networks, trainers) lives in ``st.session_state``; the live views are a fragment that
 reruns every ``TICK_SECONDS`` while playing and trains a few epochs per rerun, so the rest of the page
@@ -12,13 +12,14 @@ import numpy as np
 import streamlit as st
 
 from core.data import DATASET_CLASSES, load_digits, make_dataset, train_test_split
-from core.figures import (
+from core.figures.train import (
     confusion_matrix_figure,
     decision_regions_figure,
     digit_images_figure,
     gradient_norms_figure,
     training_curves_figure,
 )
+from core.formatting import percent
 from core.mlp import ACTIVATIONS, MLP
 from core.train import (
     LOGARITHMIC_LOSSES,
@@ -30,9 +31,10 @@ from core.train import (
     predict,
     race_summary,
 )
-from ui.common import page_header, show_figure, units
+from ui.common import show_figure, units
+from ui.page import page_header
 
-# Small matrices: one BLAS thread is several times faster than two on a shared machine (see core.train).
+# Small matrices: one BLAS thread is several times faster than two on a shared machine (see ui.runtime).
 
 # ------------------------------------------------------------------------------------------ options
 DATA_LABELS = {
@@ -86,10 +88,6 @@ CONFIG_NAMES = {
     "eps": "label smoothing ε",
     "gamma": "focal γ",
 }
-
-
-def _percent(value: float) -> str:
-    return f"{100 * value:.1f} %"
 
 
 # ------------------------------------------------------------------------------------------ state
@@ -219,8 +217,9 @@ def _step(run: dict, epochs: int) -> None:
 page_header(
     "Train a network",
     "Press **▶ Play** and watch a small network learn: mini-batch SGD on the gradient of the batch-mean "
-    "loss, from backpropagation as in seed 001. **The race** trains a copy of the same network, from the "
-    "same initial weights and on the same batches, with a second loss: does cross-entropy train faster?",
+    "loss, from backpropagation as on the Backpropagation page. **The race** trains a copy of the same "
+    "network, from the same initial weights and on the same batches, with a second loss: does cross-entropy "
+    "train faster?",
 )
 
 c_data, c_loss, c_race, c_lr, c_mom, c_batch = st.columns([1.25, 1.45, 1.45, 1, 1, 1])
@@ -424,8 +423,8 @@ def _metrics(run: dict, unit: str) -> None:
             loss_value = now["loss"][-1] * loss_scale(trainer.loss, unit)
             st.markdown(f"**{label}** · training loss {loss_value:.4f}{loss_unit}")
             m1, m2 = st.columns(2)
-            m1.metric("train accuracy", _percent(now["accuracy"][-1]))
-            m2.metric("test accuracy", _percent(now["test_accuracy"][-1]))
+            m1.metric("train accuracy", percent(now["accuracy"][-1], 1, space=True))
+            m2.metric("test accuracy", percent(now["test_accuracy"][-1], 1, space=True))
         if trainer.diverged:
             col.warning(
                 f"**{label}** diverged in epoch {trainer.epoch + 1}: its outputs overflowed, so it "
@@ -599,7 +598,7 @@ left, right = st.columns(2, gap="large")
 with left:
     st.markdown(
         "For one example with softmax probabilities s and one-hot truth y, the gradient of each loss "
-        "with respect to the logits z, where backpropagation starts (δᴸ), is:"
+        "with respect to the logits z, where backpropagation starts (δᴺ of a network of N layers), is:"
     )
     st.latex(r"\text{cross-entropy:}\quad \frac{\partial \ell}{\partial z_j} = s_j - y_j")
     st.latex(

@@ -242,9 +242,14 @@ def test_registry_rows_are_well_formed():
         assert len(values) == len(set(values)), f"duplicate {field} in PAGES: {values}"
     for spec in PAGES:
         assert spec.section in SECTIONS, spec
-        assert spec.path.startswith("pages/") and spec.path.endswith(".py"), spec
-        assert spec.url_path and "/" not in spec.url_path and spec.url_path == spec.url_path.strip(), spec
-        assert spec.title.strip() and spec.description.strip() and spec.icon.strip(), spec
+        assert spec.path.startswith("pages/"), spec
+        assert spec.path.endswith(".py"), spec
+        assert spec.url_path, spec
+        assert "/" not in spec.url_path, spec
+        assert spec.url_path == spec.url_path.strip(), spec
+        assert spec.title.strip(), spec
+        assert spec.description.strip(), spec
+        assert spec.icon.strip(), spec
         assert "\n" not in spec.description, spec
 
 

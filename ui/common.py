@@ -74,20 +74,20 @@ def show_figure(fig: go.Figure, *, key: str, alt: str, export: bool = True) -> N
         Offer the numbers behind the chart as a CSV download under it (not in presenter mode).
         The CSV is built only when the button is pressed.
     """
-    from core import figures  # plotly is imported on first use, not by every module that imports ui.common
+    from core.figures.output import adapt, figure_csv  # plotly on first use, not on importing ui.common
     from ui.frame import presenter
 
     if not alt or not alt.strip():
         raise ValueError(f"alt must describe the chart for screen readers; got {alt!r}")
     projector = presenter()
     dark = getattr(st.context.theme, "type", None) == "dark"
-    shown = figures.adapt(fig, projector=projector, dark=dark) if projector or dark else fig
+    shown = adapt(fig, projector=projector, dark=dark) if projector or dark else fig
     config = {**PLOTLY_CONFIG, "toImageButtonOptions": {"format": "png", "filename": key, "scale": PNG_SCALE}}
     st.plotly_chart(shown, width="stretch", key=key, config=config, alt=alt.strip())
     if export and not projector:
         st.download_button(
             "Numbers behind this chart (CSV)",
-            data=lambda: figures.figure_csv(fig),
+            data=lambda: figure_csv(fig),
             file_name=f"{key}.csv",
             mime="text/csv",
             key=f"{key}_csv",

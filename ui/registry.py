@@ -77,6 +77,14 @@ PAGES: list[PageSpec] = [
         section="Cross-entropy",
     ),
     PageSpec(
+        path="pages/simplex.py",
+        title="Probability simplex",
+        icon=":material/change_history:",
+        url_path="simplex",
+        description="Three classes as a triangle: the loss over every prediction, descent and temperature.",
+        section="Cross-entropy",
+    ),
+    PageSpec(
         path="pages/comparison.py",
         title="Loss comparison",
         icon=":material/compare_arrows:",
@@ -114,7 +122,7 @@ PAGES: list[PageSpec] = [
         title="Backpropagation",
         icon=":material/account_tree:",
         url_path="backprop",
-        description="Seed 001's 4-layer net stepped forward and backward: δ, shapes, every gradient checked.",
+        description="A 4-layer net stepped forward and backward: δ, shapes, every gradient checked.",
         section="Gradients",
     ),
     PageSpec(
@@ -130,7 +138,7 @@ PAGES: list[PageSpec] = [
         title="Vectorized identities",
         icon=":material/function:",
         url_path="identities",
-        description="Seed 002's Jacobian identities checked numerically; a 1-layer net as columns and rows.",
+        description="CS224n's Jacobian identities checked numerically; a 1-layer net as columns and rows.",
         section="Gradients",
     ),
     PageSpec(
@@ -139,6 +147,14 @@ PAGES: list[PageSpec] = [
         icon=":material/model_training:",
         url_path="train",
         description="Train a network live on 2-D data or digits; race two losses from the same start.",
+        section="Training",
+    ),
+    PageSpec(
+        path="pages/calibration.py",
+        title="Calibration lab",
+        icon=":material/tune:",
+        url_path="calibration",
+        description="Is a network as sure as it is right? Reliability diagrams, ECE, temperature scaling.",
         section="Training",
     ),
 ]

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import core
+from core.information import surprise_or_inf
 
 SEED_Q = [0.85, 0.10, 0.03, 0.02]  # seed 003's guessing game: the model's belief
 CAT = [1.0, 0.0, 0.0, 0.0]
@@ -99,3 +100,10 @@ def test_gibbs_inequality(weights, seed):
 def test_bad_input_raises_a_value_error_that_names_the_argument(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_surprise_or_inf_is_the_surprise_with_inf_for_a_ruled_out_answer():
+    np.testing.assert_allclose(surprise_or_inf([0.5, 0.25, 0.0]), [1.0, 2.0, math.inf])
+    np.testing.assert_allclose(surprise_or_inf([math.exp(-1)], base=math.e), [1.0])
+    with pytest.raises(ValueError, match="q must lie in"):
+        surprise_or_inf([1.5])

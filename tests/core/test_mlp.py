@@ -1,5 +1,5 @@
-"""core.mlp: the MLP's forward and backward pass, its gradients against finite differences, the stages
-and shape checks the Backpropagation page shows, and every input error."""
+"""core.mlp: the MLP's forward and backward pass, its gradients against finite differences, the traced
+pass the Backpropagation page steps through, and every input error."""
 
 import itertools
 
@@ -13,15 +13,11 @@ from core import (
     MLP_LOSSES,
     activation_derivative,
     activation_function,
-    backprop_stages,
-    bias_add_check,
     demo_network,
-    hadamard_check,
-    matmul_check,
     mlp_gradcheck,
     numerical_gradient,
-    row_sum_check,
 )
+from core.mlp import backprop_trace
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(6, 3))
@@ -372,132 +368,34 @@ def test_demo_network_keeps_the_weights_and_draws_small_biases():
     assert np.all(demo_network([3, 50, 4], seed=7, bias_std=0.0).params["b1"] == 0)
 
 
-# ------------------------------------------------------------------------------------ stages
-def stage_setup(activation="relu", batch=8, hidden=5, classes=3, features=2):
-    x, y = core.gaussian_blobs(batch, features, classes, seed=1)
-    net = demo_network([features, hidden, hidden, hidden, classes], activation=activation, seed=1)
-    return net, x, y, backprop_stages(net, x, y)
+# ------------------------------------------------------------------------------------ traced pass
+def test_backprop_trace_keeps_every_intermediate_of_one_pass():
+    x, y = core.gaussian_blobs(8, 2, 3, seed=1)
+    net = demo_network([2, 5, 5, 5, 3], activation="tanh", seed=1)
+    trace = backprop_trace(net, x, y)
+    loss, grads = net.loss_and_grads(x, y)
+    assert trace.loss == pytest.approx(loss)
+    assert trace.layer_sizes == (2, 5, 5, 5, 3)
+    assert sorted(trace.back_products) == [1, 2, 3]
+    assert sorted(trace.derivatives) == [1, 2, 3]
+    np.testing.assert_array_equal(trace.activations[0], x)
+    np.testing.assert_allclose(trace.probs.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(trace.onehot.argmax(axis=1), y)
+    np.testing.assert_allclose(trace.deltas[4], (trace.probs - trace.onehot) / len(y), atol=1e-16)
+    for k in (1, 2, 3):
+        np.testing.assert_allclose(trace.back_products[k], trace.deltas[k + 1] @ net.params[f"W{k + 1}"].T)
+        np.testing.assert_allclose(trace.derivatives[k], 1 - np.tanh(trace.zs[k]) ** 2)
+        np.testing.assert_allclose(trace.deltas[k], trace.back_products[k] * trace.derivatives[k], atol=1e-16)
+    for name, grad in grads.items():
+        np.testing.assert_array_equal(trace.grads[name], grad)
 
 
-def test_stages_come_in_forward_then_backward_order():
-    *_, stages = stage_setup()
-    assert [s.key for s in stages] == [
-        "forward-1",
-        "forward-2",
-        "forward-3",
-        "forward-4",
-        "output",
-        "grad-4",
-        "delta-3",
-        "grad-3",
-        "delta-2",
-        "grad-2",
-        "delta-1",
-        "grad-1",
-    ]
-    assert [s.direction for s in stages] == ["Forward"] * 4 + ["Backward"] * 8
-
-
-@pytest.mark.parametrize("activation", ACTIVATIONS)
-@pytest.mark.parametrize(
-    ("batch", "hidden", "classes", "features"), [(1, 2, 2, 2), (8, 5, 3, 2), (16, 8, 5, 6)]
-)
-def test_every_stage_matrix_has_the_shape_its_symbols_promise(activation, batch, hidden, classes, features):
-    *_, stages = stage_setup(activation, batch, hidden, classes, features)
-    sizes = {"B": batch, "D": features, "H": hidden, "C": classes, "1": 1}
-    for stage in stages:
-        for matrix in stage.matrices:
-            assert matrix.values.shape == tuple(sizes[s] for s in matrix.symbols), (stage.key, matrix.name)
-            assert (
-                matrix.shape_text == f"{'×'.join(matrix.symbols)} = {'×'.join(map(str, matrix.values.shape))}"
-            )
-        for product, symbolic, numeric in stage.checks:
-            assert "✓" in symbolic and "✓" in numeric and "✗" not in symbolic + numeric, (stage.key, product)
-
-
-def test_stage_numeric_checks_give_the_shapes_of_the_real_results():
-    net, x, y, stages = stage_setup(batch=7, hidden=4, classes=3)
-    by_key = {s.key: s for s in stages}
-    assert by_key["forward-1"].checks[0] == ("X W₁", "(B×D)·(D×H) → (B×H) ✓", "(7×2)·(2×4) → (7×4) ✓")
-    assert by_key["forward-1"].checks[1][2] == "(7×4) + (4) → (7×4) ✓ (b added to every row)"
-    assert by_key["delta-3"].checks[0][1:] == ("(B×C)·(H×C)ᵀ → (B×H) ✓", "(7×3)·(4×3)ᵀ → (7×4) ✓")
-    assert by_key["delta-3"].checks[1][2] == "(7×4) ⊙ (7×4) → (7×4) ✓"
-    assert by_key["grad-1"].checks[0] == ("Xᵀ δ¹", "(B×D)ᵀ·(B×H) → (D×H) ✓", "(7×2)ᵀ·(7×4) → (2×4) ✓")
-    assert by_key["grad-4"].checks[1][2] == "(1×7)·(7×3) → (1×3) ✓"
-
-
-def test_stage_matrices_hold_the_network_numbers():
-    net, x, y, stages = stage_setup()
-    by_key = {s.key: s for s in stages}
-    _, grads = net.loss_and_grads(x, y)
-    names = {s.key: [m.name for m in s.matrices] for s in stages}
-    assert names["forward-1"] == ["X", "W₁", "z₁", "a₁"]
-    assert names["forward-4"] == ["a₃", "W₄", "z₄", "S(z₄)"]
-    assert names["output"] == ["S(z₄)", "Y (one-hot)", "δ⁴"]
-    assert names["delta-2"] == ["δ³", "W₃", "δ³ W₃ᵀ", "σ′(z₂)", "δ²"]
-    assert names["grad-1"] == ["X", "δ¹", "∇W₁", "∇b₁"]
-    np.testing.assert_array_equal(by_key["forward-1"].matrices[0].values, x)
-    out = by_key["output"].matrices
-    np.testing.assert_allclose(out[2].values, (out[0].values - out[1].values) / len(y), atol=1e-16)
-    for k in (1, 2, 3, 4):
-        grad = by_key[f"grad-{k}"].matrices
-        np.testing.assert_array_equal(grad[2].values, grads[f"W{k}"])
-        np.testing.assert_array_equal(grad[3].values, grads[f"b{k}"][None, :])
-    d2 = by_key["delta-2"].matrices
-    np.testing.assert_allclose(d2[4].values, d2[2].values * d2[3].values, atol=1e-16)
-
-
-def test_stage_formulas_show_the_corrected_first_layer_gradient_and_the_loss():
-    net, x, y, stages = stage_setup()
-    by_key = {s.key: s for s in stages}
-    assert by_key["grad-1"].formulas[0].startswith(r"\nabla_{W_1} L = X^\top \delta^{1}")
-    assert by_key["grad-3"].formulas[0].startswith(r"\nabla_{W_{3}} L = \sigma(z_{2})^\top \delta^{3}")
-    assert by_key["forward-1"].formulas[0] == r"z_{1} = X\,W_{1} + b_{1}"
-    assert by_key["forward-2"].formulas[0] == r"z_{2} = a_{1}\,W_{2} + b_{2}"
-    assert by_key["output"].formulas[0].endswith(f"B = {len(y)}")
-    assert by_key["forward-4"].formulas[2].endswith(f"= {net.loss_value(x, y):.6f}")
-    assert all("⟨" not in f for s in stages for f in s.formulas)
-
-
-def test_stage_symbols_name_unequal_hidden_widths_separately():
-    net = demo_network([2, 3, 4, 2])
-    stages = backprop_stages(net, np.ones((5, 2)), np.array([0, 1, 0, 1, 0]))
-    assert stages[0].matrices[1].symbols == ("D", "H₁")
-    assert stages[1].matrices[1].symbols == ("H₁", "H₂")
-    assert len(stages) == 9
-
-
-def test_backprop_stages_rejects_probability_targets_and_non_nets():
+def test_backprop_trace_rejects_probability_targets_and_non_nets():
     net = demo_network([2, 3, 2])
     with pytest.raises(ValueError, match="integer class indices"):
-        backprop_stages(net, np.ones((2, 2)), np.array([[0.5, 0.5], [1.0, 0.0]]))
+        backprop_trace(net, np.ones((2, 2)), np.array([[0.5, 0.5], [1.0, 0.0]]))
     with pytest.raises(ValueError, match="net must be an MLP; got dict"):
-        backprop_stages({}, np.ones((2, 2)), [0, 1])
-
-
-# ------------------------------------------------------------------------------------ shape checks
-def test_shape_checks_report_mismatches():
-    assert matmul_check((8, 3), (5, 3)) == "(8×3)·(5×3) ✗ inner sizes differ: 3 ≠ 5"
-    assert matmul_check(("B", "H"), ("H", "C")) == "(B×H)·(H×C) → (B×C) ✓"
-    assert hadamard_check(("B", "H"), ("B", "H"), op="−") == "(B×H) − (B×H) → (B×H) ✓"
-    assert hadamard_check((2, 3), (3, 2)) == "(2×3) ⊙ (3×2) ✗ shapes differ"
-    assert bias_add_check((4, 3), (2,)) == "(4×3) + (2) ✗ the bias must have one entry per column"
-    assert row_sum_check(("B", "C")) == "(1×B)·(B×C) → (1×C) ✓"
-
-
-@pytest.mark.parametrize(
-    ("call", "message"),
-    [
-        (lambda: matmul_check((2, 3, 4), (4, 2)), r"left must be a shape of 1 or 2 sizes"),
-        (lambda: matmul_check((3,), (3, 2)), r"matmul_check takes 2-D shapes"),
-        (lambda: hadamard_check("BH", (2, 2)), r"left must be a shape"),
-        (lambda: bias_add_check((2, 2), (1.5,)), r"bias sizes must be integers or symbols; got 1.5"),
-        (lambda: row_sum_check((3,)), r"row_sum_check takes a 2-D shape"),
-    ],
-)
-def test_shape_checks_reject_bad_shapes(call, message):
-    with pytest.raises(ValueError, match=message):
-        call()
+        backprop_trace({}, np.ones((2, 2)), [0, 1])
 
 
 # ------------------------------------------------------------------------------------ errors
@@ -511,7 +409,7 @@ def test_shape_checks_reject_bad_shapes(call, message):
         ({"layer_sizes": "32"}, r"sequence of positive integers"),
         ({"layer_sizes": 3}, r"sequence of positive integers"),
         ({"layer_sizes": [2, 3], "activation": "gelu"}, r"activation must be one of .*got 'gelu'"),
-        ({"layer_sizes": [2, 3], "seed": -1}, r"seed must be at least 0; got -1"),
+        ({"layer_sizes": [2, 3], "seed": -1}, r"seed must be an integer in \[0, inf\); got -1"),
         ({"layer_sizes": [2, 3], "seed": 1.5}, r"seed must be an integer; got 1.5"),
         ({"layer_sizes": [2, 3], "dtype": np.float16}, r"dtype must be np.float32 or np.float64"),
         ({"layer_sizes": [2, 3], "dtype": int}, r"dtype must be np.float32 or np.float64"),

@@ -2,16 +2,20 @@
 
 Fast versions of what ``python -m tests.perf.bench_load`` does: a few sessions move the binary page's
 ``bce_p`` slider through the same scheduling code, and every rerun must finish without an error and
-show the new value in the elements it returned (the "Predicted p" metric).  The error detection is
-checked too, so "zero errors" in the benchmark means something.
+show the new value in the elements it returned (the "Predicted p" metric).  The client must send each
+widget's value as the browser does (a select_slider's as its option's text), so Mini-batches' sliders
+are moved and the page must show the values chosen.  Every page of the benchmark's table must have
+its slider.  The error detection is checked too, so "zero errors" in the benchmark means something.
 """
 
 import time
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tests.perf.bench_load import Plan, Tally, Target, run_load
+from tests.perf.bench_load import MAIN_SLIDERS, Plan, Tally, Target, run_load
 from tests.perf.streamlit_client import XSRF_COOKIE, AppSession, run_sync
+from ui.frame import PRESENT_KEY
+from ui.registry import DEFAULT_PAGE, PAGES
 
 SESSIONS = 3
 LOAD_SECONDS = 1.5  # to open the sessions and load the page, before the counted ticks
@@ -79,3 +83,72 @@ def test_the_client_reports_what_a_visitor_would_see_as_an_error(app_url):
     _session, errors, _subprotocol = run_sync(_load_page(app_url, "no-such-page"))
 
     assert errors == ["page not found: 'no-such-page'"]
+
+
+async def _move_minibatch_sliders(url: str) -> tuple[AppSession, list]:
+    """Mini-batches: the select_slider of draws to 500, then the batch-size slider to 7, then draws to 50."""
+    async with AppSession(url, page="minibatch") as session:
+        runs = [await session.load()]
+        draws, batch = session.slider("minibatch_draws"), session.slider("minibatch_b")
+        runs.append(await session.set_slider(draws, draws.options.index("500")))
+        runs.append(await session.set_slider(batch, 7))
+        runs.append(await session.set_slider(draws, draws.options.index("50")))
+        return session, runs
+
+
+def _draws_shown(run) -> list[str]:
+    return [
+        text.split(" mini-batches are drawn", 1)[0].rsplit(" ", 1)[-1]
+        for text in run.texts
+        if " mini-batches are drawn" in text
+    ]
+
+
+def test_moving_a_select_slider_and_a_slider_shows_the_chosen_values(app_url):
+    session, (load, to_500, to_7, to_50) = run_sync(_move_minibatch_sliders(app_url))
+
+    for run in (load, to_500, to_7, to_50):
+        assert run.errors == []
+        assert run.status == ForwardMsg.FINISHED_SUCCESSFULLY
+    assert session.sliders["minibatch_draws"].options == ("50", "100", "200", "500", "1000")
+    assert _draws_shown(load) == ["200"]
+    assert _draws_shown(to_500) == ["500"]
+    assert " 7 per-example gradients" in to_7.charts["minibatch_per_example"]
+    assert " 16 per-example gradients" in to_500.charts["minibatch_per_example"]
+    assert _draws_shown(to_7) == ["500"]  # the select_slider's value survives another widget's rerun
+    assert _draws_shown(to_50) == ["50"]
+    assert " 7 per-example gradients" in to_50.charts["minibatch_per_example"]
+
+
+def test_the_client_sends_each_widget_kind_as_the_browser_does(app_url):
+    session, _runs = run_sync(_move_minibatch_sliders(app_url))
+
+    fields = {
+        widget_id.split("-", 2)[2]: state.WhichOneof("value") for widget_id, state in session.widgets.items()
+    }
+    assert fields["minibatch_b"] == "double_array_value"  # st.slider
+    assert fields["minibatch_draws"] == "string_array_value"  # st.select_slider: the option's text
+    assert fields["minibatch_param"] == "string_value"  # st.selectbox
+    assert fields["minibatch_sampling"] == "string_value"  # st.radio
+    assert fields["minibatch_draw"] == "int_value"  # st.number_input of ints
+    assert fields[PRESENT_KEY] == "bool_value"  # st.toggle (the sidebar's presenter mode)
+    states = {widget_id.split("-", 2)[2]: state for widget_id, state in session.widgets.items()}
+    assert list(states["minibatch_draws"].string_array_value.data) == ["50"]
+    assert list(states["minibatch_b"].double_array_value.data) == [7]
+
+
+async def _sliders_of(url: str, page: str) -> tuple[list[str], list[str]]:
+    async with AppSession(url, page=page) as session:
+        run = await session.load()
+        return run.errors, sorted(session.sliders)
+
+
+def test_every_page_with_a_slider_has_its_main_slider_in_the_benchmark_table(app_url):
+    for spec in PAGES:
+        path = "" if spec.url_path == DEFAULT_PAGE.url_path else spec.url_path  # the default page is "/"
+        errors, sliders = run_sync(_sliders_of(app_url, path))
+        assert errors == [], spec.url_path
+        if spec.url_path in MAIN_SLIDERS:
+            assert MAIN_SLIDERS[spec.url_path] in sliders, (spec.url_path, sliders)
+        else:
+            assert sliders == [], f"{spec.url_path} has sliders {sliders} but no row in MAIN_SLIDERS"

@@ -4,18 +4,19 @@ import numpy as np
 import pytest
 
 import core
-from tests.pages._backprop_helpers import (
+from tests.pages._apptest import (
     assert_clean,
     chart,
     charts,
     latex,
-    markdown,
+    markdown_text,
     metric,
     number,
     open_page,
     tables,
     z,
 )
+from words.backprop import ACTIVATION_TEX, backprop_stages
 
 PAGE = "pages/backprop.py"
 SLIDERS = {  # key: (min, middle, max)
@@ -79,10 +80,10 @@ def check_page(at) -> None:
 
 
 def check_stage(at, x, y, net) -> None:
-    """The current stage's heading, heatmaps and dimension checks are those of core.backprop_stages."""
+    """The current stage's heading, heatmaps and dimension checks are those of words.backprop_stages."""
     number_shown = at.slider(key="backprop_stage").value
-    stage = core.backprop_stages(net, x, y)[number_shown - 1]
-    assert f"Stage {number_shown} of 12 · {stage.title}" in markdown(at)
+    stage = backprop_stages(net, x, y)[number_shown - 1]
+    assert f"Stage {number_shown} of 12 · {stage.title}" in markdown_text(at)
     heatmaps = [fig for fig in charts(at) if fig["data"][0]["type"] == "heatmap"]
     assert len(heatmaps) == len(stage.matrices)
     for fig, matrix in zip(heatmaps, stage.matrices, strict=True):
@@ -103,8 +104,9 @@ def test_default_page_shows_seed_001s_network_and_the_first_forward_stage(at):
     assert settings(at) == (8, 2, 5, 3, "relu", 0)
     assert [t.value for t in at.title] == ["Backpropagation"]
     assert at.slider(key="backprop_stage").value == 1
-    text = markdown(at)
-    assert "D → H → H → H → C = 2 → 5 → 5 → 5 → 3" in text and "93 parameters" in text
+    text = markdown_text(at)
+    assert "D → H → H → H → C = 2 → 5 → 5 → 5 → 3" in text
+    assert "93 parameters" in text
     titles = [fig["layout"]["title"]["text"] for fig in charts(at)]
     assert titles[1:] == ["X  (B×D = 8×2)", "W₁  (D×H = 2×5)", "z₁  (B×H = 8×5)", "a₁  (B×H = 8×5)"]
     checks = next(t for t in tables(at) if "in symbols" in t.columns)
@@ -131,7 +133,7 @@ def test_each_activation(at, activation):
     at.selectbox(key="backprop_act").set_value(activation).run()
     at.slider(key="backprop_stage").set_value(7).run()  # δ³ = (δ⁴ W₄ᵀ) ⊙ σ'(z₃)
     check_page(at)
-    assert core.ACTIVATION_TEX[activation][1] in latex(at)
+    assert ACTIVATION_TEX[activation][1] in latex(at)
     x, y, net = reference(at)
     net.forward(x)
     sigma_prime = z(chart(at, "σ′(z₃)"))
@@ -170,7 +172,8 @@ def test_last_stage_corrects_the_seeds_gradient_label(at):
     at.slider(key="backprop_stage").set_value(12).run()
     assert_clean(at)
     warning = at.warning[0].value
-    assert "∇W₂ = xᵀδ¹" in warning and "∇W₁ = Xᵀδ¹" in warning
+    assert "∇W₂ = xᵀδ¹" in warning
+    assert "∇W₁ = Xᵀδ¹" in warning
     assert r"\nabla_{W_1} L = X^\top \delta^{1}" in latex(at)
     x, y, net = reference(at)
     _, grads = net.loss_and_grads(x, y)
@@ -184,7 +187,7 @@ def test_previous_and_next_buttons_step_and_stop_at_the_ends(at):
     at.button(key="backprop_next").click().run()
     at.button(key="backprop_next").click().run()
     assert at.slider(key="backprop_stage").value == 3
-    assert "Stage 3 of 12" in markdown(at)
+    assert "Stage 3 of 12" in markdown_text(at)
     at.button(key="backprop_prev").click().run()
     assert at.slider(key="backprop_stage").value == 2
     at.slider(key="backprop_stage").set_value(12).run()

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import core
-from tests.pages._ce_helpers import (
+from core.formatting import signed
+from tests.pages._apptest import (
     annotation_texts,
     assert_clean,
     chart,
@@ -62,12 +63,14 @@ def test_probability_chart_draws_both_curves_the_boundary_point_and_arrow(at):
     np.testing.assert_allclose(neg["y"], -np.log1p(-neg["x"]), rtol=1e-12)
     assert len(pos["x"]) <= 400
     point = trace(fig, "p = 0.70: loss 0.3567 nats")
-    assert point["x"] == [0.7] and point["y"][0] == pytest.approx(-math.log(0.7))
+    assert point["x"] == [0.7]
+    assert point["y"][0] == pytest.approx(-math.log(0.7))
     assert "dL/dp = −1.43" in annotation_texts(fig)
     assert "decision boundary p = 0.5" in annotation_texts(fig)
     assert any(s["type"] == "line" and s["x0"] == 0.5 == s["x1"] for s in fig["layout"]["shapes"])
     tail, head = _arrow(fig)
-    assert tail == 0.7 and head > tail  # descent raises p toward y = 1
+    assert tail == 0.7
+    assert head > tail  # descent raises p toward y = 1
 
 
 def test_label_zero_switches_curve_loss_gradient_and_arrow(at):
@@ -100,7 +103,9 @@ def test_p_slider_min_middle_max(at, p, expected, sentence):
     fig = chart(at, 0)
     assert f"dL/dp = {expected[2]}" in annotation_texts(fig)
     tail, head = _arrow(fig)
-    assert tail == p and 0 <= head <= 1 and head > tail
+    assert tail == p
+    assert 0 <= head <= 1
+    assert head > tail
 
 
 @pytest.mark.parametrize(
@@ -116,12 +121,13 @@ def test_z_slider_min_middle_max(at, z, sentence):
     assert_clean(at)
     s = 1 / (1 + math.exp(-z))
     loss = float(core.binary_cross_entropy_with_logits(z, 1.0))
-    assert _logit(at) == (f"{s:.4f}", f"{loss:.4f}", core.figures.signed_label(s - 1, 3))
+    assert _logit(at) == (f"{s:.4f}", f"{loss:.4f}", signed(s - 1, 3))
     assert sentence in markdown_text(at)
     fig = chart(at, 1)
     point = trace(fig, "dL/dz at z")
-    assert point["x"] == [z] and point["y"][0] == pytest.approx(s - 1)
-    assert f"dL/dz = {core.figures.signed_label(s - 1, 2)}" in annotation_texts(fig)
+    assert point["x"] == [z]
+    assert point["y"][0] == pytest.approx(s - 1)
+    assert f"dL/dz = {signed(s - 1, 2)}" in annotation_texts(fig)
 
 
 @pytest.mark.parametrize(
@@ -138,6 +144,28 @@ def test_pos_weight_scales_the_positive_term(at, pos_weight, loss, grad):
     np.testing.assert_allclose(curve["y"], pos_weight * np.logaddexp(0, -np.asarray(curve["x"])), rtol=1e-10)
     grad_curve = trace(fig, "dL/dz for y = 1")
     assert min(grad_curve["y"]) == pytest.approx(-pos_weight, rel=1e-3)
+
+
+def test_the_logit_text_says_pos_weight_lifts_the_bound_of_one_that_the_slider_then_shows(at):
+    text = markdown_text(at)
+    assert "never larger than 1 in size for the plain loss" in text
+    assert "at the slider's end (p_w = 10) it approaches −10" in text
+    at.slider(key="bce_z").set_value(-8.0)
+    at.slider(key="bce_pw").set_value(10.0).run()
+    assert_clean(at)
+    grad = float(metric(at, "Gradient ∂L/∂z").replace("−", "-"))
+    assert grad < -9.99
+    assert "largest size, pos_weight = 10" in markdown_text(at)
+
+
+@pytest.mark.parametrize(("p", "slope", "logit"), [(0.95, "−1.05", "−0.05"), (0.99, "−1.01", "−0.01")])
+def test_a_confident_prediction_says_which_gradient_is_small(at, p, slope, logit):
+    at.slider(key="bce_p").set_value(p).run()
+    assert_clean(at)
+    text = markdown_text(at)
+    assert f"the slope dL/dp = {slope} is not small" in text
+    assert f"dL/dz = p − y = {logit}" in text
+    assert "common slip" in text
 
 
 def test_pos_weight_does_nothing_for_a_negative_label_and_says_so(at):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import core
-from tests.pages._crossentropy_b_helpers import charts, dataframe, open_page, rerun, text, trace, values
+from tests.pages._apptest import charts, dataframe, open_page, rerun, text, trace, values
 from ui.common import UNITS_KEY
 
 PAGE = "pages/comparison.py"
@@ -60,11 +60,14 @@ def test_gradient_chart_shows_the_vanishing_mse_gradient(at):
     mse = values(trace(grad_fig, "MSE on probabilities")["y"])
     p = values(trace(grad_fig, "CE")["x"])
     assert p[0] == pytest.approx(1e-3)
-    assert ce[0] == pytest.approx(-0.999) and abs(mse[0]) < 0.005  # CE -> -1, MSE -> 0 as p_true -> 0
+    # CE -> -1, MSE -> 0 as p_true -> 0
+    assert ce[0] == pytest.approx(-0.999)
+    assert abs(mse[0]) < 0.005
     assert list(trace(grad_fig, "notes")["text"]) == ["CE → −1", "MSE → 0"]
     np.testing.assert_allclose(values(trace(loss_fig, "CE")["y"]), -np.log(p), rtol=1e-9)
     assert "The vanishing gradient of MSE" in text(at)
-    assert "0.001: −0.0040" in text(at) and "0.001: −0.9990" in text(at)
+    assert "0.001: −0.0040" in text(at)
+    assert "0.001: −0.9990" in text(at)
 
 
 def test_operating_point_is_marked_on_both_charts(at):
@@ -181,7 +184,8 @@ def test_imbalance_demo_numbers(at):
     assert list(table["loss"]) == ["plain CE", "class-weighted CE", "focal (γ = 2)"]
     np.testing.assert_allclose(table["minority loss share"], 100 * shares.loss_share[:, 1])
     np.testing.assert_allclose(table["total loss"], shares.loss_total.sum(axis=1))
-    assert "**95 majority**" in text(at) and "0.5263 and 10.0000" in text(at)
+    assert "**95 majority**" in text(at)
+    assert "0.5263 and 10.0000" in text(at)
     assert f"steer **{100 * shares.grad_share[0, 0]:.1f}%**" in text(at)
 
 

@@ -1,15 +1,12 @@
 """The frame (app.py) and the Home page, run headless with Streamlit's AppTest."""
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.pages._apptest import APP
 from ui import registry
 from ui.common import UNITS_KEY
 from ui.registry import DEFAULT_PAGE, PageSpec
-
-APP = Path(__file__).resolve().parents[2] / "app.py"  # AppTest resolves relative paths from here
 
 
 def run_app() -> AppTest:
@@ -44,6 +41,20 @@ def test_home_lists_the_five_key_takeaways_in_order():
     assert "H(P, Q) = H(P) + KL(P ‖ Q)" in takeaways
 
 
+@pytest.mark.parametrize("unit", ["nats", "bits"])
+def test_the_takeaways_speak_the_chosen_unit_and_correct_never_vanishes(unit):
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.session_state[UNITS_KEY] = unit
+    at.run()
+    (takeaways,) = [md.value for md in at.markdown if "Cross-entropy measures surprise" in md.value]
+    other = "bits" if unit == "nats" else "nats"
+    assert f"the whole loss is wasted\n   {unit}" in takeaways
+    assert f"wasted {other}" not in takeaways
+    assert '"never vanishes"' in takeaways
+    assert "only half true" in takeaways
+    assert "this gradient on the logits never" in takeaways
+
+
 def test_home_links_every_other_registered_page():
     at = run_app()
 
@@ -51,7 +62,8 @@ def test_home_links_every_other_registered_page():
     others = [spec for spec in registry.PAGES if spec is not DEFAULT_PAGE]
     assert [link.proto.page for link in links] == [spec.url_path for spec in others]
     for link, spec in zip(links, others, strict=True):
-        assert spec.title in link.proto.label and spec.description in link.proto.label
+        assert spec.title in link.proto.label
+        assert spec.description in link.proto.label
 
 
 def test_a_page_added_to_the_registry_appears_in_the_navigation_and_on_home(tmp_path, monkeypatch):

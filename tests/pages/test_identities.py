@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import core
-from tests.pages._jacobian_helpers import assert_clean, chart, latex, metric, number, open_page, tables, z
+from tests.pages._apptest import assert_clean, chart, latex, metric, number, open_page, tables, z
 
 PAGE = "pages/identities.py"
 DIFF = "max |analytic − numerical|"
@@ -57,7 +57,8 @@ def check_network_shown(at) -> None:
     ex = core.one_layer_example(dx, dh, nc, seed=seed)
     out = core.one_layer_network(**ex)
     text = latex(at)
-    assert rf"x_{{({dx}\times 1)}}" in text and rf"\theta_{{({nc}\times 1)}}" in text
+    assert rf"x_{{({dx}\times 1)}}" in text
+    assert rf"\theta_{{({nc}\times 1)}}" in text
     assert rf"J = -\log \hat y_{{{ex['y'] + 1}}} = {float(out['J']):.4f}" in text
     grads, conventions = tables(at)
     assert list(grads["shape of gradient"]) == list(grads["shape of parameter"])
@@ -106,7 +107,8 @@ def test_elementwise_function_choice_for_identity_4(at):
         if f == "relu":
             assert set(diag) <= {0.0, 1.0}
         else:
-            assert np.all(diag > 0) and np.all(diag <= (0.25 if f == "sigmoid" else 1.0))
+            assert np.all(diag > 0)
+            assert np.all(diag <= (0.25 if f == "sigmoid" else 1.0))
 
 
 @pytest.mark.parametrize("key", ["ident_n", "ident_m"])

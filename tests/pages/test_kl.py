@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import core
-from tests.pages._crossentropy_b_helpers import (
+from tests.pages._apptest import (
     charts,
     dataframe,
     metric,
@@ -47,7 +47,9 @@ def test_defaults_are_the_seed_guessing_game(at):
     assert shown(at) == (0.0, 0.1625, 0.1625)
     assert "every nat of the loss is wasted" in text(at)
     assert "−log Q(Cat) = 0.1625 nats" in text(at)
-    assert "“0.00 wasted bits” here: that is wrong" in text(at)
+    # The web article's slip is corrected where the number is shown, in the selected unit only.
+    assert "shows no waste at all here: a slip" in text(at)
+    assert "bits" not in text(at)
     stack = charts(at)[0]
     assert values(trace(stack, "KL(P ‖ Q): wasted by predicting Q")["x"]) == pytest.approx(
         [0.0, 0.16252], abs=1e-5
@@ -116,7 +118,8 @@ def test_soft_truth(at):
     assert [s.key for s in at.slider][:4] == ["kl_p0", "kl_p1", "kl_p2", "kl_p3"]
     h, kl, ce = expected([60, 25, 10, 5], [85, 10, 3, 2])
     assert shown(at) == pytest.approx((round(h, 4), round(kl, 4), round(ce, 4)))
-    assert h > 0 and ce == pytest.approx(h + kl)
+    assert h > 0
+    assert ce == pytest.approx(h + kl)
     assert "wasted" not in text(at)
     assert "above the floor H(P)" in text(at)
     np.testing.assert_allclose(dataframe(at, 0)["P (used)"], [0.6, 0.25, 0.1, 0.05])
@@ -157,7 +160,8 @@ def test_q_equal_to_p_has_no_kl(at):
         at.slider(key=f"kl_p{k}").set_value(w)
     rerun(at)
     h, kl, ce = shown(at)
-    assert kl == 0 and ce == h
+    assert kl == 0
+    assert ce == h
     assert "the KL divergence is 0" in text(at)
 
 
@@ -172,9 +176,8 @@ def test_label_smoothing_raises_the_floor(at, eps):
     assert values(point["x"]) == pytest.approx([eps])
     assert values(point["y"]) == pytest.approx([h])
     curve = values(trace(floor_fig, "H(P_ε) = min over Q of H(P_ε, Q)")["y"])
-    assert curve[0] == 0 and curve[-1] == pytest.approx(
-        float(core.entropy(core.smooth_labels([1, 0, 0, 0], 0.5)))
-    )
+    assert curve[0] == 0
+    assert curve[-1] == pytest.approx(float(core.entropy(core.smooth_labels([1, 0, 0, 0], 0.5))))
     if eps:
         assert f"With ε = {eps:.2f} the best any model can do is **{h:.4f} nats**" in text(at)
         assert "wasted" not in text(at)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import core
-from tests.pages._backprop_helpers import assert_clean, chart, metric, number, open_page, tables
+from tests.pages._apptest import assert_clean, chart, metric, number, open_page, tables
 
 PAGE = "pages/minibatch.py"
 N, SIZES = 2048, [2, 16, 16, 16, 3]

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 import core
-from core.figures import signed_label
-from tests.pages._ce_helpers import assert_clean, chart, markdown_text, metric, open_page, trace
+from core.figures.style import NEGATIVE, POSITIVE
+from core.formatting import signed
+from tests.pages._apptest import assert_clean, chart, markdown_text, metric, open_page, trace
 from ui.common import UNITS_KEY
 
 PAGE = "pages/multiclass.py"
@@ -55,15 +56,18 @@ def test_seed_default_state_shows_89_1_percent_0_1155_and_minus_0_109(at):
     text = markdown_text(at)
     assert "p − 1 = **−0.109**" in text
     assert "**Correct prediction but not fully confident.**" in text
-    assert "sum to 0" in text and "[−1, 1]" in text
+    assert "sum to 0" in text
+    assert "[−1, 1]" in text
     assert len(at.latex) == 4
 
 
 def test_gradient_sign_is_shown_by_colour_and_label(at):
     _, _, grads = _bars(at)
     colors = grads["marker"]["color"]
-    assert colors[0] == core.figures.NEGATIVE and set(colors[1:]) == {core.figures.POSITIVE}
-    assert grads["text"][0].startswith("−") and all(t.startswith("+") for t in grads["text"][1:])
+    assert colors[0] == NEGATIVE
+    assert set(colors[1:]) == {POSITIVE}
+    assert grads["text"][0].startswith("−")
+    assert all(t.startswith("+") for t in grads["text"][1:])
 
 
 @pytest.mark.parametrize("n", [2, 6, 10])
@@ -73,7 +77,7 @@ def test_number_of_classes_min_middle_max(at, n):
     sliders = _logit_sliders(at)
     assert [s.value for s in sliders] == DEFAULT_LOGITS[:n]
     b = _expected(DEFAULT_LOGITS[:n], 0)
-    assert _metrics(at) == (f"{b.probs[0]:.1%}", f"{b.loss:.4f}", "3.5", signed_label(b.grad[0], 3))
+    assert _metrics(at) == (f"{b.probs[0]:.1%}", f"{b.loss:.4f}", "3.5", signed(b.grad[0], 3))
     probs, _, grads = _bars(at)
     assert len(probs["y"]) == n
     np.testing.assert_allclose(probs["x"], b.probs, rtol=1e-12)
@@ -84,7 +88,7 @@ def test_true_class_choice_and_shrinking_below_it(at):
     at.selectbox(key="mc_true").set_value(3).run()
     assert_clean(at)
     b = _expected(SEED_LOGITS, 3)
-    assert _metrics(at) == ("1.6%", f"{b.loss:.4f}", "-0.5", signed_label(b.grad[3], 3))
+    assert _metrics(at) == ("1.6%", f"{b.loss:.4f}", "-0.5", signed(b.grad[3], 3))
     assert "**Confidently wrong.**" in markdown_text(at)
     assert _bars(at)[0]["y"][3] == "🐟 Fish (true)"
 
@@ -99,7 +103,7 @@ def test_temperature_divides_the_gradient_by_t(at, temperature):
     at.slider(key="mc_T").set_value(temperature).run()
     assert_clean(at)
     b = _expected(SEED_LOGITS, 0, temperature=temperature)
-    assert _metrics(at) == (f"{b.probs[0]:.1%}", f"{b.loss:.4f}", "3.5", signed_label(b.grad[0], 3))
+    assert _metrics(at) == (f"{b.probs[0]:.1%}", f"{b.loss:.4f}", "3.5", signed(b.grad[0], 3))
     _, _, grads = _bars(at)
     p = core.softmax(np.array(SEED_LOGITS) / temperature)
     np.testing.assert_allclose(grads["x"], (p - [1, 0, 0, 0]) / temperature, rtol=1e-12, atol=1e-15)
@@ -134,7 +138,7 @@ def test_true_logit_slider_min_middle_max(at, value, sentence):
     assert_clean(at)
     logits = [value, *SEED_LOGITS[1:]]
     b = _expected(logits, 0)
-    assert _metrics(at) == (f"{b.probs[0]:.1%}", f"{b.loss:.4f}", f"{value:.1f}", signed_label(b.grad[0], 3))
+    assert _metrics(at) == (f"{b.probs[0]:.1%}", f"{b.loss:.4f}", f"{value:.1f}", signed(b.grad[0], 3))
     assert sentence in markdown_text(at)
 
 
@@ -158,8 +162,10 @@ def test_class_names_are_sanitised_and_never_rendered_as_html(at):
     assert not any("<" in label for label in probs["y"])
     warnings = [w.value for w in at.warning]
     assert len(warnings) == 2
-    assert "Name 2" in warnings[0] and "using 'Cat'" in warnings[0]
-    assert "Name 3" in warnings[1] and "repeats" in warnings[1]
+    assert "Name 2" in warnings[0]
+    assert "using 'Cat'" in warnings[0]
+    assert "Name 3" in warnings[1]
+    assert "repeats" in warnings[1]
     assert "**Zebra**" in markdown_text(at)
     assert at.selectbox(key="mc_true").options == ["Zebra", "🐱 Cat", "🐶 Dog", "Lion"]
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import core
-from core.figures import signed_label
-from tests.pages._crossentropy_b_helpers import (
+from core.formatting import signed
+from tests.pages._apptest import (
     charts,
     dataframe,
     metric,
@@ -53,7 +53,8 @@ def test_naive_chart_marks_the_breaks_with_crosses(at):
         assert strip["text"][0] == f"inf from s = {first:.4g} "
         naive = values(trace(fig, f"{dtype} naive")["y"])
         scales = values(trace(fig, f"{dtype} naive")["x"])
-        assert np.isnan(naive[scales > first]).all() and np.isfinite(naive[scales < first * 0.99]).all()
+        assert np.isnan(naive[scales > first]).all()
+        assert np.isfinite(naive[scales < first * 0.99]).all()
         stable = values(trace(fig, f"{dtype} log-sum-exp")["y"])
         assert np.isfinite(stable).all()
     marks = trace(fig, "naive breaks here")
@@ -113,7 +114,7 @@ def check_eps(at, log_eps):
     assert metric(at, "Max clipped loss (nats)") == f"{-math.log(eps):.4f}"
     hidden = max(0.0, -math.log(1e-10) + math.log(eps))
     assert metric(at, "Loss hidden at p (nats)") == f"{hidden:.4f}"
-    assert metric(at, "Clipped ∂ℓ/∂p at p") == ("0" if eps > 1e-10 else "-1e+10")
+    assert metric(at, "Clipped ∂ℓ/∂p at p") == ("0" if eps > 1e-10 else "−1e+10")
     loss_fig = charts(at)[1]
     clipped = values(trace(loss_fig, f"clipped, ε = {eps:.0e}")["y"])
     assert clipped[0] == pytest.approx(-math.log(eps))
@@ -151,7 +152,7 @@ def test_bce_on_softmax_defaults_are_the_seed_logits(at):
     grad = core.bce_on_softmax_grad(SEED_LOGITS, 0, reduction="sum")
     np.testing.assert_allclose(values(bce["y"]), grad)
     assert list(bce["x"])[0] == "Cat (true)"
-    assert f"Here the true-class entry is {signed_label(float(grad[0]))} instead of −0.109" in text(at)
+    assert f"Here the true-class entry is {signed(float(grad[0]))} instead of −0.109" in text(at)
 
 
 def test_bce_on_softmax_can_push_wrong_classes_up(at):
@@ -159,7 +160,9 @@ def test_bce_on_softmax_can_push_wrong_classes_up(at):
     at.radio(key="pit_t").set_value(2)  # Bird true, Cat at 0.89: its -log(1 - s) term dominates
     rerun(at)
     grad = core.bce_on_softmax_grad(SEED_LOGITS, 2, reduction="sum")
-    assert grad[1] < 0 and grad[3] < 0 and grad[0] > 0
+    assert grad[1] < 0
+    assert grad[3] < 0
+    assert grad[0] > 0
     assert "the wrong classes Dog, Fish get a **negative** gradient: BCE pushes them *up*" in text(at)
 
 
@@ -196,7 +199,7 @@ def check_logit(at, k, value):
 # ------------------------------------------------------------------------------------ 4. MSE on sigmoid
 def test_mse_defaults_show_the_saturation_warning(at):
     assert metric(at, "σ(z)") == "0.0025"
-    assert metric(at, "MSE ∂ℓ/∂z") == signed_label(float(core.mse_on_sigmoid_grad(-6.0, 1.0)), 6)
+    assert metric(at, "MSE ∂ℓ/∂z") == signed(float(core.mse_on_sigmoid_grad(-6.0, 1.0)), 6)
     assert metric(at, "BCE ∂ℓ/∂z") == "−0.997527"
     assert [w.value for w in at.warning][0].startswith("Confidently wrong (σ(z) = 0.0025 for y = 1)")
 
@@ -216,8 +219,8 @@ def check_label_and_logit(at, y, z, warns):
     at.radio(key="pit_y").set_value(y)
     at.slider(key="pit_sz").set_value(z)
     rerun(at)
-    assert metric(at, "MSE ∂ℓ/∂z") == signed_label(float(core.mse_on_sigmoid_grad(z, float(y))), 6)
-    assert metric(at, "BCE ∂ℓ/∂z") == signed_label(
+    assert metric(at, "MSE ∂ℓ/∂z") == signed(float(core.mse_on_sigmoid_grad(z, float(y))), 6)
+    assert metric(at, "BCE ∂ℓ/∂z") == signed(
         float(core.binary_cross_entropy_with_logits_grad(z, float(y))), 6
     )
     assert bool(at.warning) == warns

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import core
-from tests.pages._jacobian_helpers import assert_clean, chart, latex, metric, number, open_page, tables, z
+from tests.pages._apptest import assert_clean, chart, latex, metric, number, open_page, tables, z
 
 PAGE = "pages/softmax_gradient.py"
 SEED_LOGITS = [3.5, 0.8, 0.2, -0.5]
@@ -77,8 +77,10 @@ def test_default_is_seed_003s_logits_and_shows_s_minus_y(at):
 def test_seed_001s_slip_is_corrected_with_the_current_numbers(at):
     s = core.softmax(SEED_LOGITS)
     warning = at.warning[0].value
-    assert "−S_i S_i" in warning and "−s_i s_k" in warning
-    assert f"= −{s[0] * s[1]:.3f}" in warning and f"would be −{s[0] * s[0]:.3f}" in warning
+    assert "−S_i S_i" in warning
+    assert "−s_i s_k" in warning
+    assert f"= −{s[0] * s[1]:.3f}" in warning
+    assert f"would be −{s[0] * s[0]:.3f}" in warning
 
 
 def test_cost_table_shows_10_1000_50000_classes(at):

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from tests.pages._ce_helpers import (
+from tests.pages._apptest import (
     annotation_texts,
     assert_clean,
     chart,
@@ -104,7 +104,7 @@ def test_a_slider_that_does_not_sum_to_100_is_normalised_and_shown(at):
 
     at.slider(key="sur_dog").set_value(50).run()  # a middle value
     assert_clean(at)
-    assert metric(at, "Surprise (bits)") == f"{-math.log2(100 / 155):.2f}"
+    assert metric(at, "Surprise (bits)", 0) == f"{-math.log2(100 / 155):.2f}"  # the game's
 
 
 def test_zero_probability_for_the_truth_shows_infinite_surprise_not_an_error(at):
@@ -173,6 +173,26 @@ def test_curve_follows_the_sidebar_unit(at):
     # The metrics show both units, as the seed does, whatever the sidebar says.
     assert _game(at) == ("0.23", "0.1625", "0.23")
     assert _explorer(at) == ("70.0%", "0.3567", "0.51")
+
+
+@pytest.mark.parametrize(
+    ("unit", "slope", "formula"), [("nats", "−1.43", r"-\ln p_t"), ("bits", "−2.06", r"-\log_2 p_t")]
+)
+def test_the_sentence_the_tangent_and_the_formula_agree_on_the_slope_in_the_chosen_unit(
+    at, unit, slope, formula
+):
+    at.sidebar.radio(key=UNITS_KEY).set_value(unit).run()
+    assert_clean(at)
+    assert f"slope {slope}" in annotation_texts(chart(at, 1))  # the tangent's label, -1/(p ln b) at p = 0.7
+    sentence = next(md.value for md in at.main.markdown if md.value.startswith("**Moderate confidence.**"))
+    assert f"= {slope} {unit} per unit of probability" in sentence
+    other = "−2.06" if unit == "nats" else "−1.43"
+    assert other not in sentence
+    assert any(formula in block.value for block in at.latex)
+
+
+def test_the_wasted_bits_correction_is_said_next_to_the_number(at):
+    assert "shows 0.00 wasted bits here: a slip" in markdown_text(at)
 
 
 def test_curve_names_the_confidence_bands(at):

@@ -5,10 +5,7 @@ one epoch; "▶ Play" trains "Epochs per update" epochs in the run it causes (th
 would take over).  The numbers the page shows are checked against ``core`` run on the same settings.
 """
 
-import base64
-import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,40 +14,19 @@ from streamlit.testing.v1 import AppTest
 from core.data import make_dataset, train_test_split
 from core.mlp import MLP
 from core.train import Trainer, epochs_to_reach, race_summary
-
-APP = Path(__file__).resolve().parents[2] / "app.py"
+from tests.pages._apptest import chart_titles, charts, metrics, open_page
 
 
 @pytest.fixture
 def page() -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
-    at.switch_page("pages/train.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def _charts(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def _array(value) -> np.ndarray:
-    """A Plotly data array from a chart's JSON: a list, or a base64 ``bdata`` dict with its dtype."""
-    if isinstance(value, dict) and "bdata" in value:
-        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        return arr.reshape([int(n) for n in value["shape"].split(",")]) if "shape" in value else arr
-    return np.asarray(value)
-
-
-def _titles(at: AppTest) -> list[str]:
-    return [chart["layout"]["title"]["text"] for chart in _charts(at)]
+    return open_page("pages/train.py")
 
 
 def _metrics(at: AppTest) -> dict[str, list[str]]:
+    """Each metric label with its values, one per run of the race."""
     out: dict[str, list[str]] = {}
-    for metric in at.metric:
-        out.setdefault(metric.label, []).append(metric.value)
+    for label, value in metrics(at):
+        out.setdefault(label, []).append(value)
     return out
 
 
@@ -76,7 +52,7 @@ def test_page_opens_with_a_race_at_epoch_zero(page):
     metrics = _metrics(page)
     assert metrics["Epoch"] == ["0"]
     assert len(metrics["train accuracy"]) == 2  # two runs: the race
-    assert _titles(page) == [
+    assert chart_titles(page) == [
         "Decision regions: Cross-entropy<br><sup>filled: training points · open: test points</sup>",
         "Decision regions: MSE on softmax<br><sup>filled: training points · open: test points</sup>",
         "Accuracy per epoch (train solid, test dotted)",
@@ -85,7 +61,8 @@ def test_page_opens_with_a_race_at_epoch_zero(page):
     ]
     assert any("Neither run has reached 90 % in 0 epochs yet." in md.value for md in page.markdown)
     assert any("Network 2 → 32 → 32 → 3 (ReLU, 1,251 parameters)" in c.value for c in page.caption)
-    assert not page.warning and not page.error
+    assert not page.warning
+    assert not page.error
 
 
 def test_one_epoch_button_trains_and_shows_the_numbers_core_computes(page):
@@ -102,21 +79,22 @@ def test_one_epoch_button_trains_and_shows_the_numbers_core_computes(page):
     ce_loss = trainers[0].history["loss"][-1]
     assert any(f"**Cross-entropy** · training loss {ce_loss:.4f} nats" in md.value for md in page.markdown)
 
-    charts = _charts(page)
-    accuracy = charts[2]["data"]
-    assert accuracy[0]["name"] == "Cross-entropy" and accuracy[1]["name"] == "Cross-entropy · test"
-    assert _array(accuracy[0]["x"]).tolist() == [0, 1, 2, 3]
+    figs = charts(page)
+    accuracy = figs[2]["data"]
+    assert accuracy[0]["name"] == "Cross-entropy"
+    assert accuracy[1]["name"] == "Cross-entropy · test"
+    assert np.asarray(accuracy[0]["x"]).tolist() == [0, 1, 2, 3]
     np.testing.assert_allclose(
-        _array(accuracy[0]["y"]), [trainers[0].initial["accuracy"], *trainers[0].history["accuracy"]]
+        np.asarray(accuracy[0]["y"]), [trainers[0].initial["accuracy"], *trainers[0].history["accuracy"]]
     )
-    grads = charts[4]["data"]
+    grads = figs[4]["data"]
     assert [trace["name"] for trace in grads] == ["W1 (input)", "W2", "W3 (output)"] * 2
-    np.testing.assert_allclose(_array(grads[0]["y"]), trainers[0].history["grad_norm"]["W1"])
-    np.testing.assert_allclose(_array(grads[5]["y"]), trainers[1].history["grad_norm"]["W3"])
+    np.testing.assert_allclose(np.asarray(grads[0]["y"]), trainers[0].history["grad_norm"]["W1"])
+    np.testing.assert_allclose(np.asarray(grads[5]["y"]), trainers[1].history["grad_norm"]["W3"])
     # The decision regions show what the trained network predicts: the same as core's network.
-    regions = charts[0]["data"][0]
-    classes = _array(regions["customdata"])[..., 0]
-    xs, ys = _array(regions["x"]).astype(float), _array(regions["y"]).astype(float)
+    regions = figs[0]["data"][0]
+    classes = np.asarray(regions["customdata"])[..., 0]
+    xs, ys = np.asarray(regions["x"]).astype(float), np.asarray(regions["y"]).astype(float)
     gx, gy = np.meshgrid(xs, ys)
     expected = trainers[0].net.predict(np.column_stack([gx.ravel(), gy.ravel()])).reshape(classes.shape)
     assert np.mean(classes == expected) > 0.99  # the grid is sent in float32
@@ -132,8 +110,8 @@ def test_race_sentence_and_markers_follow_the_target(page):
     reached = [epochs_to_reach(t.history, 0.5) for t in trainers]
     sentence = race_summary(["Cross-entropy", "MSE on softmax"], reached, 3, 0.5, claim=(0, 1))
     assert any(md.value == f"**The race.** {sentence}" for md in page.markdown)
-    markers = [t for t in _charts(page)[2]["data"] if t["name"].endswith("reaches 50%")]
-    assert [_array(m["x"]).tolist() for m in markers] == [[e, e] for e in reached if e is not None]
+    markers = [t for t in charts(page)[2]["data"] if t["name"].endswith("reaches 50%")]
+    assert [np.asarray(m["x"]).tolist() for m in markers] == [[e, e] for e in reached if e is not None]
 
 
 def test_play_trains_epochs_per_update_and_pause_stops(page):
@@ -141,12 +119,14 @@ def test_play_trains_epochs_per_update_and_pause_stops(page):
     page.button(key="train_play").click().run()
     assert not page.exception
     assert _metrics(page)["Epoch"] == ["5"]
-    assert page.button(key="train_play").disabled and not page.button(key="train_pause").disabled
+    assert page.button(key="train_play").disabled
+    assert not page.button(key="train_pause").disabled
     assert any("**Playing.**" in c.value for c in page.caption)
 
     page.button(key="train_pause").click().run()
     assert _metrics(page)["Epoch"] == ["5"]
-    assert not page.button(key="train_play").disabled and page.button(key="train_pause").disabled
+    assert not page.button(key="train_play").disabled
+    assert page.button(key="train_pause").disabled
     assert any("Paused." in c.value for c in page.caption)
 
 
@@ -191,7 +171,7 @@ def test_no_race_trains_a_single_network(page):
     assert any("You changed the race" in i.value for i in page.info)
     _step(page)
     assert len(_metrics(page)["train accuracy"]) == 1
-    assert len(_charts(page)) == 4
+    assert len(charts(page)) == 4
     assert any(
         md.value.startswith("**Cross-entropy** reached") or "has not reached" in md.value
         for md in page.markdown
@@ -214,7 +194,7 @@ def test_every_loss_trains_on_the_page(page, choice, option_key, value, label):
         page.slider(key=option_key).set_value(value).run()
     _step(page)
     assert _metrics(page)["Epoch"] == ["1"]
-    assert _titles(page)[0].startswith(f"Decision regions: {label}<br>")
+    assert chart_titles(page)[0].startswith(f"Decision regions: {label}<br>")
 
 
 def test_every_data_set_and_the_extreme_settings_run(page):
@@ -234,12 +214,12 @@ def test_digits_show_the_confusion_matrix_and_misclassified_images(page):
     assert page.slider(key="train_noise").disabled
     assert [i.value for i in page.info] == ["You changed the data set: training restarted from epoch 0."]
     _step(page)
-    titles = _titles(page)
+    titles = chart_titles(page)
     assert titles[0] == "Test confusion matrix: Cross-entropy"
     assert "Test confusion matrix: MSE on softmax" in titles
-    charts = _charts(page)
-    counts = _array(charts[0]["data"][0]["z"])
-    assert counts.shape == (10, 10) and counts.sum() == 359  # 20 % of each digit class held out
+    counts = np.asarray(charts(page)[0]["data"][0]["z"])
+    assert counts.shape == (10, 10)
+    assert counts.sum() == 359  # 20 % of each digit class held out
     assert any(t.startswith("Misclassified: ") for t in titles)
     assert any("Network 64 → 32 → 32 → 10" in c.value for c in page.caption)
 
@@ -260,7 +240,8 @@ def test_bits_show_the_cross_entropy_loss_divided_by_ln_2(page):
     bits = next(md.value for md in page.markdown if md.value.startswith("**Cross-entropy** · training loss"))
     value_nats = float(nats.split("loss ")[1].split(" ")[0])
     value_bits = float(bits.split("loss ")[1].split(" ")[0])
-    assert bits.endswith(" bits") and value_bits == pytest.approx(value_nats / math.log(2), abs=1e-4)
+    assert bits.endswith(" bits")
+    assert value_bits == pytest.approx(value_nats / math.log(2), abs=1e-4)
     mse = next(md.value for md in page.markdown if md.value.startswith("**MSE on softmax**"))
     assert not mse.endswith("bits")  # MSE has no unit
     assert _metrics(page)["Epoch"] == ["1"]  # the unit is display only: no restart
@@ -271,7 +252,9 @@ def test_training_stops_at_the_epoch_limit(page):
     for trainer in page.session_state["train_state"]["run"]["trainers"]:
         trainer.history["epoch"] = list(range(1, 501))  # pretend 500 epochs were trained
     page.run()
-    assert page.button(key="train_play").disabled and page.button(key="train_step").disabled
+    assert page.button(key="train_play").disabled
+    assert page.button(key="train_step").disabled
     assert any("**Stopped** after 500 epochs" in c.value for c in page.caption)
     page.button(key="train_reset").click().run()
-    assert _metrics(page)["Epoch"] == ["0"] and not page.button(key="train_play").disabled
+    assert _metrics(page)["Epoch"] == ["0"]
+    assert not page.button(key="train_play").disabled

@@ -1,6 +1,7 @@
 """Interaction latency in a real browser: slider key press -> the chart draws the new data.  Prints only.
 
     python -m tests.perf.bench_latency [--presses 50] [--pages binary multiclass ...]
+        [--app-dir /work/before [--app-dir .]]
 
 For each page with a slider and a chart, Chromium focuses the page's first slider and presses an
 arrow key ``--presses`` times (alternating right and left) after 5 uncounted warm-up presses.
@@ -11,6 +12,11 @@ from what it showed before it.  The same is done for a bare reference page
 the same run: Streamlit's own floor on this machine.  Also printed: the cold start, from
 launching ``streamlit run app.py`` to the first page fully drawn.
 
+``--app-dir`` serves that checkout of the app (default: this one) from its own directory, so its code
+and its ``.streamlit/config.toml`` are measured (tests/perf/cluster.py); give it twice (e.g.
+/work/before and .) to measure before and after in one run, against the same bare page: one server per
+checkout, one after the other, and one table with a row per page and checkout.
+
 Targets (issue 6): every page's p50 within 1.25x the bare page's, p95 <= 250 ms, cold start <= 3 s.
 """
 
@@ -19,15 +25,10 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from pathlib import Path
 
-from tests.e2e.harness import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    SCRIPT_DONE,
-    page_url,
-    streamlit_server,
-    wait_for_charts,
-)
+from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, ROOT, SCRIPT_DONE, page_url, wait_for_charts
+from tests.perf.cluster import BARE_APP, app_dir_problem, app_server
 from ui.registry import PAGES
 
 SLIDER = "[data-testid='stSlider'] input[type='range']"
@@ -102,10 +103,21 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=50)
     parser.add_argument("--pages", nargs="*", default=[spec.url_path for spec in PAGES])
+    parser.add_argument(
+        "--app-dir",
+        type=Path,
+        action="append",
+        help="checkout of the app to serve (default: this one); repeat it to measure several",
+    )
     args = parser.parse_args(argv)
+    app_dirs = [path.resolve() for path in args.app_dir or [ROOT]]
+    for app_dir in app_dirs:
+        if problem := app_dir_problem(app_dir):
+            parser.error(problem)
     from playwright.sync_api import sync_playwright
 
-    rows: list[tuple[str, list[float]]] = []
+    rows: list[tuple[str, Path, list[float]]] = []
+    cold_starts: dict[Path, float] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -119,46 +131,62 @@ def main(argv=None) -> None:
             page = context.new_page()
             return page
 
-        started = time.perf_counter()
-        with streamlit_server() as (base, _log):
-            page.goto(base + "/", wait_until="domcontentloaded")
-            page.wait_for_selector(SCRIPT_DONE, timeout=60_000)
-            wait_for_charts(page)
-            cold_start = time.perf_counter() - started
-            for url_path in args.pages:
-                start = time.perf_counter()
-                latencies = measure(
-                    fresh_page(), page_url(base, url_path), args.presses, SLIDER_KEYS.get(url_path)
-                )
-                took = time.perf_counter() - start
-                if latencies is None:
-                    print(
-                        f"  {url_path}: skipped (no slider, no chart, or its first slider moves no chart)",
-                        flush=True,
+        for app_dir in app_dirs:
+            started = time.perf_counter()
+            with app_server(app_dir) as server:
+                base = server.url
+                page = fresh_page()
+                page.goto(base + "/", wait_until="domcontentloaded")
+                page.wait_for_selector(SCRIPT_DONE, timeout=60_000)
+                wait_for_charts(page)
+                cold_starts[app_dir] = time.perf_counter() - started
+                for url_path in args.pages:
+                    start = time.perf_counter()
+                    latencies = measure(
+                        fresh_page(), page_url(base, url_path), args.presses, SLIDER_KEYS.get(url_path)
                     )
-                else:
-                    p50 = statistics.median(latencies)
-                    print(f"  {url_path}: p50 {p50:.0f} ms ({took:.0f} s)", flush=True)
-                    rows.append((url_path, latencies))
-        with streamlit_server(script="tests/perf/bare_app.py") as (bare_base, _log):
-            bare = measure(fresh_page(), bare_base + "/", args.presses)
+                    took = time.perf_counter() - start
+                    if latencies is None:
+                        print(
+                            f"  {url_path} ({app_dir}): skipped (no slider, no chart, or its first slider "
+                            "moves no chart)",
+                            flush=True,
+                        )
+                    else:
+                        p50 = statistics.median(latencies)
+                        print(f"  {url_path} ({app_dir}): p50 {p50:.0f} ms ({took:.0f} s)", flush=True)
+                        rows.append((url_path, app_dir, latencies))
+        with app_server(app_dirs[0], BARE_APP) as bare_server:
+            bare = measure(fresh_page(), bare_server.url + "/", args.presses)
         browser.close()
 
+    several = len(app_dirs) > 1
+    app_width = max(len(str(app_dir)) for app_dir in app_dirs) + 2 if several else 0
     bare_p50 = statistics.median(bare)
     print(f"Interaction latency: key press -> chart redrawn with new data, {args.presses} presses per page")
-    print(f"cold start (streamlit run app.py -> first page drawn): {cold_start:.2f} s (target <= 3 s)")
-    header = f"{'page':<20}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'p50 / bare':>12}"
+    for app_dir, cold_start in cold_starts.items():
+        print(
+            f"cold start (streamlit run app.py in {app_dir} -> first page drawn): {cold_start:.2f} s "
+            "(target <= 3 s)"
+        )
+    header = f"{'page':<20}{'app' if several else '':<{app_width}}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"
+    header += f"{'p50 / bare':>12}"
     print(header)
     print("-" * len(header))
     print(
-        f"{'(bare reference)':<20}{bare_p50:>9.0f}{percentile(bare, 95):>9.0f}{max(bare):>9.0f}{1.0:>12.2f}"
+        f"{'(bare reference)':<20}{'':<{app_width}}{bare_p50:>9.0f}{percentile(bare, 95):>9.0f}"
+        f"{max(bare):>9.0f}{1.0:>12.2f}"
     )
-    for url_path, latencies in rows:
-        p50 = statistics.median(latencies)
-        print(
-            f"{url_path:<20}{p50:>9.0f}{percentile(latencies, 95):>9.0f}{max(latencies):>9.0f}"
-            f"{p50 / bare_p50:>12.2f}"
-        )
+    for url_path in args.pages:
+        for name, app_dir, latencies in rows:
+            if name != url_path:
+                continue
+            p50 = statistics.median(latencies)
+            app = str(app_dir) if several else ""
+            print(
+                f"{url_path:<20}{app:<{app_width}}{p50:>9.0f}{percentile(latencies, 95):>9.0f}"
+                f"{max(latencies):>9.0f}{p50 / bare_p50:>12.2f}"
+            )
     print("targets: p50 / bare <= 1.25, p95 <= 250 ms")
 
 

@@ -1,21 +1,42 @@
 """Load benchmark: N concurrent app sessions move a slider against one server on loopback.  Prints only.
 
     python -m tests.perf.bench_load --sessions 100 [--duration 60] [--page binary] [--slider-key bce_p]
-        [--url http://127.0.0.1:PORT [--pids 123,456 | --pidfile RUN_DIR/upstreams.pid]] [--cluster 2]
+        [--app-dir /work/before [--app-dir .]] [--url http://127.0.0.1:PORT [--pids 1,2 | --pidfile F]]
+        [--cluster 2]
+    python -m tests.perf.bench_load --all-pages --sessions 100 [--app-dir /work/before --app-dir .]
 
-Without ``--url`` the tool starts its own ``streamlit run app.py`` (tests/e2e/harness.py), or with
-``--cluster N`` N of them behind nginx (deploy/run_cluster.sh, sticky sessions).  Each session is
-tests/perf/streamlit_client.py: the websocket protocol of the Streamlit frontend, no browser (100
-Chromium tabs would not fit 2 cores; a session here is one socket and one coroutine, all in this
-process, whose CPU use is printed so you can see what the clients took from the server).
+Without ``--url`` the tool starts its own ``streamlit run app.py`` in ``--app-dir`` (default: this
+checkout), as its working directory, so that checkout's code and its ``.streamlit/config.toml`` are
+what is measured (tests/perf/cluster.py); with ``--cluster N`` that checkout's deploy/run_cluster.sh
+(N processes behind nginx, sticky sessions).  Give ``--app-dir`` twice (e.g. /work/before and .) to
+measure both in one run: each page runs against one, then the other, back to back, so both see the
+same machine; one summary table then compares them.  Each session is tests/perf/streamlit_client.py:
+the websocket protocol of the Streamlit frontend, no browser (100 Chromium tabs would not fit 2 cores;
+a session here is one socket and one coroutine, all in this process, whose CPU use is printed so you
+can see what the clients took from the server).
+
+Which slider.  ``--page P`` moves P's main slider, the one a student moves most (``MAIN_SLIDERS``, keys
+from pages/*.py), unless ``--slider-key`` names another; ``--page bare`` runs the reference page
+tests/perf/bare_app.py (one slider, one four-bar chart: Streamlit's own floor) in a server of its own,
+started in the app directory too, so it runs with the same server config as the app.
+
+``--all-pages`` runs the bare page and then every page of ``MAIN_SLIDERS`` in turn, each against a
+fresh server of its own (or cluster), and ends with one summary table.  One server per page, not one for
+all: each row is then what ``--page P`` alone measures, and no page inherits the previous page's
+sessions (Streamlit keeps a closed tab's session for a while), caches, heap or CPU backlog, so a leak
+or a slow page shows on its own row.  Starting a server costs a few seconds per page, small beside
+the ramp and warm-up.  With ``--url`` all pages run against that one server and the bare row is
+left out (it needs a server of its own); with ``--cluster`` too.  A page that cannot be measured (it
+shows an error on load, lacks its slider, or its server does not start) gets a row that says why, and
+the run goes on.
 
 Timeline.  A probe session loads ``/`` (so a cold server's first run goes through app.py) and then the
 page, and checks that the slider exists.  The N sessions then open over ``--ramp`` seconds, each loads
 the page and moves the slider once per ``--interval`` (random phase, so the changes are spread out),
-by a random walk of 1 to 5 steps that never repeats a value: every change is a real rerun of the
-slider's fragment (pages/binary.py draws ``bce_p`` in an ``st.fragment``, so a move reruns that
-section only, as in the browser).  After ``--warmup`` more seconds the measured window of
-``--duration`` seconds starts.  A session sends its next change only after the previous rerun has
+by a random walk of 1 to 5 steps that never repeats a value: every change is a real rerun (of the
+slider's fragment where the page draws it in an ``st.fragment``, e.g. binary's ``bce_p``, as in the
+browser).  A select_slider walks over its options.  After ``--warmup`` more seconds the measured window
+of ``--duration`` seconds starts.  A session sends its next change only after the previous rerun has
 finished; a tick that passes while it waits is skipped and counted (the server is behind).
 
 How to read the numbers:
@@ -35,7 +56,8 @@ How to read the numbers:
 - server CPU: % of one core over the measured window, per process (the machine has ``os.cpu_count()``
   cores, shared with this client).
 
-Targets (issue 6): 100 sessions with p95 <= 1 s, zero errors, RSS flat after warm-up (growth <= 5 %).
+Targets (issue 12, item 3): 100 sessions on every page with a slider, p95 <= 1 s, zero errors, RSS
+flat after warm-up (growth <= 5 %).
 """
 
 from __future__ import annotations
@@ -49,21 +71,41 @@ import random
 import statistics
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from websockets.exceptions import ConnectionClosed
 
-from tests.e2e.harness import streamlit_server
-from tests.perf.cluster import read_pids, run_cluster
+from tests.e2e.harness import ROOT
+from tests.perf.cluster import BARE_APP, app_dir_problem, app_server, read_pids, run_cluster
 from tests.perf.streamlit_client import AppSession, Run, Slider
 
-DEFAULT_SLIDERS = {"binary": "bce_p"}
+# Each page's main slider: the control a student moves most, by widget key (pages/<page>.py, all bound
+# with bind="query-params").  In the order of the navigation menu (ui/registry.py); home has no slider.
+MAIN_SLIDERS = {
+    "surprise": "sur_x_cat",  # the explorer's true-class p, moving the loss along the -log p curve
+    "binary": "bce_p",  # predicted p on the probability-space curves
+    "multiclass": "mc_z0",  # the logit of the true class (class 1 by default)
+    "comparison": "cmp_p",  # the operating point p_true on all the loss and gradient curves
+    "kl": "kl_q0",  # the prediction Q's weight of the true class (one-hot P by default)
+    "pitfalls": "pit_scale",  # section 1's logit scale: overflow and underflow
+    "softmax_gradient": "sgrad_z1",  # the logit of the true class t = 1
+    "backprop": "backprop_stage",  # the stage stepper through forward and backward
+    "minibatch": "minibatch_b",  # the batch size B
+    "identities": "ident_n",  # the size n of the first identity's W
+    "train": "train_noise",  # the data's noise, which redraws the data (bench_latency.py presses it too)
+}
+BARE_PAGE = "bare"  # --page bare: tests/perf/bare_app.py, one slider and one chart
+BARE_SLIDER = "bare_value"
 FLAT_GROWTH = 0.05  # RSS growth after warm-up that still counts as flat
 P95_TARGET = 1.0
 FAILURE_KINDS = ("connect", "timeout", "disconnect", "error element")
 MIB = 1024 * 1024
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+class PageProblem(Exception):
+    """The page cannot be benchmarked: it shows an error before any load, or lacks the slider."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +149,8 @@ class Tally:
             self.messages.append(f"{kind}: {message}")
 
     def record(self, run: Run) -> None:
+        run.texts.clear()  # thousands of runs are kept: their page texts are not needed, only the timing
+        run.charts.clear()
         self.runs.append(run)
         if run.errors:
             self.fail("error element", run.errors[0])
@@ -125,6 +169,25 @@ class Sample:
     @property
     def total_rss(self) -> int:
         return sum(self.rss.values())
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One page's result: a row of the summary table (``problem`` set when it could not run)."""
+
+    page: str
+    slider_key: str = ""
+    app: str = ""  # the app directory, when several are measured
+    p50: float = math.nan
+    p95: float = math.nan
+    max: float = math.nan
+    done: int = 0
+    planned: int = 0
+    errors: int = 0
+    rss_growth: float = math.nan  # bytes, after warm-up to the end
+    rss_growth_share: float = math.nan  # of the RSS after warm-up
+    server_cpu: float = math.nan  # % of one core over the measured window
+    problem: str = ""
 
 
 # ---- /proc ----
@@ -174,16 +237,6 @@ def sample(pids: list[int], reruns: int) -> Sample:
     return Sample(time.perf_counter(), reruns, rss, ticks, time.process_time())
 
 
-def own_streamlit_child(port: str) -> list[int]:
-    """The pid of the ``streamlit run`` this process started on ``port`` (harness.streamlit_server)."""
-    for pid in _children(os.getpid()):
-        with contextlib.suppress(OSError):
-            args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-            if b"streamlit" in args and port.encode() in args:
-                return [pid]
-    return []
-
-
 # ---- sessions ----
 
 
@@ -199,6 +252,11 @@ def value_walk(slider: Slider, rng: random.Random) -> Iterator[float]:
 
 def find_slider(session: AppSession, key: str) -> Slider:
     return session.slider(key) if key else next(iter(session.sliders.values()))
+
+
+def url_path(page: str) -> str:
+    """The path a tab opens for ``page`` (the bare app is a single page, served at ``/``)."""
+    return "" if page == BARE_PAGE else page
 
 
 async def _sleep_until(moment: float) -> None:
@@ -225,7 +283,7 @@ async def drive_session(index: int, url: str, plan: Plan, tally: Tally) -> None:
     """One visitor: open the page, then move the slider until the plan ends."""
     rng = random.Random(index)
     await _sleep_until(plan.start + plan.ramp * index / plan.sessions)
-    session = AppSession(url, page=plan.page, timeout=plan.timeout)
+    session = AppSession(url, page=url_path(plan.page), timeout=plan.timeout)
     try:
         try:
             await session.connect()
@@ -247,12 +305,14 @@ async def probe(url: str, page: str, slider_key: str) -> Slider:
     """Warm the server up through ``/``, then check that the page loads and has the slider."""
     async with AppSession(url) as home:
         await home.load()
-    async with AppSession(url, page=page) as session:
+    async with AppSession(url, page=url_path(page)) as session:
         run = await session.load()
         if run.errors:
-            raise SystemExit(f"page {page!r} shows errors: {run.errors}")
+            raise PageProblem(f"page {page!r} shows errors: {run.errors}")
         if not session.sliders or (slider_key and slider_key not in session.sliders):
-            raise SystemExit(f"no slider {slider_key!r} on page {page!r}; sliders: {sorted(session.sliders)}")
+            raise PageProblem(
+                f"no slider {slider_key!r} on page {page!r}; sliders: {sorted(session.sliders)}"
+            )
         return find_slider(session, slider_key)
 
 
@@ -309,25 +369,45 @@ def _row(name: str, value: str, target: str = "", verdict: str = "") -> str:
     return f"{name:<34}{value:>26}   {target:<10}{verdict}".rstrip()
 
 
+def _measured(plan: Plan, tally: Tally) -> list[Run]:
+    return [r for r in tally.runs if plan.warmup_end <= r.sent < plan.end and r.finished is not None]
+
+
+def summarize(plan: Plan, tally: Tally, memory: tuple[Sample, Sample, list[Sample]]) -> Summary:
+    """The numbers of one page's run that the summary table shows."""
+    after_warmup, at_end, _samples = memory
+    latencies = [r.latency for r in _measured(plan, tally)]
+    growth = at_end.total_rss - after_warmup.total_rss
+    return Summary(
+        page=plan.page,
+        slider_key=plan.slider_key,
+        p50=_percentile(latencies, 50),
+        p95=_percentile(latencies, 95),
+        max=max(latencies, default=math.nan),
+        done=len(latencies),
+        planned=round(plan.sessions * (plan.end - plan.warmup_end) / plan.interval),
+        errors=sum(tally.failures.values()),
+        rss_growth=growth,
+        rss_growth_share=growth / after_warmup.total_rss if after_warmup.total_rss else math.nan,
+        server_cpu=sum(_cpu_percent(after_warmup, at_end, pid) for pid in at_end.rss),
+    )
+
+
 def report(
     target: Target,
     plan: Plan,
     tally: Tally,
     memory: tuple[Sample, Sample, list[Sample]],
-) -> None:
+) -> Summary:
+    """Print one page's full report; return its summary row."""
     after_warmup, at_end, samples = memory
+    summary = summarize(plan, tally, memory)
     duration = plan.end - plan.warmup_end
-    measured = [r for r in tally.runs if plan.warmup_end <= r.sent < plan.end and r.finished is not None]
-    latencies = [r.latency for r in measured]
-    planned = round(plan.sessions * duration / plan.interval)
-    errors = sum(tally.failures.values())
-    p95 = _percentile(latencies, 95)
     loads = [r.latency for r in tally.loads]
-    growth = at_end.total_rss - after_warmup.total_rss
     window = [s for s in samples if plan.warmup_end <= s.at <= plan.end] + [after_warmup, at_end]
     per_rerun = _slope([(s.reruns, s.total_rss) for s in window])
     peak = max([s.total_rss for s in samples] + [at_end.total_rss])
-    flat = growth <= FLAT_GROWTH * after_warmup.total_rss
+    flat = summary.rss_growth <= FLAT_GROWTH * after_warmup.total_rss
 
     print(
         f"load benchmark: {plan.sessions} sessions on page {plan.page!r}, slider {plan.slider_key!r} "
@@ -347,12 +427,15 @@ def report(
             f"{_percentile(loads, 50):.3f} / {_percentile(loads, 95):.3f} s",
         )
     )
-    print(_row("reruns completed", f"{len(measured)} / {planned} planned"))
+    print(_row("reruns completed", f"{summary.done} / {summary.planned} planned"))
     print(_row("ticks skipped (server behind)", str(tally.skipped_ticks)))
-    print(_row("rerun latency p50", f"{_percentile(latencies, 50):.3f} s"))
+    cached = sum(r.cached_elements for r in _measured(plan, tally))
+    print(_row("elements sent as cache refs", str(cached)))
+    print(_row("rerun latency p50", f"{summary.p50:.3f} s"))
+    p95 = summary.p95
     print(_row("rerun latency p95", f"{p95:.3f} s", f"<= {P95_TARGET:g} s", _verdict(p95 <= P95_TARGET)))
-    print(_row("rerun latency max", f"{max(latencies, default=math.nan):.3f} s"))
-    print(_row("errors", str(errors), "0", _verdict(errors == 0)))
+    print(_row("rerun latency max", f"{summary.max:.3f} s"))
+    print(_row("errors", str(summary.errors), "0", _verdict(summary.errors == 0)))
     for kind in FAILURE_KINDS:
         print(_row(f"  {kind}", str(tally.failures.get(kind, 0))))
     print(_row("server RSS after warm-up", f"{after_warmup.total_rss / MIB:.1f} MiB"))
@@ -361,14 +444,13 @@ def report(
     print(
         _row(
             "RSS growth after warm-up",
-            f"{growth / MIB:+.1f} MiB ({100 * growth / max(after_warmup.total_rss, 1):+.1f} %)",
+            f"{summary.rss_growth / MIB:+.1f} MiB ({100 * summary.rss_growth_share:+.1f} %)",
             f"<= {100 * FLAT_GROWTH:g} %",
             _verdict(flat),
         )
     )
     print(_row("RSS growth per rerun (fit)", f"{per_rerun / 1024:+.2f} KiB"))
-    server_cpu = sum(_cpu_percent(after_warmup, at_end, pid) for pid in at_end.rss)
-    print(_row("server CPU (measured window)", f"{server_cpu:.0f} % of a core"))
+    print(_row("server CPU (measured window)", f"{summary.server_cpu:.0f} % of a core"))
     client_cpu = 100 * (at_end.client_cpu - after_warmup.client_cpu) / (at_end.at - after_warmup.at)
     print(_row("client CPU (this process)", f"{client_cpu:.0f} % of a core"))
     for pid in at_end.rss:
@@ -384,14 +466,48 @@ def report(
         print(_row("nginx RSS (all processes)", f"{sum(_rss_bytes(p) for p in proxy) / MIB:.1f} MiB"))
     for message in tally.messages:
         print(f"first errors: {message}")
+    return summary
+
+
+def print_summary(rows: list[Summary], sessions: int) -> None:
+    """The summary table: one row a page (and app directory), the bare reference first."""
+    apps = list(dict.fromkeys(row.app for row in rows))
+    app_width = max(len(app) for app in apps) + 2 if len(apps) > 1 else 0
+    print()
+    print(f"Load per page: {sessions} sessions each, a fresh server per row; app in {', '.join(apps)}")
+    header = (
+        f"{'page':<18}{'app' if app_width else '':<{app_width}}{'slider':<16}"
+        f"{'p50 s':>7}{'p95 s':>7}{'max s':>7}{'reruns done / planned':>23}"
+        f"{'errors':>8}{'RSS growth':>20}{'server CPU':>12}"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        name = "(bare reference)" if row.page == BARE_PAGE else row.page
+        lead = f"{name:<18}{row.app if app_width else '':<{app_width}}{row.slider_key:<16}"
+        if row.problem:
+            print(f"{lead}not measured: {row.problem}")
+            continue
+        growth = f"{row.rss_growth / MIB:+.1f} MiB {100 * row.rss_growth_share:+.1f} %"
+        print(
+            f"{lead}{row.p50:>7.3f}{row.p95:>7.3f}{row.max:>7.3f}{f'{row.done} / {row.planned}':>23}"
+            f"{row.errors:>8}{growth:>20}{f'{row.server_cpu:.0f} %':>12}"
+        )
+    print(
+        f"targets: p95 <= {P95_TARGET:g} s, 0 errors, RSS growth <= {100 * FLAT_GROWTH:g} %, "
+        "all planned reruns done; server CPU in % of one core"
+    )
 
 
 # ---- main ----
 
 
 @contextlib.contextmanager
-def serve(args: argparse.Namespace) -> Iterator[Target]:
-    """The server under test: the one at ``--url``, a ``--cluster`` of N, or a fresh process."""
+def serve(args: argparse.Namespace, page: str, app_dir: Path) -> Iterator[Target]:
+    """The server under test: the one at ``--url``, a ``--cluster`` of N, or a fresh process.
+
+    A fresh process runs ``app.py`` in ``app_dir``, or tests/perf/bare_app.py there for the bare page.
+    """
     if args.url:
         if args.pidfile:
             yield Target(args.url.rstrip("/"), "given server", lambda: read_pids(Path(args.pidfile)))
@@ -399,13 +515,14 @@ def serve(args: argparse.Namespace) -> Iterator[Target]:
             pids = [int(p) for p in args.pids.split(",")] if args.pids else []
             yield Target(args.url.rstrip("/"), "given server", lambda: pids)
     elif args.cluster:
-        with run_cluster(args.cluster) as cluster:
-            label = f"{args.cluster} Streamlit processes behind nginx (sticky cookie)"
+        with run_cluster(args.cluster, app_dir=app_dir) as cluster:
+            label = f"{args.cluster} Streamlit processes behind nginx (sticky cookie), app in {app_dir}"
             yield Target(cluster.url, label, lambda: cluster.upstream_pids, lambda: cluster.nginx_pids)
     else:
-        with streamlit_server() as (url, _log):
-            pids = own_streamlit_child(url.rsplit(":", 1)[1])
-            yield Target(url, f"1 Streamlit process (pid {', '.join(map(str, pids))})", lambda: pids)
+        script = BARE_APP if page == BARE_PAGE else "app.py"
+        with app_server(app_dir, script) as server:
+            label = f"1 Streamlit process (pid {server.pid}) running {script} in {app_dir}"
+            yield Target(server.url, label, lambda: [server.pid])
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -416,21 +533,50 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ramp", type=float, default=10.0, help="seconds over which the sessions open")
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between slider moves")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds a rerun may take")
-    parser.add_argument("--page", default="binary", help="url path of the page")
-    parser.add_argument("--slider-key", default=None, help="default: bce_p on binary, else the first")
+    parser.add_argument(
+        "--page", default="binary", help=f"url path of the page, or {BARE_PAGE!r} for tests/perf/bare_app.py"
+    )
+    parser.add_argument("--slider-key", default=None, help="default: the page's main slider (MAIN_SLIDERS)")
+    parser.add_argument(
+        "--all-pages",
+        action="store_true",
+        help="the bare page, then every page of MAIN_SLIDERS, each on a fresh server; one summary table",
+    )
+    parser.add_argument(
+        "--app-dir",
+        type=Path,
+        action="append",
+        help="checkout of the app to serve (default: this one); repeat it to measure several, "
+        "e.g. --app-dir /work/before --app-dir . (each page runs on each in turn)",
+    )
     parser.add_argument("--url", help="an already running app (default: start one)")
     parser.add_argument("--pids", help="with --url: comma-separated server pids to measure")
     parser.add_argument("--pidfile", help="with --url: a file of server pids, e.g. RUN_DIR/upstreams.pid")
     parser.add_argument("--cluster", type=int, default=0, help="N Streamlit processes behind nginx")
     args = parser.parse_args(argv)
+    if args.url and args.app_dir:
+        parser.error("--app-dir starts a server for that checkout; with --url the server is already running")
+    args.app_dirs = [path.resolve() for path in args.app_dir or [ROOT]]
+    for app_dir in args.app_dirs:
+        if not args.url and (problem := app_dir_problem(app_dir)):
+            parser.error(problem)
+    if args.all_pages and args.slider_key is not None:
+        parser.error("--slider-key names one page's slider; --all-pages uses MAIN_SLIDERS")
+    if args.page == BARE_PAGE and (args.url or args.cluster):
+        parser.error("--page bare starts tests/perf/bare_app.py itself; not with --url or --cluster")
     if args.slider_key is None:
-        args.slider_key = DEFAULT_SLIDERS.get(args.page, "")
+        args.slider_key = BARE_SLIDER if args.page == BARE_PAGE else MAIN_SLIDERS.get(args.page, "")
     return args
 
 
-async def _benchmark(args: argparse.Namespace, target: Target) -> None:
-    slider = await probe(target.url, args.page, args.slider_key)
-    print(f"slider {slider.id} in [{slider.min:g}, {slider.max:g}] step {slider.step:g}; starting the load")
+async def _benchmark(args: argparse.Namespace, target: Target, page: str, slider_key: str) -> Summary:
+    slider = await probe(target.url, page, slider_key)
+    kind = f"select_slider over {len(slider.options)} options" if slider.options else "slider"
+    print(
+        f"{kind} {slider.id} in [{slider.label(slider.min)}, {slider.label(slider.max)}] "
+        f"step {slider.step:g}; starting the load",
+        flush=True,
+    )
     start = time.perf_counter() + 0.5
     warmup_end = start + args.ramp + args.warmup
     plan = Plan(
@@ -440,19 +586,53 @@ async def _benchmark(args: argparse.Namespace, target: Target) -> None:
         ramp=args.ramp,
         warmup_end=warmup_end,
         end=warmup_end + args.duration,
-        page=args.page,
-        slider_key=args.slider_key,
+        page=page,
+        slider_key=slider_key,
         timeout=args.timeout,
     )
     tally = Tally()
     memory = await run_load(target, plan, tally)
-    report(target, plan, tally, memory)
+    return report(target, plan, tally, memory)
+
+
+def run_page(args: argparse.Namespace, page: str, slider_key: str, app_dir: Path) -> Summary:
+    """Serve, probe and load one page; a page that cannot run becomes a row that says why."""
+    app = str(app_dir)
+    try:
+        with serve(args, page, app_dir) as target:
+            return replace(asyncio.run(_benchmark(args, target, page, slider_key)), app=app)
+    except (
+        PageProblem,
+        ConnectionClosed,
+        RuntimeError,
+        TimeoutError,
+        OSError,
+    ) as exc:  # server or page failed
+        print(f"page {page!r} not measured: {exc}", flush=True)
+        return Summary(page, slider_key, app, problem=str(exc).splitlines()[0])
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    with serve(args) as target:
-        asyncio.run(_benchmark(args, target))
+    if args.all_pages:
+        pages = list(MAIN_SLIDERS.items())
+        if not (args.url or args.cluster):
+            pages.insert(0, (BARE_PAGE, BARE_SLIDER))
+    else:
+        pages = [(args.page, args.slider_key)]
+    if len(pages) == 1 and len(args.app_dirs) == 1:  # one run: its full report, and a problem is an exit
+        with serve(args, args.page, args.app_dirs[0]) as target:
+            try:
+                asyncio.run(_benchmark(args, target, args.page, args.slider_key))
+            except PageProblem as exc:
+                raise SystemExit(str(exc)) from None
+        return
+    runs = [(page, key, app_dir) for page, key in pages for app_dir in args.app_dirs]
+    rows = []
+    for number, (page, slider_key, app_dir) in enumerate(runs, 1):
+        print(f"\n== run {number} of {len(runs)}: page {page} ({slider_key}), app in {app_dir}", flush=True)
+        rows.append(run_page(args, page, slider_key, app_dir))
+    print_summary(rows, args.sessions)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,13 @@
-"""Start and stop ``deploy/run_cluster.sh`` (N Streamlit processes behind nginx) from Python.
+"""Start and stop the servers the benchmarks measure, for the app in any checkout.
 
-Used by the load benchmark (``--cluster N``) and by tests/e2e/test_deploy_cluster.py.  Everything runs
-on loopback on free ports, in a run directory of its own (nginx.conf, logs, pid files).
+- ``app_server``: one ``streamlit run`` (the app, or tests/perf/bare_app.py) with the app directory as
+  its working directory, so that checkout's code *and* its ``.streamlit/config.toml`` are used: the
+  load and latency benchmarks can measure /work/before and this checkout in one run (``--app-dir``).
+- ``run_cluster``: the app directory's ``deploy/run_cluster.sh`` (N Streamlit processes behind nginx),
+  for the load benchmark's ``--cluster N`` and tests/e2e/test_deploy_cluster.py.
+
+Everything runs on loopback on free ports; a cluster gets a run directory of its own (nginx.conf, logs,
+pid files).
 """
 
 from __future__ import annotations
@@ -19,7 +25,17 @@ from pathlib import Path
 
 from tests.e2e.harness import ROOT, _free_port, _wait_healthy
 
-SCRIPT = ROOT / "deploy" / "run_cluster.sh"
+SCRIPT = "deploy/run_cluster.sh"  # in the app directory
+BARE_APP = ROOT / "tests" / "perf" / "bare_app.py"  # the reference page, whichever app is measured
+
+
+@dataclass(frozen=True)
+class Server:
+    """One running ``streamlit run``: its URL, its pid and its log."""
+
+    url: str
+    pid: int
+    log: Path
 
 
 @dataclass(frozen=True)
@@ -79,14 +95,70 @@ def _stop(process: subprocess.Popen, timeout: float = 20.0) -> None:
         process.wait()
 
 
+def app_dir_problem(app_dir: Path) -> str | None:
+    """Why ``app_dir`` is not a checkout of the app, or None."""
+    if not (app_dir / "app.py").is_file():
+        return f"{app_dir} has no app.py (expected a checkout of the app, e.g. /work/before)"
+    return None
+
+
 @contextlib.contextmanager
-def run_cluster(processes: int = 2, timeout: float = 90.0) -> Iterator[Cluster]:
-    """Run ``deploy/run_cluster.sh`` with ``processes`` Streamlit processes; stop it on exit."""
+def app_server(
+    app_dir: Path = ROOT, script: str | Path = "app.py", timeout: float = 60.0
+) -> Iterator[Server]:
+    """Run ``streamlit run <script>`` in ``app_dir`` on a free loopback port; stop it on exit.
+
+    The flags are those of tests/e2e/harness.py's ``streamlit_server`` (headless, no file watcher); the
+    working directory is ``app_dir``, so its ``.streamlit/config.toml`` applies and its packages are
+    imported.  ``script`` is relative to ``app_dir`` or absolute (``BARE_APP``).
+    """
+    port = _free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    log_path = Path(tempfile.gettempdir()) / f"streamlit-{port}.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            command, cwd=app_dir, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_healthy(url, process, timeout)
+        print(
+            f"streamlit is up at {url}: {script} in {app_dir} (pid {process.pid}, log {log_path})", flush=True
+        )
+        yield Server(url, process.pid, log_path)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextlib.contextmanager
+def run_cluster(processes: int = 2, timeout: float = 90.0, app_dir: Path = ROOT) -> Iterator[Cluster]:
+    """Run ``app_dir``'s ``deploy/run_cluster.sh`` with ``processes`` Streamlit processes; stop it on exit."""
     port, *upstream_ports = _free_ports(processes + 1)
     run_dir = Path(tempfile.mkdtemp(prefix="explorer-cluster-"))
     command = [
         "bash",
-        str(SCRIPT),
+        str(Path(app_dir) / SCRIPT),
         "--host",
         "127.0.0.1",
         "--port",
@@ -99,7 +171,7 @@ def run_cluster(processes: int = 2, timeout: float = 90.0) -> Iterator[Cluster]:
     env = {**os.environ, "PYTHON": sys.executable, "PATH": f"{os.environ.get('PATH', '')}:/usr/sbin"}
     with open(run_dir / "run_cluster.out", "w") as out:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            command, cwd=app_dir, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
         url = f"http://127.0.0.1:{port}"

@@ -32,7 +32,7 @@ def test_show_figure_stretches_hides_the_plotly_logo_and_sets_alt():
 def _scatter_page():
     import streamlit as st
 
-    from core.figures import Draft
+    from core.figures.engine import Draft
     from ui.common import show_figure
     from ui.frame import PRESENT_KEY
 

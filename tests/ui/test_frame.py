@@ -96,7 +96,8 @@ def test_every_page_survives_garbage_in_every_parameter_it_binds():
 
 def test_link_problems_ignores_a_default_given_in_another_spelling():
     notices, unknown = link_problems({"p": ["0.70"], "n": ["4"]}, {}, {"p": 0.7, "n": 4})
-    assert notices == [] and unknown == []
+    assert notices == []
+    assert unknown == []
 
 
 def test_view_link_keeps_repeated_values_and_the_page():

@@ -1,49 +1,26 @@
-"""ui.teaching: every page's "What to try" prompts and its predict-then-check question.
+"""ui.teaching: every page's "What to try" prompts and its predict-then-check question, drawn.
 
-The prompts must name controls that exist on their page, and every question's answer is recomputed here
-from ``core`` by another route than the one ``ui.teaching`` takes.
+The words themselves are tested in tests/words/test_lessons.py; here they meet the pages: every control a
+prompt names in *italics* exists on its page, and the aids draw, reveal and follow the sidebar's unit.
 """
 
 import ast
-import math
 import re
 import unicodedata
 from pathlib import Path
 
-import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import core
 from tests.pages._apptest import open_page
+from tests.words._lesson_helpers import italic_spans
 from ui.registry import PAGES
-from ui.teaching import (
-    LESSONS,
-    PICK_HINT,
-    QUESTION_TITLE,
-    WHAT_TO_TRY_TITLE,
-    Lesson,
-    Question,
-    feedback,
-    question_key,
-)
+from ui.teaching import PICK_HINT, QUESTION_TITLE, WHAT_TO_TRY_TITLE, question_key
+from words.lessons import LESSONS
 
 ROOT = Path(__file__).resolve().parents[2]
 URL_PATHS = [spec.url_path for spec in PAGES]
 SPECS = {spec.url_path: spec for spec in PAGES}
-# The cross-entropy and gradient pages must have a question; home and train need not.
-MUST_ASK = [
-    "surprise",
-    "binary",
-    "multiclass",
-    "comparison",
-    "kl",
-    "pitfalls",
-    "softmax_gradient",
-    "backprop",
-    "minibatch",
-    "identities",
-]
 QUESTIONS = [url for url in URL_PATHS if LESSONS[url].question is not None]
 WIDGETS = {
     "slider",
@@ -56,19 +33,6 @@ WIDGETS = {
     "toggle",
     "checkbox",
 }
-
-
-def option_index(question: Question, start: str) -> int:
-    """The index of the one option that starts with ``start``."""
-    hits = [k for k, option in enumerate(question.options) if option.startswith(start)]
-    assert len(hits) == 1, (start, question.options)
-    return hits[0]
-
-
-def italic_spans(markdown: str) -> list[str]:
-    """The *italic* spans of a Markdown text (bold **spans** left out)."""
-    without_bold = re.sub(r"\*\*.+?\*\*", "", markdown)
-    return re.findall(r"\*([^*]+)\*", without_bold)
 
 
 def normalise(label: str) -> str:
@@ -104,46 +68,7 @@ def rendered_labels(url_path: str) -> set[str]:
     return labels
 
 
-# ------------------------------------------------------------------------------------------ the data
-def test_every_registry_page_has_a_lesson_and_no_lesson_is_orphaned():
-    assert set(LESSONS) == set(URL_PATHS)
-    assert all(isinstance(lesson, Lesson) for lesson in LESSONS.values())
-
-
-@pytest.mark.parametrize("url_path", URL_PATHS)
-def test_every_page_has_three_or_four_prompts_in_plain_markdown(url_path):
-    prompts = LESSONS[url_path].what_to_try
-    assert 3 <= len(prompts) <= 4
-    assert len(set(prompts)) == len(prompts)
-    for prompt in prompts:
-        assert not re.search(r"<[a-zA-Z/]", prompt), prompt  # Markdown, no HTML
-        assert italic_spans(prompt), f"names no control in *italics*: {prompt}"
-
-
-@pytest.mark.parametrize("url_path", MUST_ASK)
-def test_every_cross_entropy_and_gradient_page_asks_a_question(url_path):
-    assert isinstance(LESSONS[url_path].question, Question)
-
-
-@pytest.mark.parametrize("unit", ["nats", "bits"])
-@pytest.mark.parametrize("url_path", QUESTIONS)
-def test_every_question_has_unique_options_and_an_answer_in_range(url_path, unit):
-    question = LESSONS[url_path].question
-    assert 3 <= len(question.options) <= 4
-    assert len(set(question.options)) == len(question.options)
-    assert all(option.strip() and "*" not in option for option in question.options)  # also URL values
-    correct, explanation = question.solve(unit)
-    assert isinstance(correct, int) and 0 <= correct < len(question.options)
-    assert explanation.strip() and not re.search(r"<[a-zA-Z/]", explanation)
-    assert italic_spans(question.try_it), "the pointer must name a control"
-
-
-@pytest.mark.parametrize("url_path", QUESTIONS)
-def test_the_answer_does_not_depend_on_the_unit(url_path):
-    question = LESSONS[url_path].question
-    assert question.solve("nats")[0] == question.solve("bits")[0]
-
-
+# ------------------------------------------------------------------------------ the words meet the pages
 @pytest.mark.parametrize("url_path", URL_PATHS)
 def test_every_prompt_names_a_control_that_exists_on_its_page(url_path):
     """Each *italic* span is a control's label: drawn by the page now, or written in its source."""
@@ -171,149 +96,6 @@ def test_question_keys_are_url_friendly_and_unused_by_the_pages(url_path):
     assert re.fullmatch(r"[a-z0-9_]+", key)
     for path in [*(ROOT / "pages").glob("*.py"), ROOT / "app.py", ROOT / "ui/common.py"]:
         assert f'"{key}"' not in path.read_text(encoding="utf-8"), path
-
-
-# ------------------------------------------------------------------ the answers, recomputed with core
-def test_surprise_halving_p_always_adds_ln_2():
-    question = LESSONS["surprise"].question
-    # Another route than ui.teaching's core.surprise: BCE with y = 1 is −ln p too.
-    rises = [
-        float(core.binary_cross_entropy(p / 2, 1.0)) - float(core.binary_cross_entropy(p, 1.0))
-        for p in (0.9, 0.7, 0.3, 0.1, 0.01)
-    ]
-    assert np.allclose(rises, math.log(2), rtol=1e-12)
-    correct, explanation = question.solve("nats")
-    assert correct == option_index(question, "goes up by the same")
-    assert f"{math.log(2):.4f} nats" in explanation
-    assert "1.0000 bits" in question.solve("bits")[1]  # the same step in bits is one bit
-
-
-def test_binary_gradient_at_p_001_is_minus_100():
-    question = LESSONS["binary"].question
-    grad = float(core.binary_cross_entropy_grad(0.01, 1.0))
-    assert grad == pytest.approx(-100.0)
-    correct, explanation = question.solve("nats")
-    assert correct == option_index(question, f"about −{abs(round(grad))}")
-    z = math.log(0.01 / 0.99)
-    assert f"{float(core.binary_cross_entropy_with_logits_grad(z, 1.0)):.3f}".replace("-", "−") in explanation
-
-
-def test_multiclass_largest_gradient_is_the_true_class():
-    question = LESSONS["multiclass"].question
-    grad = core.cross_entropy_grad([2.0, 1.0, 0.1], 0)
-    largest = ("Cat", "Dog", "Bird")[int(np.argmax(np.abs(grad)))]
-    correct, explanation = question.solve("nats")
-    assert correct == option_index(question, largest)
-    assert "Cat −0.341, Dog +0.242, Bird +0.099" in explanation
-
-
-def test_comparison_only_the_hinge_stops_at_p_090():
-    question = LESSONS["comparison"].question
-    logits = np.array([[math.log(0.9 / 0.1), 0.0]])
-    target = np.array([0])
-    grads = {
-        "cross-entropy": core.cross_entropy_grad(logits, target)[0, 0],
-        "focal": core.focal_loss_grad(logits, target, gamma=2.0)[0, 0],
-        "hinge": core.multi_margin_loss_grad(logits, target, margin=1.0)[0, 0],
-    }
-    (silent,) = [name for name, g in grads.items() if g == 0]
-    correct, explanation = question.solve("nats")
-    assert correct == option_index(question, silent)
-    assert "CE −0.1000" in explanation and "hinge (margin 1) 0.0000" in explanation
-
-
-@pytest.mark.parametrize("unit, base", [("nats", math.e), ("bits", 2.0)])
-def test_kl_is_not_symmetric(unit, base):
-    question = LESSONS["kl"].question
-    p = np.array([60, 25, 10, 5]) / 100
-    q = np.array([85, 10, 3, 2]) / 100
-    # KL = H(P, Q) − H(P), another route than core.kl_divergence
-    forward = float(core.cross_entropy_between(p, q, base=base) - core.entropy(p, base=base))
-    reverse = float(core.cross_entropy_between(q, p, base=base) - core.entropy(q, base=base))
-    assert forward != pytest.approx(reverse)
-    correct, explanation = question.solve(unit)
-    larger = "KL(P ‖ Q)" if forward > reverse else "KL(Q ‖ P)"
-    assert correct == option_index(question, f"{larger} is larger")
-    assert f"KL(P ‖ Q) = {forward:.4f} {unit}" in explanation
-    assert f"KL(Q ‖ P) = {reverse:.4f} {unit}" in explanation
-
-
-def test_pitfalls_clipped_gradient_below_eps_is_exactly_zero():
-    question = LESSONS["pitfalls"].question
-    assert float(core.clipped_log_loss_grad(1e-10, 1.0, eps=1e-7)) == 0.0
-    correct, explanation = question.solve("nats")
-    assert correct == option_index(question, "exactly 0")
-    assert f"{-math.log(1e-7):.4f} nats" in explanation  # the frozen loss −ln ε
-    assert f"{math.log(1e-7 / 1e-10):.4f} nats of loss" in explanation  # hidden: ln(ε/p)
-
-
-def test_softmax_gradient_off_diagonal_is_minus_si_sk():
-    question = LESSONS["softmax_gradient"].question
-    z = np.array([3.5, 0.8, 0.2, -0.5])
-    s = core.softmax(z)
-    entry = float(core.softmax_jacobian(z)[0, 1])
-    assert entry == pytest.approx(-s[0] * s[1]) and entry != pytest.approx(-s[0] * s[0])
-    correct, explanation = question.solve("nats")
-    assert correct == option_index(question, "−s₁ s₂")
-    assert f"−{abs(entry):.4f}" in explanation
-
-
-def test_backprop_grad_w1_has_the_shape_of_w1():
-    question = LESSONS["backprop"].question
-    net = core.MLP([2, 5, 5, 5, 3], seed=3)
-    X, y = core.gaussian_blobs(8, 2, 3, seed=3)
-    _, grads = net.loss_and_grads(X, y)
-    assert grads["W1"].shape == net.params["W1"].shape == (2, 5)
-    correct, explanation = question.solve("nats")
-    assert correct == option_index(question, "2 × 5 (D × H)")
-    assert "D × H = 2 × 5" in explanation
-
-
-def test_minibatch_doubling_the_batch_divides_the_spread_by_root_two():
-    question = LESSONS["minibatch"].question
-    X, y = core.gaussian_blobs(2048, 2, 3, seed=0)
-    net = core.demo_network([2, 16, 16, 16, 3], seed=0)
-    per_example = core.per_example_grads(net, X, y)["b4"][:, 0]
-    sigma = float(per_example.std())
-    theory = (sigma / math.sqrt(16)) / (sigma / math.sqrt(32))
-    assert theory == pytest.approx(math.sqrt(2))
-    correct, explanation = question.solve("nats")
-    assert correct == option_index(question, "√2")
-    measured = float(re.search(r"divided by (\d\.\d\d)", explanation).group(1))
-    assert measured == pytest.approx(theory, rel=0.05)
-
-
-def test_identities_row_vector_jacobian_is_w_transposed():
-    question = LESSONS["identities"].question
-    case = core.identity_case(2, seed=1, n=3, m=4)
-    numerical = core.numerical_jacobian(case.function, case.point)
-    W = case.inputs["W"]
-    assert numerical.shape == W.T.shape == (4, 3)
-    assert np.allclose(numerical, W.T, atol=1e-8)
-    correct, explanation = question.solve("nats")
-    assert correct == option_index(question, "Wᵀ")
-    assert "**4 × 3**" in explanation
-
-
-def test_train_cross_entropy_pushes_a_confidently_wrong_logit_harder_than_mse():
-    question = LESSONS["train"].question
-    z = np.array([[-2.0, 1.5, 2.0]])
-    ce = float(core.loss_grad("cross_entropy", z, np.array([0]))[0, 0])
-    mse = float(core.loss_grad("softmax_mse", z, np.array([0]))[0, 0])
-    assert abs(ce) > 50 * abs(mse)
-    correct, explanation = question.solve("nats")
-    assert correct == option_index(question, "cross-entropy")
-    assert f"{ce:.4f}".replace("-", "−") in explanation
-
-
-def test_feedback_says_right_or_wrong_and_points_at_the_page():
-    question = LESSONS["multiclass"].question
-    correct, explanation = question.solve("nats")
-    right, text = feedback(question, correct, "nats")
-    assert right and text.startswith("**Right.**") and explanation in text
-    wrong, text = feedback(question, (correct + 1) % len(question.options), "nats")
-    assert not wrong and text.startswith(f"**Not quite: the answer is “{question.options[correct]}”.**")
-    assert text.endswith(question.try_it)
 
 
 # --------------------------------------------------------------------------------- drawn in a script
@@ -349,11 +131,14 @@ def test_render_draws_the_prompts_and_checks_the_wrong_and_the_right_answer(url_
 
     question = lesson.question
     (radio,) = at.radio
-    assert radio.key == question_key(url_path) and radio.value is None
-    assert radio.label == question.prompt and list(radio.options) == list(question.options)
+    assert radio.key == question_key(url_path)
+    assert radio.value is None
+    assert radio.label == question.prompt
+    assert list(radio.options) == list(question.options)
     assert any(QUESTION_TITLE in m.value for m in at.markdown)
     assert [c.value for c in at.caption] == [PICK_HINT]
-    assert not at.success and not at.error  # nothing revealed before a choice
+    assert not at.success  # nothing revealed before a choice
+    assert not at.error
 
     correct, explanation = question.solve("nats")
     wrong = (correct + 1) % len(question.options)
@@ -361,14 +146,17 @@ def test_render_draws_the_prompts_and_checks_the_wrong_and_the_right_answer(url_
     assert not at.exception
     assert not at.success
     (error,) = at.error
-    assert error.value.startswith("**Not quite") and explanation in error.value
-    assert question.options[correct] in error.value and question.try_it in error.value
+    assert error.value.startswith("**Not quite")
+    assert explanation in error.value
+    assert question.options[correct] in error.value
+    assert question.try_it in error.value
 
     at.radio(key=question_key(url_path)).set_value(question.options[correct]).run()
     assert not at.exception
     assert not at.error
     (success,) = at.success
-    assert success.value.startswith("**Right.**") and explanation in success.value
+    assert success.value.startswith("**Right.**")
+    assert explanation in success.value
 
 
 def test_the_explanation_follows_the_sidebar_unit():
@@ -376,7 +164,8 @@ def test_the_explanation_follows_the_sidebar_unit():
     at = run_aids("surprise", unit="bits")
     at.radio(key=question_key("surprise")).set_value(question.options[0]).run()
     (error,) = at.error
-    assert question.solve("bits")[1] in error.value and "up by **1.0000 bits**" in error.value
+    assert question.solve("bits")[1] in error.value
+    assert "up by **1.0000 bits**" in error.value
 
 
 @pytest.mark.parametrize("url_path", ["binary", "backprop"])
