@@ -82,10 +82,12 @@ from tests.perf.streamlit_client import AppSession, Run, Slider
 
 # Each page's main slider: the control a student moves most, by widget key (pages/<page>.py, all bound
 # with bind="query-params").  In the order of the navigation menu (ui/registry.py); home has no slider.
+# tests/e2e/test_load_client.py checks that every registered page with a slider has its row here.
 MAIN_SLIDERS = {
     "surprise": "sur_x_cat",  # the explorer's true-class p, moving the loss along the -log p curve
     "binary": "bce_p",  # predicted p on the probability-space curves
     "multiclass": "mc_z0",  # the logit of the true class (class 1 by default)
+    "simplex": "sx_z1",  # the logit of the true class (Cat by default): q moves over the triangle
     "comparison": "cmp_p",  # the operating point p_true on all the loss and gradient curves
     "kl": "kl_q0",  # the prediction Q's weight of the true class (one-hot P by default)
     "pitfalls": "pit_scale",  # section 1's logit scale: overflow and underflow
@@ -94,6 +96,7 @@ MAIN_SLIDERS = {
     "minibatch": "minibatch_b",  # the batch size B
     "identities": "ident_n",  # the size n of the first identity's W
     "train": "train_noise",  # the data's noise, which redraws the data (bench_latency.py presses it too)
+    "calibration": "calibration_epochs",  # a select_slider: how long the network trains
 }
 BARE_PAGE = "bare"  # --page bare: tests/perf/bare_app.py, one slider and one chart
 BARE_SLIDER = "bare_value"
