@@ -3,200 +3,38 @@
 Pure numpy, float64 by default, the caller's float dtype kept, stable from logits.  Losses and their
 gradients follow PyTorch's semantics (``torch.nn.functional``) and are tested against it.  Nothing in
 this package imports streamlit; only the modules of :mod:`core.figures` import plotly.
+
+This file re-exports nothing: import each name from the module that holds it
+(``from core.losses import cross_entropy``), so a reader reaches its definition in one jump.
+
+Where each number is computed
+-----------------------------
+==============================  ==========================================================================
+module                          what it computes
+==============================  ==========================================================================
+``core.functional``             softmax, log-softmax, log-sum-exp, sigmoid and the softmax Jacobian
+``core.losses``                 the losses with PyTorch's semantics, each with its ``_grad`` twin
+``core.cross_entropy_kernels``  the reference cross-entropy (the formula to read) and the fast kernel
+``core.information``            surprise, entropy, cross-entropy between distributions, KL divergence
+``core.units``                  nats and bits
+``core.curves``                 the −log p and binary cross-entropy curves the pages draw
+``core.bands``                  the confidence bands of p (confidently wrong … confidently right)
+``core.multiclass``             one sample's softmax cross-entropy, class by class (T, label smoothing)
+``core.proportions``            slider weights as probabilities that sum to 1
+``core.comparison``             the Loss comparison curves, the imbalance demo, the smoothing floor
+``core.pitfalls``               the fragile ways to compute a loss, and what they return
+``core.jacobians``              the softmax chain rule, the vectorized identities, a one-layer network
+``core.mlp``                    a feed-forward network with hand-written backpropagation
+``core.minibatch``              per-example gradients, where the 1/B goes, the spread of batch gradients
+``core.train``                  mini-batch SGD with momentum, training runs, decision regions
+``core.data``                   the 2-D toy data sets and the 8×8 digits
+``core.gradcheck``              finite differences: the independent check of every gradient
+``core.simplex``                the three-class probability simplex: surfaces, descent and T paths
+``core.calibration``            reliability diagrams, ECE, NLL, Brier score, temperature scaling
+``core.charlm``                 character-level language models and their bits per character
+``core.predictions``            a visitor's own predictions: parsing a CSV and scoring it
+``core.defaults``               every page's default settings, defined once
+``core.formatting``             numbers as text (true minus, powers of ten, percentages)
+``core.figures``                the Plotly figure builders, one module per topic (see its docstring)
+==============================  ==========================================================================
 """
-
-from core.bands import band_intervals, confidence_band
-from core.comparison import (
-    COMPARISON_LOSSES,
-    ComparisonCurves,
-    ImbalanceShares,
-    balanced_class_weights,
-    comparison_curves,
-    comparison_grid,
-    imbalance_dataset,
-    imbalance_shares,
-    smooth_labels,
-    smoothing_floor_curve,
-    true_class_logits,
-)
-from core.curves import BCECurves, BCELogitCurves, bce_logit_curves, bce_probability_curves, neg_log_curve
-from core.data import DATASET_CLASSES, DATASETS, load_digits, make_dataset, train_test_split
-from core.functional import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax, softmax_jacobian
-from core.gradcheck import gradcheck, numerical_gradient, numerical_jacobian
-from core.information import cross_entropy_between, entropy, kl_divergence, surprise, surprise_or_inf
-from core.jacobians import (
-    IDENTITIES,
-    chain_rule_cost,
-    identity_case,
-    identity_check,
-    one_layer_example,
-    one_layer_gradcheck,
-    one_layer_network,
-    softmax_cross_entropy_chain,
-    to_row_convention,
-)
-from core.losses import (
-    binary_cross_entropy,
-    binary_cross_entropy_grad,
-    binary_cross_entropy_with_logits,
-    binary_cross_entropy_with_logits_grad,
-    cross_entropy,
-    cross_entropy_grad,
-    focal_loss,
-    focal_loss_grad,
-    loss_and_grad,
-    loss_grad,
-    mse_loss,
-    mse_loss_grad,
-    multi_margin_loss,
-    multi_margin_loss_grad,
-    one_hot,
-    sigmoid_focal_loss,
-    sigmoid_focal_loss_grad,
-    softmax_mse_loss,
-    softmax_mse_loss_grad,
-)
-from core.minibatch import (
-    GradientSpread,
-    gaussian_blobs,
-    last_layer_gradient_routes,
-    minibatch_gradient_spread,
-    minibatch_indices,
-    most_variable_entry,
-    per_example_grads,
-)
-from core.mlp import (
-    ACTIVATIONS,
-    MLP,
-    MLP_LOSSES,
-    activation_derivative,
-    activation_function,
-    demo_network,
-    mlp_gradcheck,
-)
-from core.multiclass import MulticlassBreakdown, multiclass_breakdown
-from core.pitfalls import (
-    NAIVE_DTYPES,
-    ClippingComparison,
-    NaiveSweep,
-    bce_on_softmax,
-    bce_on_softmax_grad,
-    clipped_log_loss,
-    clipped_log_loss_grad,
-    clipping_comparison,
-    exp_overflow_threshold,
-    mse_on_sigmoid,
-    mse_on_sigmoid_grad,
-    naive_cross_entropy,
-    naive_log_softmax,
-    naive_scale_sweep,
-)
-from core.proportions import normalise_weights, rebalance_percentages
-from core.train import Trainer, confusion_matrix, decision_grid, epochs_to_reach, fit
-from core.units import in_unit
-
-__all__ = [
-    "IDENTITIES",
-    "chain_rule_cost",
-    "identity_case",
-    "identity_check",
-    "one_layer_example",
-    "one_layer_gradcheck",
-    "one_layer_network",
-    "softmax_cross_entropy_chain",
-    "to_row_convention",
-    "binary_cross_entropy",
-    "binary_cross_entropy_grad",
-    "binary_cross_entropy_with_logits",
-    "binary_cross_entropy_with_logits_grad",
-    "cross_entropy",
-    "cross_entropy_between",
-    "cross_entropy_grad",
-    "entropy",
-    "focal_loss",
-    "focal_loss_grad",
-    "gradcheck",
-    "kl_divergence",
-    "log_sigmoid",
-    "log_softmax",
-    "logsumexp",
-    "loss_and_grad",
-    "loss_grad",
-    "mse_loss",
-    "mse_loss_grad",
-    "multi_margin_loss",
-    "multi_margin_loss_grad",
-    "numerical_gradient",
-    "numerical_jacobian",
-    "one_hot",
-    "sigmoid",
-    "sigmoid_focal_loss",
-    "sigmoid_focal_loss_grad",
-    "softmax",
-    "softmax_jacobian",
-    "softmax_mse_loss",
-    "softmax_mse_loss_grad",
-    "surprise",
-    "BCECurves",
-    "BCELogitCurves",
-    "MulticlassBreakdown",
-    "band_intervals",
-    "bce_logit_curves",
-    "bce_probability_curves",
-    "confidence_band",
-    "in_unit",
-    "multiclass_breakdown",
-    "neg_log_curve",
-    "normalise_weights",
-    "rebalance_percentages",
-    "surprise_or_inf",
-    "COMPARISON_LOSSES",
-    "ComparisonCurves",
-    "ImbalanceShares",
-    "balanced_class_weights",
-    "comparison_curves",
-    "comparison_grid",
-    "imbalance_dataset",
-    "imbalance_shares",
-    "smooth_labels",
-    "smoothing_floor_curve",
-    "true_class_logits",
-    "NAIVE_DTYPES",
-    "ClippingComparison",
-    "NaiveSweep",
-    "bce_on_softmax",
-    "bce_on_softmax_grad",
-    "clipped_log_loss",
-    "clipped_log_loss_grad",
-    "clipping_comparison",
-    "exp_overflow_threshold",
-    "mse_on_sigmoid",
-    "mse_on_sigmoid_grad",
-    "naive_cross_entropy",
-    "naive_log_softmax",
-    "naive_scale_sweep",
-    "ACTIVATIONS",
-    "MLP_LOSSES",
-    "MLP",
-    "activation_derivative",
-    "activation_function",
-    "demo_network",
-    "mlp_gradcheck",
-    "GradientSpread",
-    "gaussian_blobs",
-    "last_layer_gradient_routes",
-    "minibatch_gradient_spread",
-    "minibatch_indices",
-    "most_variable_entry",
-    "per_example_grads",
-    "DATASET_CLASSES",
-    "DATASETS",
-    "load_digits",
-    "make_dataset",
-    "train_test_split",
-    "Trainer",
-    "confusion_matrix",
-    "decision_grid",
-    "epochs_to_reach",
-    "fit",
-]

@@ -3,7 +3,6 @@
 import pandas as pd
 import streamlit as st
 
-import core
 from core.defaults import (
     BACKPROP_BATCH,
     BACKPROP_CLASSES,
@@ -14,6 +13,8 @@ from core.defaults import (
 )
 from core.figures.backprop import backprop_matrix_figure, batch_points_figure
 from core.formatting import times_ten
+from core.minibatch import gaussian_blobs
+from core.mlp import ACTIVATIONS, demo_network, mlp_gradcheck
 from ui.common import show_figure, units
 from ui.page import page_header
 from words.backprop import backprop_stages
@@ -40,10 +41,8 @@ def step_stage(delta: int) -> None:
 @st.cache_data(show_spinner=False, max_entries=64)
 def compute_stages(batch: int, features: int, hidden: int, classes: int, activation: str, seed: int):
     """The batch, the network's sizes and every stage (pure; a few milliseconds)."""
-    X, y = core.gaussian_blobs(batch, features, classes, seed=seed)
-    net = core.demo_network(
-        [features] + [hidden] * (N_LAYERS - 1) + [classes], activation=activation, seed=seed
-    )
+    X, y = gaussian_blobs(batch, features, classes, seed=seed)
+    net = demo_network([features] + [hidden] * (N_LAYERS - 1) + [classes], activation=activation, seed=seed)
     stages = backprop_stages(net, X, y)
     return X, y, stages, net.n_params, net.loss_value(X, y)
 
@@ -51,11 +50,9 @@ def compute_stages(batch: int, features: int, hidden: int, classes: int, activat
 @st.cache_data(show_spinner="Checking every parameter against finite differences…", max_entries=64)
 def compute_gradcheck(batch: int, features: int, hidden: int, classes: int, activation: str, seed: int):
     """Max relative error per parameter, backprop against central differences (two forwards per entry)."""
-    X, y = core.gaussian_blobs(batch, features, classes, seed=seed)
-    net = core.demo_network(
-        [features] + [hidden] * (N_LAYERS - 1) + [classes], activation=activation, seed=seed
-    )
-    errors = core.mlp_gradcheck(net, X, y)
+    X, y = gaussian_blobs(batch, features, classes, seed=seed)
+    net = demo_network([features] + [hidden] * (N_LAYERS - 1) + [classes], activation=activation, seed=seed)
+    errors = mlp_gradcheck(net, X, y)
     _, grads = net.loss_and_grads(X, y)
     return (
         errors,
@@ -82,7 +79,7 @@ with st.container(border=True):
     classes = c4.slider("Classes C", *CLASSES[:2], CLASSES[2], key="backprop_c", bind="query-params")
     activation = c5.selectbox(
         "Activation σ",
-        core.ACTIVATIONS,
+        ACTIVATIONS,
         index=0,
         format_func=ACTIVATION_NAMES.get,
         key="backprop_act",

@@ -2,10 +2,18 @@
 
 import streamlit as st
 
-import core
+from core.curves import bce_logit_curves, bce_probability_curves
 from core.defaults import BINARY_LABEL, BINARY_P, BINARY_POS_WEIGHT, BINARY_Z
 from core.figures.binary import bce_logit_figure, bce_probability_figure
 from core.formatting import signed
+from core.functional import sigmoid
+from core.losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_grad,
+    binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_grad,
+)
+from core.units import in_unit
 from ui.common import show_figure, units
 from ui.page import page_header
 from ui.sections import safe_fragment
@@ -55,9 +63,9 @@ def probability_space() -> None:
             "−∂L/∂p, the way a gradient-descent step moves p; it grows with the size of the gradient."
         )
 
-    loss = core.in_unit(float(core.binary_cross_entropy(p, float(y))), unit)
-    grad = float(core.binary_cross_entropy_grad(p, float(y)))
-    curves = core.bce_probability_curves()
+    loss = in_unit(float(binary_cross_entropy(p, float(y))), unit)
+    grad = float(binary_cross_entropy_grad(p, float(y)))
+    curves = bce_probability_curves()
     with chart:
         m1, m2, m3 = st.columns(3)
         m1.metric("Predicted p", f"{p:.2f}")
@@ -66,8 +74,8 @@ def probability_space() -> None:
         show_figure(
             bce_probability_figure(
                 curves.p,
-                core.in_unit(curves.loss_pos, unit),
-                core.in_unit(curves.loss_neg, unit),
+                in_unit(curves.loss_pos, unit),
+                in_unit(curves.loss_neg, unit),
                 p=p,
                 y=y,
                 loss=loss,
@@ -118,12 +126,10 @@ def logit_space() -> None:
         if y == 0 and pos_weight != 1:
             st.caption("With y = 0 the positive term is 0, so pos_weight changes nothing here. Try y = 1.")
 
-    sigma = float(core.sigmoid(z))
-    z_loss = core.in_unit(
-        float(core.binary_cross_entropy_with_logits(z, float(y), pos_weight=pos_weight)), unit
-    )
-    z_grad = float(core.binary_cross_entropy_with_logits_grad(z, float(y), pos_weight=pos_weight))
-    logit_curves = core.bce_logit_curves(pos_weight=pos_weight)
+    sigma = float(sigmoid(z))
+    z_loss = in_unit(float(binary_cross_entropy_with_logits(z, float(y), pos_weight=pos_weight)), unit)
+    z_grad = float(binary_cross_entropy_with_logits_grad(z, float(y), pos_weight=pos_weight))
+    logit_curves = bce_logit_curves(pos_weight=pos_weight)
     with chart:
         m1, m2, m3 = st.columns(3)
         m1.metric("σ(z) = p", f"{sigma:.4f}")
@@ -133,8 +139,8 @@ def logit_space() -> None:
             bce_logit_figure(
                 logit_curves.z,
                 logit_curves.sigma,
-                core.in_unit(logit_curves.loss_pos, unit),
-                core.in_unit(logit_curves.loss_neg, unit),
+                in_unit(logit_curves.loss_pos, unit),
+                in_unit(logit_curves.loss_neg, unit),
                 logit_curves.grad_pos if y == 1 else logit_curves.grad_neg,
                 z=z,
                 y=y,

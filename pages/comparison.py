@@ -4,11 +4,18 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import core
+from core.comparison import (
+    COMPARISON_LOSSES,
+    comparison_curves,
+    comparison_grid,
+    imbalance_dataset,
+    imbalance_shares,
+)
 from core.defaults import COMPARISON_GAMMA, COMPARISON_MARGIN, COMPARISON_P_TRUE, COMPARISON_SMOOTHING
 from core.figures.comparison import imbalance_share_figure
 from core.figures.curves import curves_figure
 from core.formatting import signed
+from core.functional import softmax
 from ui.common import show_figure
 from ui.page import page_header
 from ui.sections import safe_fragment
@@ -69,11 +76,11 @@ def curves_section() -> None:
         "label_smoothing": f"label-smoothed CE (ε = {eps:g})",
     }
 
-    grid = core.comparison_grid()
-    curves = core.comparison_curves(grid, gamma=gamma, margin=margin, label_smoothing=eps)
-    point = core.comparison_curves([p], gamma=gamma, margin=margin, label_smoothing=eps)
+    grid = comparison_grid()
+    curves = comparison_curves(grid, gamma=gamma, margin=margin, label_smoothing=eps)
+    point = comparison_curves([p], gamma=gamma, margin=margin, label_smoothing=eps)
     z_point = float(point.logits[0, 0])
-    edge = core.comparison_curves([float(grid[0])], gamma=gamma, margin=margin, label_smoothing=eps)
+    edge = comparison_curves([float(grid[0])], gamma=gamma, margin=margin, label_smoothing=eps)
 
     st.markdown(
         "**The setting.** Two classes, class 0 is the true one, the logits are **[z, 0]**, so the true "
@@ -87,12 +94,12 @@ def curves_section() -> None:
     with left:
         fig = curves_figure(
             curves.p_true,
-            {LABELS[k]: curves.loss[k] for k in core.COMPARISON_LOSSES},
+            {LABELS[k]: curves.loss[k] for k in COMPARISON_LOSSES},
             title="Loss against the true-class probability",
             x_title="p_true = σ(z)",
             y_title="loss ℓ (nats)",
             point_x=p,
-            point_values={LABELS[k]: float(point.loss[k][0]) for k in core.COMPARISON_LOSSES},
+            point_values={LABELS[k]: float(point.loss[k][0]) for k in COMPARISON_LOSSES},
             point_label=f"p = {p:.2f}",
             legend_below=True,
             x_range=(0, 1),
@@ -111,12 +118,12 @@ def curves_section() -> None:
         high = max(0.1, max(float(g.max()) for g in curves.grad.values()))
         fig = curves_figure(
             curves.p_true,
-            {LABELS[k]: curves.grad[k] for k in core.COMPARISON_LOSSES},
+            {LABELS[k]: curves.grad[k] for k in COMPARISON_LOSSES},
             title="Gradient with respect to the true-class logit",
             x_title="p_true = σ(z)",
             y_title="∂ℓ/∂z (nats per unit logit)",
             point_x=p,
-            point_values={LABELS[k]: float(point.grad[k][0]) for k in core.COMPARISON_LOSSES},
+            point_values={LABELS[k]: float(point.grad[k][0]) for k in COMPARISON_LOSSES},
             point_label=f"p = {p:.2f}",
             zero_line=True,
             legend_below=True,
@@ -153,7 +160,7 @@ def curves_section() -> None:
         "z_j); label smoothing is −Σ_c y′_c ln p_c with y′ = (1 − ε) y + ε/C."
     )
 
-    ce_at_small = core.comparison_curves([0.001])
+    ce_at_small = comparison_curves([0.001])
     ce_small = signed(float(ce_at_small.grad["cross_entropy"][0]), 4)
     mse_small = signed(float(ce_at_small.grad["mse"][0]), 4)
     st.info(
@@ -167,9 +174,9 @@ def curves_section() -> None:
     st.subheader(f"The five losses at p_true = {p:.2f}")
     table = pd.DataFrame(
         {
-            "loss": [LABELS[k] for k in core.COMPARISON_LOSSES],
-            "ℓ (nats)": [float(point.loss[k][0]) for k in core.COMPARISON_LOSSES],
-            "∂ℓ/∂z_true": [float(point.grad[k][0]) for k in core.COMPARISON_LOSSES],
+            "loss": [LABELS[k] for k in COMPARISON_LOSSES],
+            "ℓ (nats)": [float(point.loss[k][0]) for k in COMPARISON_LOSSES],
+            "∂ℓ/∂z_true": [float(point.grad[k][0]) for k in COMPARISON_LOSSES],
         }
     )
     st.dataframe(
@@ -302,10 +309,10 @@ def imbalance_section() -> None:
         help="γ = 0 is plain cross-entropy; larger γ shrinks the loss of easy samples more.",
         bind="query-params",
     )
-    logits, target = core.imbalance_dataset()
-    shares = core.imbalance_shares(logits, target, gamma=gamma)
+    logits, target = imbalance_dataset()
+    shares = imbalance_shares(logits, target, gamma=gamma)
     counts = shares.counts
-    p_true_all = core.softmax(logits)[np.arange(len(target)), target]
+    p_true_all = softmax(logits)[np.arange(len(target)), target]
     intro_col.markdown(
         f"A fixed data set (seed 0) of **{counts[0]} majority** samples (class 0), mostly easy (mean "
         f"p_true = {p_true_all[target == 0].mean():.3f}), and **{counts[1]} minority** samples (class 1), "

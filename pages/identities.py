@@ -4,10 +4,18 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import core
 from core.defaults import IDENTITIES_M, IDENTITIES_N, IDENTITIES_SEED
 from core.figures.matrices import matrix_heatmap
 from core.formatting import compact, scientific, subscript, tex_number
+from core.jacobians import (
+    IDENTITIES,
+    identity_check,
+    one_layer_example,
+    one_layer_gradcheck,
+    one_layer_network,
+    to_row_convention,
+)
+from core.losses import one_hot
 from ui.common import show_figure
 from ui.page import page_header
 
@@ -35,10 +43,10 @@ SHORT_NAMES = {
 @st.cache_data(max_entries=256)
 def gradient_errors(dx: int, dh: int, nc: int, seed: int, convention: str) -> dict[str, float]:
     """Relative errors of the example network's gradients (a few hundred network evaluations: cached)."""
-    example = core.one_layer_example(dx, dh, nc, seed=seed)
+    example = one_layer_example(dx, dh, nc, seed=seed)
     if convention == "row":
-        example = core.to_row_convention(example)
-    return core.one_layer_gradcheck(**example, convention=convention)
+        example = to_row_convention(example)
+    return one_layer_gradcheck(**example, convention=convention)
 
 
 def shape(arr) -> str:
@@ -169,7 +177,7 @@ m = c3.slider("Size m (columns of W)", *SIZE_RANGE, IDENTITIES_M, key="ident_m",
 st.header("The identities")
 number = st.radio(
     "Identity",
-    list(core.IDENTITIES),
+    list(IDENTITIES),
     format_func=lambda k: SHORT_NAMES[k],
     horizontal=True,
     key="ident_which",
@@ -185,9 +193,9 @@ if number == 4:
         key="ident_f",
         bind="query-params",
     )
-check = core.identity_check(number, seed=seed, n=n, m=m, elementwise=f)
+check = identity_check(number, seed=seed, n=n, m=m, elementwise=f)
 statement, note = identity_statement(number, n, m, f)
-st.markdown(f"**({number}) {core.IDENTITIES[number]}**")
+st.markdown(f"**({number}) {IDENTITIES[number]}**")
 st.latex(r"\begin{gathered}" + statement.replace(r":\qquad", r":\\[4pt]") + r"\end{gathered}")
 st.markdown(note)
 with st.expander("The random inputs"):
@@ -268,9 +276,9 @@ c1, c2, c3 = st.columns(3, gap="large")
 dx = c1.slider("Input size Dx", *NET_RANGE, 3, key="ident_dx", bind="query-params")
 dh = c2.slider("Hidden size Dh", *NET_RANGE, 4, key="ident_dh", bind="query-params")
 nc = c3.slider("Classes Nc", 2, NET_RANGE[1], 3, key="ident_nc", bind="query-params")
-example = core.one_layer_example(dx, dh, nc, seed=seed)
+example = one_layer_example(dx, dh, nc, seed=seed)
 y = example["y"]
-out = core.one_layer_network(**example)
+out = one_layer_network(**example)
 errors = gradient_errors(dx, dh, nc, seed, "column")
 
 st.latex(
@@ -291,7 +299,7 @@ def column(values) -> str:
 
 
 st.markdown("**Forward**, the numbers of each stage:")
-one_hot_y = r"\begin{bmatrix}" + r"\\".join(str(int(v)) for v in core.one_hot(y, nc)) + r"\end{bmatrix}"
+one_hot_y = r"\begin{bmatrix}" + r"\\".join(str(int(v)) for v in one_hot(y, nc)) + r"\end{bmatrix}"
 st.latex(
     rf"\small x = {column(example['x'])}\; z = {column(out['z'])}\; h = {column(out['h'])}\;"
     rf"\theta = {column(out['theta'])}\; \hat y = {column(out['y_hat'])}\; y = {one_hot_y}"
@@ -371,8 +379,8 @@ with right:
     )
 
 st.header("The shape convention: columns against rows")
-row_params = core.to_row_convention(example)
-row_out = core.one_layer_network(**row_params, convention="row")
+row_params = to_row_convention(example)
+row_out = one_layer_network(**row_params, convention="row")
 row_errors = gradient_errors(dx, dh, nc, seed, "row")
 left, right = st.columns(2, gap="large")
 with left:

@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import core
+from core.comparison import smooth_labels, smoothing_floor_curve
 from core.defaults import DEFAULT_CLASS_NAMES, KL_CLASSES, KL_P_WEIGHTS, KL_Q_WEIGHTS
 from core.figures.information import distribution_bars_figure, entropy_kl_bar_figure, smoothing_floor_figure
+from core.information import cross_entropy_between, entropy, kl_divergence, surprise
+from core.proportions import normalise_weights
 from ui.common import show_figure, units
 from ui.page import page_header
 
@@ -88,12 +90,12 @@ with top:
         ]
 
     try:
-        p_raw = core.normalise_weights(p_weights)
-        q = core.normalise_weights(q_weights)
-        p = core.smooth_labels(p_raw, eps)
-        h_p = float(core.entropy(p, base=base))
-        kl = float(core.kl_divergence(p, q, base=base))
-        ce = float(core.cross_entropy_between(p, q, base=base))
+        p_raw = normalise_weights(p_weights)
+        q = normalise_weights(q_weights)
+        p = smooth_labels(p_raw, eps)
+        h_p = float(entropy(p, base=base))
+        kl = float(kl_divergence(p, q, base=base))
+        ce = float(cross_entropy_between(p, q, base=base))
     except ValueError as exc:
         with charts:
             st.warning(f"These settings cannot be used: {exc}", icon=":material/warning:")
@@ -117,11 +119,11 @@ with top:
         h_col.latex(r"H(P) = -\sum_x P(x)\log P(x)")
         kl_col.latex(r"\mathrm{KL}(P\,\|\,Q) = \sum_x P(x)\log\frac{P(x)}{Q(x)}")
         if mode == ONE_HOT and eps == 0:
-            surprise = float(core.surprise(q[true_index], base=base))
+            surprise_true = float(surprise(q[true_index], base=base))
             st.success(
                 f"**One-hot truth: every {unit[:-1]} of the loss is wasted.** H(P) = 0, so the "
                 f"cross-entropy, the KL divergence and the surprise −log Q({names[true_index]}) = "
-                f"{surprise:.4f} {unit} are one and the same number. (A popular web article on "
+                f"{surprise_true:.4f} {unit} are one and the same number. (A popular web article on "
                 "cross-entropy shows no waste at all here: a slip. With a one-hot truth the wasted part, "
                 "KL(P ‖ Q), is the whole surprise.)",
                 icon=":material/info:",
@@ -159,7 +161,7 @@ with top:
         if eps:
             st.caption(f"P is the smoothed target P_ε with ε = {eps:.2f} (set below).")
 
-floor = core.smoothing_floor_curve(p_raw, EPS_GRID, base=base)
+floor = smoothing_floor_curve(p_raw, EPS_GRID, base=base)
 with floor_col:
     show_figure(
         smoothing_floor_figure(EPS_GRID, floor, eps=eps, floor_at_eps=h_p, unit=unit, n_classes=n_classes),

@@ -4,10 +4,19 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import core
 from core.defaults import MINIBATCH_LAYER_SIZES, MINIBATCH_N_SAMPLES, MINIBATCH_SEED
 from core.figures.minibatch import gradient_spread_figure, per_example_gradient_figure
 from core.formatting import scientific, signed
+from core.minibatch import (
+    GradientSpread,
+    gaussian_blobs,
+    last_layer_gradient_routes,
+    minibatch_gradient_spread,
+    minibatch_indices,
+    most_variable_entry,
+    per_example_grads,
+)
+from core.mlp import demo_network
 from ui.common import show_figure
 from ui.page import page_header
 from words.sources import FOUR_LAYER_NOTES, capital
@@ -41,26 +50,26 @@ def pretty(name: str, index: tuple[int, ...]) -> str:
 
 
 def network() -> tuple:
-    X, y = core.gaussian_blobs(N_SAMPLES, SIZES[0], SIZES[-1], seed=DATA_SEED)
-    return X, y, core.demo_network(SIZES, seed=NET_SEED)
+    X, y = gaussian_blobs(N_SAMPLES, SIZES[0], SIZES[-1], seed=DATA_SEED)
+    return X, y, demo_network(SIZES, seed=NET_SEED)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def entry_of(name: str) -> tuple[tuple[int, ...], float]:
     """The entry of ``name`` whose per-example gradients spread most over the data set, and that σ."""
     X, y, net = network()
-    return core.most_variable_entry(net, X, y, name)
+    return most_variable_entry(net, X, y, name)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def one_batch(batch: int, draw: int, name: str, index: tuple[int, ...]) -> dict:
     """One mini-batch: its per-example gradients of the entry, backprop's batch gradient, the 1/B routes."""
     X, y, net = network()
-    idx = core.minibatch_indices(N_SAMPLES, batch, seed=draw)
+    idx = minibatch_indices(N_SAMPLES, batch, seed=draw)
     Xb, yb = X[idx], y[idx]
-    per_example = core.per_example_grads(net, Xb, yb)[name][(slice(None),) + index]
+    per_example = per_example_grads(net, Xb, yb)[name][(slice(None),) + index]
     _, grads = net.loss_and_grads(Xb, yb)
-    routes = core.last_layer_gradient_routes(net, Xb, yb)
+    routes = last_layer_gradient_routes(net, Xb, yb)
     return {
         "per_example": per_example,
         "mean": float(per_example.mean()),
@@ -71,9 +80,9 @@ def one_batch(batch: int, draw: int, name: str, index: tuple[int, ...]) -> dict:
 
 
 @st.cache_data(show_spinner="Drawing mini-batches…", max_entries=64)
-def spread(name: str, index: tuple[int, ...], draws: int, replace: bool) -> core.GradientSpread:
+def spread(name: str, index: tuple[int, ...], draws: int, replace: bool) -> GradientSpread:
     X, y, net = network()
-    return core.minibatch_gradient_spread(
+    return minibatch_gradient_spread(
         net, X, y, SPREAD_SIZES, name=name, index=index, n_draws=draws, replace=replace, seed=0
     )
 

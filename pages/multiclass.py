@@ -3,10 +3,11 @@
 import numpy as np
 import streamlit as st
 
-import core
 from core.defaults import DEFAULT_CLASS_NAMES, MULTICLASS_CLASSES, MULTICLASS_LOGITS
 from core.figures.multiclass import multiclass_bars_figure
 from core.formatting import signed
+from core.multiclass import multiclass_breakdown
+from core.units import in_unit
 from ui.common import show_figure, units
 from ui.page import page_header
 from words.class_names import MAX_NAME_LENGTH, class_label, sanitize_class_names
@@ -92,10 +93,10 @@ for row_start in range(0, n, LOGITS_PER_ROW):
         )
 z = np.array(logits)
 
-b = core.multiclass_breakdown(z, true_index, temperature=temperature, label_smoothing=smoothing)
+b = multiclass_breakdown(z, true_index, temperature=temperature, label_smoothing=smoothing)
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("P(true class)", f"{b.probs[true_index]:.1%}")
-m2.metric(f"Total CE loss ({unit})", f"{core.in_unit(b.loss, unit):.4f}")
+m2.metric(f"Total CE loss ({unit})", f"{in_unit(b.loss, unit):.4f}")
 m3.metric("True class logit", f"{z[true_index]:.1f}")
 m4.metric(
     "Gradient on the true logit",
@@ -107,7 +108,7 @@ show_figure(
     multiclass_bars_figure(
         labels,
         b.probs,
-        core.in_unit(b.contributions, unit),
+        in_unit(b.contributions, unit),
         b.grad,
         true_index=true_index,
         unit=unit,

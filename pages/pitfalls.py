@@ -4,11 +4,28 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import core
 from core.defaults import DEFAULT_CLASS_NAMES, PITFALLS_LOG_EPS, PITFALLS_LOG_P, PITFALLS_LOGITS
 from core.figures.curves import curves_figure
 from core.figures.pitfalls import clipping_figure, gradient_bars_figure, naive_vs_stable_figure
 from core.formatting import signed, significant
+from core.functional import sigmoid, softmax
+from core.gradcheck import numerical_gradient
+from core.losses import (
+    binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_grad,
+    cross_entropy,
+    cross_entropy_grad,
+)
+from core.pitfalls import (
+    NAIVE_DTYPES,
+    bce_on_softmax,
+    bce_on_softmax_grad,
+    clipping_comparison,
+    mse_on_sigmoid,
+    mse_on_sigmoid_grad,
+    naive_cross_entropy,
+    naive_scale_sweep,
+)
 from ui.common import show_figure
 from ui.page import page_header
 from ui.sections import safe_fragment
@@ -62,12 +79,12 @@ def naive_section() -> None:
         )
         st.latex(r"\text{where } m = \max_j z_j")
 
-    sweeps = [core.naive_scale_sweep(SCALES, PATTERN, target, dtype) for dtype in core.NAIVE_DTYPES]
+    sweeps = [naive_scale_sweep(SCALES, PATTERN, target, dtype) for dtype in NAIVE_DTYPES]
     logits = np.asarray(PATTERN) * scale
     at_scale = [
         (
-            float(core.naive_cross_entropy(logits.astype(sweep.dtype), target)),
-            float(core.cross_entropy(logits.astype(sweep.dtype), target)),
+            float(naive_cross_entropy(logits.astype(sweep.dtype), target)),
+            float(cross_entropy(logits.astype(sweep.dtype), target)),
         )
         for sweep in sweeps
     ]
@@ -141,8 +158,8 @@ def clipping_section() -> None:
     eps = float(10.0**log_eps)
     p_point = float(10.0**log_p)
     grid = np.geomspace(1e-50, 1.0, 400)
-    clip = core.clipping_comparison(grid, eps=eps)
-    at = core.clipping_comparison([p_point, 0.0], eps=eps)
+    clip = clipping_comparison(grid, eps=eps)
+    at = clipping_comparison([p_point, 0.0], eps=eps)
     with b_text:
         m1, m2, m3 = st.columns(3)
         m1.metric("Max clipped loss (nats)", f"{float(at.clipped[1]):.4f}", help="−ln ε: what p = 0 costs.")
@@ -156,7 +173,7 @@ def clipping_section() -> None:
             r"\ell_\text{clip} = -\ln \operatorname{clip}(p,\ \varepsilon,\ 1-\varepsilon), \qquad "
             r"\ell_\text{torch} = -\max(\ln p,\ -100)"
         )
-    point = core.clipping_comparison([p_point], eps=eps)
+    point = clipping_comparison([p_point], eps=eps)
     l_col, g_col = st.columns(2, gap="medium")
     with l_col:
         show_figure(
@@ -228,12 +245,12 @@ def bce_softmax_section() -> None:
                 for k in range(4)
             ]
         )
-    ce_grad = core.cross_entropy_grad(z, true_class)
-    bce_grad = core.bce_on_softmax_grad(z, true_class, reduction="sum")
-    ce_loss = float(core.cross_entropy(z, true_class))
-    bce_loss = float(core.bce_on_softmax(z, true_class, reduction="sum"))
-    check = core.numerical_gradient(lambda v: float(core.bce_on_softmax(v, true_class, reduction="sum")), z)
-    probs = core.softmax(z)
+    ce_grad = cross_entropy_grad(z, true_class)
+    bce_grad = bce_on_softmax_grad(z, true_class, reduction="sum")
+    ce_loss = float(cross_entropy(z, true_class))
+    bce_loss = float(bce_on_softmax(z, true_class, reduction="sum"))
+    check = numerical_gradient(lambda v: float(bce_on_softmax(v, true_class, reduction="sum")), z)
+    probs = softmax(z)
     with c_chart:
         m1, m2, m3 = st.columns(3)
         m1.metric(f"p({NAMES[true_class]})", f"{float(probs[true_class]):.4f}")
@@ -299,17 +316,17 @@ def mse_sigmoid_section() -> None:
         z0 = st.slider("Logit z", -10.0, 10.0, -6.0, step=0.1, key="pit_sz", bind="query-params")
     z_grid = np.linspace(-10.0, 10.0, 400)
     labels = np.full(z_grid.shape, float(y))
-    mse = core.mse_on_sigmoid(z_grid, labels, reduction="none")
-    mse_g = core.mse_on_sigmoid_grad(z_grid, labels, reduction="none")
-    bce = core.binary_cross_entropy_with_logits(z_grid, labels, reduction="none")
-    bce_g = core.binary_cross_entropy_with_logits_grad(z_grid, labels, reduction="none")
-    at_mse = float(core.mse_on_sigmoid(z0, float(y)))
-    at_mse_g = float(core.mse_on_sigmoid_grad(z0, float(y)))
-    at_bce = float(core.binary_cross_entropy_with_logits(z0, float(y)))
-    at_bce_g = float(core.binary_cross_entropy_with_logits_grad(z0, float(y)))
+    mse = mse_on_sigmoid(z_grid, labels, reduction="none")
+    mse_g = mse_on_sigmoid_grad(z_grid, labels, reduction="none")
+    bce = binary_cross_entropy_with_logits(z_grid, labels, reduction="none")
+    bce_g = binary_cross_entropy_with_logits_grad(z_grid, labels, reduction="none")
+    at_mse = float(mse_on_sigmoid(z0, float(y)))
+    at_mse_g = float(mse_on_sigmoid_grad(z0, float(y)))
+    at_bce = float(binary_cross_entropy_with_logits(z0, float(y)))
+    at_bce_g = float(binary_cross_entropy_with_logits_grad(z0, float(y)))
     with d_text:
         m1, m2, m3 = st.columns(3)
-        m1.metric("σ(z)", f"{float(core.sigmoid(z0)):.4f}")
+        m1.metric("σ(z)", f"{float(sigmoid(z0)):.4f}")
         m2.metric("MSE ∂ℓ/∂z", signed(at_mse_g, 6))
         m3.metric("BCE ∂ℓ/∂z", signed(at_bce_g, 6))
         st.latex(
@@ -359,7 +376,7 @@ def mse_sigmoid_section() -> None:
     wrong = (y == 1 and z0 < 0) or (y == 0 and z0 > 0)
     if wrong and abs(z0) >= 3:
         st.warning(
-            f"Confidently wrong (σ(z) = {float(core.sigmoid(z0)):.4f} for y = {y}): BCE still pushes with "
+            f"Confidently wrong (σ(z) = {float(sigmoid(z0)):.4f} for y = {y}): BCE still pushes with "
             f"{signed(at_bce_g, 4)}, MSE only with {signed(at_mse_g, 6)}. The factor "
             "σ(z)(1 − σ(z)) has saturated, so the model barely moves exactly when it is most wrong.",
             icon=":material/warning:",

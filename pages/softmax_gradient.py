@@ -6,11 +6,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import core
 from core.defaults import DEFAULT_CLASS_NAMES, SOFTMAX_GRADIENT_CLASSES, SOFTMAX_GRADIENT_LOGITS
 from core.figures.matrices import matrix_heatmap
 from core.figures.softmax_gradient import chain_rule_check_figure, chain_rule_cost_figure
 from core.formatting import compact, human_bytes, scientific, subscript, tex_number
+from core.information import surprise
+from core.jacobians import chain_rule_cost, softmax_cross_entropy_chain
 from ui.common import show_figure, units
 from ui.page import page_header
 from words.lessons_gradients import RESET_LABEL
@@ -77,12 +78,12 @@ with controls:
     )
     st.button(RESET_LABEL, on_click=reset_logits, key="sgrad_reset")
 
-chain = core.softmax_cross_entropy_chain(z, t)
+chain = softmax_cross_entropy_chain(z, t)
 s, s_t = chain.probs, float(chain.probs[t])
 tick_s = [f"s{subscript(i + 1)}" for i in range(n_classes)]
 tick_z = [f"z{subscript(k + 1)}" for k in range(n_classes)]
 unit = units()
-loss_shown = float(core.surprise(s_t, base=2)) if unit == "bits" else chain.loss
+loss_shown = float(surprise(s_t, base=2)) if unit == "bits" else chain.loss
 
 with main:
     m1, m2, m3 = st.columns(3)
@@ -306,7 +307,7 @@ with left:
 with right:
     grid = np.unique(np.round(np.logspace(0, math.log10(100_000), 60)).astype(int))
     grid = np.union1d(grid, COST_CLASSES)
-    grid_costs = [core.chain_rule_cost(int(c)) for c in grid]
+    grid_costs = [chain_rule_cost(int(c)) for c in grid]
     show_figure(
         chain_rule_cost_figure(
             grid,
@@ -319,7 +320,7 @@ with right:
         "the Jacobian route needs 2.5 billion multiply-adds.",
     )
 classes = sorted({n_classes, *COST_CLASSES})
-costs = [core.chain_rule_cost(c) for c in classes]
+costs = [chain_rule_cost(c) for c in classes]
 st.table(
     pd.DataFrame(
         {

@@ -4,7 +4,8 @@ import math
 
 import streamlit as st
 
-import core
+from core.bands import band_intervals
+from core.curves import neg_log_curve
 from core.defaults import (
     DEFAULT_CLASS_NAMES,
     SURPRISE_EXPLORER,
@@ -14,6 +15,10 @@ from core.defaults import (
     SURPRISE_TRUE_INDEX,
 )
 from core.figures.surprise import neg_log_curve_figure, surprise_game_figure
+from core.information import cross_entropy_between, entropy, kl_divergence, surprise, surprise_or_inf
+from core.losses import binary_cross_entropy_grad, one_hot
+from core.proportions import normalise_weights, rebalance_percentages
+from core.units import in_unit
 from ui.common import show_figure, units
 from ui.page import page_header
 from ui.sections import safe_fragment
@@ -62,7 +67,7 @@ def _apply_preset(name: str) -> None:
 def _rebalance(changed: int) -> None:
     """Slider callback: the other two classes share what the moved one left, keeping their ratio."""
     values = [st.session_state[key] for key in EXPLORER_KEYS]
-    new = core.rebalance_percentages(values, changed, step=EXPLORER_STEP, minimum=EXPLORER_STEP)
+    new = rebalance_percentages(values, changed, step=EXPLORER_STEP, minimum=EXPLORER_STEP)
     for key, value in zip(EXPLORER_KEYS, new, strict=True):
         st.session_state[key] = value
 
@@ -101,7 +106,7 @@ def guessing_game() -> None:
             for label, key in zip(LABELS, GAME_KEYS, strict=True)
         ]
     try:
-        q = core.normalise_weights(weights)
+        q = normalise_weights(weights)
     except ValueError as err:
         chart.warning(f"{err}.", icon=":material/warning:")
         return
@@ -120,10 +125,10 @@ def guessing_game() -> None:
         if preset is not None:
             st.info(f"**{preset[0]}.** {preset[3]}", icon=":material/lightbulb:")
 
-    truth = core.one_hot(true_index, len(ANIMALS))
+    truth = one_hot(true_index, len(ANIMALS))
     with chart:
         show_figure(
-            surprise_game_figure(LABELS, q, true_index, core.surprise_or_inf(q, base=2)),
+            surprise_game_figure(LABELS, q, true_index, surprise_or_inf(q, base=2)),
             key="sur_game_chart",
             alt=(
                 f"Bars of the one-hot truth P ({ANIMALS[true_index]}) next to the prediction Q, and the "
@@ -132,9 +137,9 @@ def guessing_game() -> None:
         )
         m1, m2, m3 = st.columns(3)
         try:
-            bits = float(core.surprise(q[true_index], base=2))
-            nats = float(core.cross_entropy_between(truth, q))
-            wasted = float(core.kl_divergence(truth, q, base=2))
+            bits = float(surprise(q[true_index], base=2))
+            nats = float(cross_entropy_between(truth, q))
+            wasted = float(kl_divergence(truth, q, base=2))
         except ValueError as err:
             m1.metric("Surprise (bits)", "∞")
             m2.metric("CE loss (nats)", "∞")
@@ -148,7 +153,7 @@ def guessing_game() -> None:
         m1.metric("Surprise (bits)", f"{bits:.2f}", help="−log₂ Q(true answer)")
         m2.metric("CE loss (nats)", f"{nats:.4f}", help="H(P, Q) = −Σ P(x) ln Q(x) = −ln Q(true answer)")
         m3.metric("Wasted bits", f"{wasted:.2f}", help="KL(P ‖ Q) = H(P, Q) − H(P), in bits")
-        h_p = float(core.entropy(truth, base=2))
+        h_p = float(entropy(truth, base=2))
         st.markdown(
             f"**Why wasted bits = surprise:** the truth is one-hot, so H(P) = {h_p:.2f} bits and "
             f"KL(P ‖ Q) = H(P, Q) − H(P) = H(P, Q): every one of the {wasted:.2f} bits is wasted, and "
@@ -196,14 +201,14 @@ def explorer() -> None:
 
     unit = units()
     base = 2 if unit == "bits" else math.e
-    grid, curve = core.neg_log_curve(unit)
-    loss_true = float(core.surprise(p, base=base))
-    slope = core.in_unit(float(core.binary_cross_entropy_grad(p, 1.0)), unit)
+    grid, curve = neg_log_curve(unit)
+    loss_true = float(surprise(p, base=base))
+    slope = in_unit(float(binary_cross_entropy_grad(p, 1.0)), unit)
     with chart:
         m1, m2, m3 = st.columns(3)
         m1.metric("P(true class)", f"{p:.1%}")
-        m2.metric("CE loss (nats)", f"{float(core.surprise(p, base=math.e)):.4f}")
-        m3.metric("Surprise (bits)", f"{float(core.surprise(p, base=2)):.2f}")
+        m2.metric("CE loss (nats)", f"{float(surprise(p, base=math.e)):.4f}")
+        m3.metric("Surprise (bits)", f"{float(surprise(p, base=2)):.2f}")
         show_figure(
             neg_log_curve_figure(
                 grid,
@@ -212,7 +217,7 @@ def explorer() -> None:
                 loss_true=loss_true,
                 slope=slope,
                 unit=unit,
-                bands=core.band_intervals(),
+                bands=band_intervals(),
             ),
             key="sur_curve_chart",
             alt=(

@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import core
 from core.comparison import (
     COMPARISON_LOSSES,
     balanced_class_weights,
@@ -19,6 +18,10 @@ from core.comparison import (
     smoothing_floor_curve,
     true_class_logits,
 )
+from core.functional import softmax
+from core.gradcheck import numerical_gradient
+from core.information import entropy
+from core.losses import cross_entropy, focal_loss_grad
 
 
 def sigmoid(z):
@@ -53,7 +56,7 @@ def test_true_class_logits_give_the_requested_probability():
     z = true_class_logits(p)
     assert z.shape == (4, 2)
     assert (z[:, 1] == 0).all()
-    np.testing.assert_allclose(core.softmax(z)[:, 0], p, rtol=1e-12)
+    np.testing.assert_allclose(softmax(z)[:, 0], p, rtol=1e-12)
 
 
 @pytest.mark.parametrize("p", [0.0, 1.0, -0.1, [0.5, 1.0]])
@@ -107,7 +110,7 @@ def test_curve_gradients_match_finite_differences_of_the_loss(name):
             pv = sigmoid(float(v[0]))
             return float(comparison_curves([pv], gamma=1.5, margin=0.7, label_smoothing=0.2).loss[name][0])
 
-        numeric = core.numerical_gradient(f, [zi], eps=1e-5)
+        numeric = numerical_gradient(f, [zi], eps=1e-5)
         assert c.grad[name][i] == pytest.approx(numeric[0], rel=1e-5, abs=1e-8)
 
 
@@ -159,7 +162,7 @@ def test_imbalance_dataset_is_deterministic_95_to_5_with_easy_majority_and_hard_
     np.testing.assert_array_equal(target, target2)
     assert logits.shape == (100, 2)
     assert np.bincount(target).tolist() == [95, 5]
-    p_true = core.softmax(logits)[np.arange(100), target]
+    p_true = softmax(logits)[np.arange(100), target]
     assert p_true[target == 0].mean() > 0.9
     assert np.median(p_true[target == 0]) > 0.9
     assert p_true[target == 1].mean() < 0.4
@@ -197,10 +200,10 @@ def test_shares_sum_to_one_per_method(data):
 def test_totals_are_the_per_class_sums_of_core_losses_and_gradient_norms(data):
     logits, target = data
     s = imbalance_shares(logits, target, gamma=2.0)
-    ce = core.cross_entropy(logits, target, reduction="none")
+    ce = cross_entropy(logits, target, reduction="none")
     w = balanced_class_weights(target, 2)
-    weighted = core.cross_entropy(logits, target, weight=w, reduction="none")
-    focal_grad = core.focal_loss_grad(logits, target, gamma=2.0, reduction="none")
+    weighted = cross_entropy(logits, target, weight=w, reduction="none")
+    focal_grad = focal_loss_grad(logits, target, gamma=2.0, reduction="none")
     for c in (0, 1):
         assert s.loss_total[0, c] == pytest.approx(ce[target == c].sum())
         assert s.loss_total[1, c] == pytest.approx(weighted[target == c].sum())
@@ -254,10 +257,10 @@ def test_smoothing_floor_is_the_entropy_of_the_smoothed_target():
     assert floor[0] == 0
     assert floor[-1] == pytest.approx(2.0)
     assert (np.diff(floor) > 0).all()
-    expected = core.entropy(smooth_labels([1.0, 0.0, 0.0, 0.0], 0.3), base=2)
+    expected = entropy(smooth_labels([1.0, 0.0, 0.0, 0.0], 0.3), base=2)
     assert floor[3] == pytest.approx(float(expected))
     soft = smoothing_floor_curve([0.6, 0.25, 0.1, 0.05], [0.0])
-    assert soft[0] == pytest.approx(float(core.entropy([0.6, 0.25, 0.1, 0.05])))
+    assert soft[0] == pytest.approx(float(entropy([0.6, 0.25, 0.1, 0.05])))
     assert math.isclose(float(smoothing_floor_curve([0.5, 0.5], [0.7])[0]), math.log(2))
 
 

@@ -7,68 +7,65 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import core
-from core.information import surprise_or_inf
+from core.information import cross_entropy_between, entropy, kl_divergence, surprise, surprise_or_inf
 
 SEED_Q = [0.85, 0.10, 0.03, 0.02]  # seed 003's guessing game: the model's belief
 CAT = [1.0, 0.0, 0.0, 0.0]
 
 
 def test_seed_guessing_game_numbers():
-    assert round(float(core.surprise(0.85)), 2) == 0.23
-    assert round(float(core.surprise(0.85, base=math.e)), 4) == 0.1625
-    assert round(float(core.cross_entropy_between(CAT, SEED_Q)), 4) == 0.1625
+    assert round(float(surprise(0.85)), 2) == 0.23
+    assert round(float(surprise(0.85, base=math.e)), 4) == 0.1625
+    assert round(float(cross_entropy_between(CAT, SEED_Q)), 4) == 0.1625
 
 
 def test_wasted_bits_equal_the_surprise_for_a_one_hot_truth():
     # the seed shows "0.00 wasted bits"; for a one-hot P, H(P) = 0 so KL = H(P, Q) = the surprise
-    assert core.kl_divergence(CAT, SEED_Q, base=2) == pytest.approx(core.surprise(0.85), rel=1e-14)
-    assert core.entropy(CAT) == 0.0
+    assert kl_divergence(CAT, SEED_Q, base=2) == pytest.approx(surprise(0.85), rel=1e-14)
+    assert entropy(CAT) == 0.0
 
 
 def test_seed_explorer_numbers():
-    assert round(float(core.surprise(0.7, base=math.e)), 4) == 0.3567
-    assert round(float(core.surprise(0.7)), 2) == 0.51
+    assert round(float(surprise(0.7, base=math.e)), 4) == 0.3567
+    assert round(float(surprise(0.7)), 2) == 0.51
 
 
 def test_surprise_of_a_certain_event_is_zero_and_of_a_coin_flip_one_bit():
-    assert core.surprise(1.0) == 0.0
-    assert not np.signbit(core.surprise(1.0))
-    assert core.surprise(0.5) == 1.0
-    assert core.surprise(0.5, base=math.e) == pytest.approx(math.log(2))
+    assert surprise(1.0) == 0.0
+    assert not np.signbit(surprise(1.0))
+    assert surprise(0.5) == 1.0
+    assert surprise(0.5, base=math.e) == pytest.approx(math.log(2))
 
 
 def test_entropy_known_values():
-    assert core.entropy([0.5, 0.5], base=2) == pytest.approx(1.0)
-    assert core.entropy([0.25] * 4, base=2) == pytest.approx(2.0)
-    np.testing.assert_allclose(core.entropy([[0.5, 0.5], [1.0, 0.0]], base=2), [1.0, 0.0])
+    assert entropy([0.5, 0.5], base=2) == pytest.approx(1.0)
+    assert entropy([0.25] * 4, base=2) == pytest.approx(2.0)
+    np.testing.assert_allclose(entropy([[0.5, 0.5], [1.0, 0.0]], base=2), [1.0, 0.0])
 
 
 def test_cross_entropy_decomposes_into_entropy_plus_kl():
     p = np.array([0.6, 0.3, 0.1])
     q = np.array([0.2, 0.5, 0.3])
-    assert core.cross_entropy_between(p, q) == pytest.approx(
-        core.entropy(p) + core.kl_divergence(p, q), rel=1e-14
-    )
+    assert cross_entropy_between(p, q) == pytest.approx(entropy(p) + kl_divergence(p, q), rel=1e-14)
 
 
 def test_zero_probability_in_p_costs_nothing_even_where_q_is_zero():
-    assert core.kl_divergence([1.0, 0.0], [0.5, 0.5], base=2) == pytest.approx(1.0)
-    assert core.cross_entropy_between([1.0, 0.0], [1.0, 0.0]) == 0.0
+    assert kl_divergence([1.0, 0.0], [0.5, 0.5], base=2) == pytest.approx(1.0)
+    assert cross_entropy_between([1.0, 0.0], [1.0, 0.0]) == 0.0
 
 
 def test_kl_of_identical_distributions_is_exactly_zero():
     p = np.array([0.1, 0.2, 0.7])
-    assert core.kl_divergence(p, p) == 0.0
+    assert kl_divergence(p, p) == 0.0
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_information_functions_keep_dtype(dtype):
     p = np.array([0.5, 0.5], dtype=dtype)
     q = np.array([0.25, 0.75], dtype=dtype)
-    assert core.entropy(p).dtype == dtype
-    assert core.kl_divergence(p, q).dtype == dtype
-    assert core.surprise(p).dtype == dtype
+    assert entropy(p).dtype == dtype
+    assert kl_divergence(p, q).dtype == dtype
+    assert surprise(p).dtype == dtype
 
 
 @settings(max_examples=60, deadline=None)
@@ -78,23 +75,23 @@ def test_gibbs_inequality(weights, seed):
     q = np.random.default_rng(seed).dirichlet(np.ones(len(p)))
     q = np.clip(q, 1e-12, None)
     q = q / q.sum()
-    assert core.kl_divergence(p, q) >= 0
-    assert core.cross_entropy_between(p, q) >= core.entropy(p) - 1e-12
+    assert kl_divergence(p, q) >= 0
+    assert cross_entropy_between(p, q) >= entropy(p) - 1e-12
 
 
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: core.surprise(0.0), r"p must be in \(0, 1\] \(an event with probability 0 has infinite"),
-        (lambda: core.surprise(1.5), r"p must be in \(0, 1\]; got 1.5"),
-        (lambda: core.surprise(0.5, base=1), r"base must be positive and not 1"),
-        (lambda: core.surprise(0.5, base=-2), r"base must be in \(0, inf\]; got -2"),
-        (lambda: core.entropy([0.5, 0.6]), r"p must sum to 1 over its last axis; got a sum of 1.1"),
-        (lambda: core.entropy([1.2, -0.2]), r"p must lie in \[0, 1\]; got 1.2 at position 0"),
-        (lambda: core.entropy(1.0), r"p must be a distribution over its last axis; got a scalar"),
-        (lambda: core.kl_divergence([0.5, 0.5], [1.0, 0.0]), r"q gives probability 0 to outcome 1"),
-        (lambda: core.kl_divergence([0.5, 0.5], [0.2, 0.3, 0.5]), r"q must have the shape of p \(2,\)"),
-        (lambda: core.cross_entropy_between([0.5, np.nan], [0.5, 0.5]), r"p must be finite; got nan"),
+        (lambda: surprise(0.0), r"p must be in \(0, 1\] \(an event with probability 0 has infinite"),
+        (lambda: surprise(1.5), r"p must be in \(0, 1\]; got 1.5"),
+        (lambda: surprise(0.5, base=1), r"base must be positive and not 1"),
+        (lambda: surprise(0.5, base=-2), r"base must be in \(0, inf\]; got -2"),
+        (lambda: entropy([0.5, 0.6]), r"p must sum to 1 over its last axis; got a sum of 1.1"),
+        (lambda: entropy([1.2, -0.2]), r"p must lie in \[0, 1\]; got 1.2 at position 0"),
+        (lambda: entropy(1.0), r"p must be a distribution over its last axis; got a scalar"),
+        (lambda: kl_divergence([0.5, 0.5], [1.0, 0.0]), r"q gives probability 0 to outcome 1"),
+        (lambda: kl_divergence([0.5, 0.5], [0.2, 0.3, 0.5]), r"q must have the shape of p \(2,\)"),
+        (lambda: cross_entropy_between([0.5, np.nan], [0.5, 0.5]), r"p must be finite; got nan"),
     ],
 )
 def test_bad_input_raises_a_value_error_that_names_the_argument(call, message):

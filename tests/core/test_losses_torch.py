@@ -8,7 +8,25 @@ import itertools
 import numpy as np
 import pytest
 
-import core
+from core.functional import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax, softmax_jacobian
+from core.losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_grad,
+    binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_grad,
+    cross_entropy,
+    cross_entropy_grad,
+    focal_loss,
+    focal_loss_grad,
+    mse_loss,
+    mse_loss_grad,
+    multi_margin_loss,
+    multi_margin_loss_grad,
+    sigmoid_focal_loss,
+    sigmoid_focal_loss_grad,
+    softmax_mse_loss,
+    softmax_mse_loss_grad,
+)
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
@@ -51,7 +69,7 @@ def test_cross_entropy_matches_torch(reduction, label_smoothing, use_weight, tar
     tkw = kw | {"weight": t(W) if use_weight else None}
     ttgt = t(tgt) if target == "probs" else torch.tensor(tgt)
     ref = torch_value_and_grad(F.cross_entropy, Z, ttgt, **tkw)
-    assert_matches(core.cross_entropy(Z, tgt, **kw), core.cross_entropy_grad(Z, tgt, **kw), *ref)
+    assert_matches(cross_entropy(Z, tgt, **kw), cross_entropy_grad(Z, tgt, **kw), *ref)
 
 
 @pytest.mark.parametrize("target", [3, P_TARGET[0]], ids=["index", "probs"])
@@ -60,7 +78,7 @@ def test_unbatched_cross_entropy_matches_torch(target, reduction):
     kw = {"weight": W, "label_smoothing": 0.2, "reduction": reduction}
     ttgt = torch.tensor(target) if isinstance(target, int) else t(target)
     ref = torch_value_and_grad(F.cross_entropy, Z[0], ttgt, **(kw | {"weight": t(W)}))
-    assert_matches(core.cross_entropy(Z[0], target, **kw), core.cross_entropy_grad(Z[0], target, **kw), *ref)
+    assert_matches(cross_entropy(Z[0], target, **kw), cross_entropy_grad(Z[0], target, **kw), *ref)
 
 
 @pytest.mark.parametrize(("reduction", "use_weight"), list(itertools.product(REDUCTIONS, [False, True])))
@@ -75,8 +93,8 @@ def test_binary_cross_entropy_matches_torch_including_the_clamp(reduction, use_w
         F.binary_cross_entropy, p, t(y), weight=None if w is None else t(w), reduction=reduction
     )
     kw = {"weight": w, "reduction": reduction}
-    np.testing.assert_allclose(core.binary_cross_entropy(p, y, **kw), ref[0], rtol=1e-15, atol=TOL)
-    np.testing.assert_allclose(core.binary_cross_entropy_grad(p, y, **kw), ref[1], rtol=1e-15, atol=TOL)
+    np.testing.assert_allclose(binary_cross_entropy(p, y, **kw), ref[0], rtol=1e-15, atol=TOL)
+    np.testing.assert_allclose(binary_cross_entropy_grad(p, y, **kw), ref[1], rtol=1e-15, atol=TOL)
 
 
 @pytest.mark.parametrize(
@@ -99,8 +117,8 @@ def test_binary_cross_entropy_with_logits_matches_torch(reduction, use_weight, u
     )
     kw = {"weight": w, "pos_weight": pw, "reduction": reduction}
     assert_matches(
-        core.binary_cross_entropy_with_logits(z, y, **kw),
-        core.binary_cross_entropy_with_logits_grad(z, y, **kw),
+        binary_cross_entropy_with_logits(z, y, **kw),
+        binary_cross_entropy_with_logits_grad(z, y, **kw),
         *ref,
     )
 
@@ -114,7 +132,7 @@ def test_multi_margin_loss_matches_torch(reduction, p, margin, use_weight):
     ref = torch_value_and_grad(
         F.multi_margin_loss, Z, torch.tensor(Y), **(kw | {"weight": t(W) if use_weight else None})
     )
-    assert_matches(core.multi_margin_loss(Z, Y, **kw), core.multi_margin_loss_grad(Z, Y, **kw), *ref)
+    assert_matches(multi_margin_loss(Z, Y, **kw), multi_margin_loss_grad(Z, Y, **kw), *ref)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -122,8 +140,8 @@ def test_mse_losses_match_torch(reduction):
     target = RNG.normal(size=Z.shape)
     ref = torch_value_and_grad(F.mse_loss, Z, t(target), reduction=reduction)
     assert_matches(
-        core.mse_loss(Z, target, reduction=reduction),
-        core.mse_loss_grad(Z, target, reduction=reduction),
+        mse_loss(Z, target, reduction=reduction),
+        mse_loss_grad(Z, target, reduction=reduction),
         *ref,
     )
 
@@ -132,8 +150,8 @@ def test_mse_losses_match_torch(reduction):
 
     ref = torch_value_and_grad(softmax_mse, Z)
     assert_matches(
-        core.softmax_mse_loss(Z, Y, reduction=reduction),
-        core.softmax_mse_loss_grad(Z, Y, reduction=reduction),
+        softmax_mse_loss(Z, Y, reduction=reduction),
+        softmax_mse_loss_grad(Z, Y, reduction=reduction),
         *ref,
     )
 
@@ -150,9 +168,7 @@ def test_focal_loss_matches_torch_autograd(reduction, gamma, use_alpha):
         return {"mean": loss.mean, "sum": loss.sum, "none": lambda: loss}[reduction]()
 
     kw = {"gamma": gamma, "alpha": W if use_alpha else None, "reduction": reduction}
-    assert_matches(
-        core.focal_loss(Z, Y, **kw), core.focal_loss_grad(Z, Y, **kw), *torch_value_and_grad(focal, Z)
-    )
+    assert_matches(focal_loss(Z, Y, **kw), focal_loss_grad(Z, Y, **kw), *torch_value_and_grad(focal, Z))
 
 
 @pytest.mark.parametrize(
@@ -173,23 +189,23 @@ def test_sigmoid_focal_loss_matches_torchvision_semantics(reduction, gamma, alph
 
     kw = {"alpha": alpha, "gamma": gamma, "reduction": reduction}
     ref = torch_value_and_grad(torchvision_sigmoid_focal_loss, z)
-    assert_matches(core.sigmoid_focal_loss(z, y, **kw), core.sigmoid_focal_loss_grad(z, y, **kw), *ref)
+    assert_matches(sigmoid_focal_loss(z, y, **kw), sigmoid_focal_loss_grad(z, y, **kw), *ref)
 
 
 @pytest.mark.parametrize("temperature", [0.01, 0.3, 1.0, 4.0])
 def test_softmax_family_matches_torch(temperature):
     z = RNG.normal(size=(3, 6)) * 50
     zt = t(z) / temperature
-    np.testing.assert_allclose(core.softmax(z, temperature=temperature), F.softmax(zt, -1).numpy(), atol=TOL)
+    np.testing.assert_allclose(softmax(z, temperature=temperature), F.softmax(zt, -1).numpy(), atol=TOL)
     np.testing.assert_allclose(
-        core.log_softmax(z, temperature=temperature), F.log_softmax(zt, -1).numpy(), atol=1e-9
+        log_softmax(z, temperature=temperature), F.log_softmax(zt, -1).numpy(), atol=1e-9
     )
-    np.testing.assert_allclose(core.logsumexp(z), torch.logsumexp(t(z), -1).numpy(), atol=TOL)
-    np.testing.assert_allclose(core.sigmoid(z), torch.sigmoid(t(z)).numpy(), atol=TOL)
-    np.testing.assert_allclose(core.log_sigmoid(z), F.logsigmoid(t(z)).numpy(), atol=TOL)
+    np.testing.assert_allclose(logsumexp(z), torch.logsumexp(t(z), -1).numpy(), atol=TOL)
+    np.testing.assert_allclose(sigmoid(z), torch.sigmoid(t(z)).numpy(), atol=TOL)
+    np.testing.assert_allclose(log_sigmoid(z), F.logsigmoid(t(z)).numpy(), atol=TOL)
 
 
 def test_softmax_jacobian_matches_torch_autograd():
     z = RNG.normal(size=6)
     ref = torch.autograd.functional.jacobian(lambda v: F.softmax(v, -1), t(z)).numpy()
-    np.testing.assert_allclose(core.softmax_jacobian(z), ref, atol=TOL)
+    np.testing.assert_allclose(softmax_jacobian(z), ref, atol=TOL)

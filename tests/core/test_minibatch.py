@@ -3,11 +3,8 @@
 import numpy as np
 import pytest
 
-import core
-from core import (
-    ACTIVATIONS,
-    MLP,
-    demo_network,
+from core.minibatch import (
+    _draw_batches,
     gaussian_blobs,
     last_layer_gradient_routes,
     minibatch_gradient_spread,
@@ -15,7 +12,7 @@ from core import (
     most_variable_entry,
     per_example_grads,
 )
-from core.minibatch import _draw_batches
+from core.mlp import ACTIVATIONS, MLP, demo_network
 
 X, Y = gaussian_blobs(40, 3, 4, seed=2)
 SIZES = [3, 6, 5, 4]
@@ -235,8 +232,3 @@ def test_with_replacement_batches_may_exceed_the_data_set(data):
     x, y, net = data
     result = minibatch_gradient_spread(net, x[:10], y[:10], [20], name="b3", n_draws=5, replace=True)
     assert result.measured.shape == (1,)
-
-
-def test_public_names_are_reexported_from_core():
-    for name in ("gaussian_blobs", "per_example_grads", "minibatch_gradient_spread", "GradientSpread"):
-        assert getattr(core, name) is getattr(core.minibatch, name)

@@ -6,18 +6,20 @@ import itertools
 import numpy as np
 import pytest
 
-import core
-from core import (
+from core.functional import softmax
+from core.gradcheck import numerical_gradient
+from core.losses import cross_entropy, loss_and_grad, one_hot
+from core.minibatch import gaussian_blobs
+from core.mlp import (
     ACTIVATIONS,
     MLP,
     MLP_LOSSES,
     activation_derivative,
     activation_function,
+    backprop_trace,
     demo_network,
     mlp_gradcheck,
-    numerical_gradient,
 )
-from core.mlp import backprop_trace
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(6, 3))
@@ -158,7 +160,7 @@ def test_predict_and_loss_value_leave_the_forward_cache_alone():
     assert classes.shape == (3,) and probs.shape == (3, 4)
     np.testing.assert_array_equal(classes, manual_forward(net, other).argmax(axis=1))
     np.testing.assert_allclose(probs.sum(axis=1), 1.0)
-    assert value == pytest.approx(float(core.cross_entropy(manual_forward(net, other), [0, 1, 2])), rel=1e-14)
+    assert value == pytest.approx(float(cross_entropy(manual_forward(net, other), [0, 1, 2])), rel=1e-14)
     # backward still differentiates the batch of the last forward
     np.testing.assert_allclose(net.backward(Y)["W1"], net.loss_and_grads(X, Y)[1]["W1"])
 
@@ -209,7 +211,7 @@ def test_backward_keeps_every_delta_and_the_sums_that_make_the_gradients():
     assert sorted(net.deltas) == [1, 2, 3]
     assert [net.deltas[k].shape for k in (1, 2, 3)] == [(6, 5), (6, 4), (6, 4)]
     # δ^L = (S(z_L) − Y)/B for plain cross-entropy: the 1/B lives here
-    expected = (core.softmax(net.zs[3]) - core.one_hot(Y, 4)) / 6
+    expected = (softmax(net.zs[3]) - one_hot(Y, 4)) / 6
     np.testing.assert_allclose(net.deltas[3], expected, atol=1e-16)
     for k in (1, 2, 3):
         np.testing.assert_allclose(grads[f"W{k}"], net.activations[k - 1].T @ net.deltas[k], atol=1e-16)
@@ -229,7 +231,7 @@ def test_delta_is_the_gradient_of_the_loss_with_respect_to_z():
 
     def loss_from_z1(z):
         logits = np.tanh(z) @ net.params["W2"] + net.params["b2"]
-        return float(core.cross_entropy(logits, Y % 3))
+        return float(cross_entropy(logits, Y % 3))
 
     np.testing.assert_allclose(delta1, numerical_gradient(loss_from_z1, z1), atol=1e-9)
 
@@ -255,9 +257,9 @@ def test_a_second_backward_reuses_the_forward_with_another_loss():
 def test_single_layer_network_is_softmax_regression():
     net = MLP([3, 4], seed=0)
     value, grads = net.loss_and_grads(X, Y)
-    p = core.softmax(X @ net.params["W1"])
-    np.testing.assert_allclose(grads["W1"], X.T @ (p - core.one_hot(Y, 4)) / 6, atol=1e-15)
-    assert value == pytest.approx(float(core.cross_entropy(X @ net.params["W1"], Y)))
+    p = softmax(X @ net.params["W1"])
+    np.testing.assert_allclose(grads["W1"], X.T @ (p - one_hot(Y, 4)) / 6, atol=1e-15)
+    assert value == pytest.approx(float(cross_entropy(X @ net.params["W1"], Y)))
 
 
 # ------------------------------------------------------------------------------------ dtypes
@@ -370,7 +372,7 @@ def test_demo_network_keeps_the_weights_and_draws_small_biases():
 
 # ------------------------------------------------------------------------------------ traced pass
 def test_backprop_trace_keeps_every_intermediate_of_one_pass():
-    x, y = core.gaussian_blobs(8, 2, 3, seed=1)
+    x, y = gaussian_blobs(8, 2, 3, seed=1)
     net = demo_network([2, 5, 5, 5, 3], activation="tanh", seed=1)
     trace = backprop_trace(net, x, y)
     loss, grads = net.loss_and_grads(x, y)
@@ -463,7 +465,7 @@ def test_backward_errors_name_the_fix():
 def test_loss_names_are_the_ones_core_loss_and_grad_knows():
     assert set(MLP_LOSSES) == {"cross_entropy", "softmax_mse", "focal", "multi_margin"}
     for loss in MLP_LOSSES:
-        core.loss_and_grad(loss, np.zeros((1, 3)), [0])
+        loss_and_grad(loss, np.zeros((1, 3)), [0])
 
 
 def test_mlp_gradcheck_validates_its_arguments():

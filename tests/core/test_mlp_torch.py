@@ -8,7 +8,7 @@ import itertools
 import numpy as np
 import pytest
 
-from core import ACTIVATIONS, MLP, demo_network
+from core.mlp import ACTIVATIONS, MLP, demo_network
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional

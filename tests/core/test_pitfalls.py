@@ -8,7 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-import core
+from core.functional import log_softmax, softmax
+from core.gradcheck import numerical_gradient
+from core.losses import binary_cross_entropy_with_logits_grad, cross_entropy, cross_entropy_grad
 from core.pitfalls import (
     NAIVE_DTYPES,
     bce_on_softmax,
@@ -35,7 +37,7 @@ def test_naive_log_softmax_matches_log_softmax_for_small_logits(dtype):
     naive = naive_log_softmax(z, dtype=dtype)
     assert naive.dtype == np.dtype(dtype)
     tol = {"float16": 2e-2, "float32": 1e-6, "float64": 1e-12}[dtype]
-    np.testing.assert_allclose(naive.astype(np.float64), core.log_softmax(z), rtol=tol, atol=tol)
+    np.testing.assert_allclose(naive.astype(np.float64), log_softmax(z), rtol=tol, atol=tol)
 
 
 def test_naive_log_softmax_keeps_the_logits_dtype_by_default():
@@ -54,7 +56,7 @@ def test_naive_cross_entropy_is_unstable_where_cross_entropy_is_not():
     z = np.array([100.0, 0.0, -100.0], np.float32)
     assert float(naive_cross_entropy(z, 1)) == np.inf
     assert math.isnan(float(naive_cross_entropy(z, 0)))
-    assert float(core.cross_entropy(z, 1)) == pytest.approx(100.0)
+    assert float(cross_entropy(z, 1)) == pytest.approx(100.0)
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
@@ -63,7 +65,7 @@ def test_naive_cross_entropy_equals_cross_entropy_for_moderate_logits(reduction)
     t = np.array([0, 3])
     np.testing.assert_allclose(
         naive_cross_entropy(z, t, reduction=reduction),
-        core.cross_entropy(z, t, reduction=reduction),
+        cross_entropy(z, t, reduction=reduction),
         rtol=1e-12,
     )
 
@@ -214,7 +216,7 @@ def test_clipped_gradient_is_exactly_zero_where_clipped():
 def test_clipped_gradient_matches_finite_differences_inside():
     for y in (0.0, 0.3, 1.0):
         for p in (0.01, 0.4, 0.9):
-            numeric = core.numerical_gradient(lambda v, y=y: float(clipped_log_loss(v, y, eps=1e-7)[0]), [p])
+            numeric = numerical_gradient(lambda v, y=y: float(clipped_log_loss(v, y, eps=1e-7)[0]), [p])
             assert clipped_log_loss_grad([p], y, eps=1e-7)[0] == pytest.approx(numeric[0], rel=1e-6)
 
 
@@ -255,16 +257,16 @@ def test_bce_on_softmax_is_twice_cross_entropy_for_two_classes():
     z = np.array([[2.0, -1.0], [0.3, 0.9]])
     t = np.array([0, 0])
     np.testing.assert_allclose(
-        bce_on_softmax(z, t, reduction="none").sum(axis=1), 2 * core.cross_entropy(z, t, reduction="none")
+        bce_on_softmax(z, t, reduction="none").sum(axis=1), 2 * cross_entropy(z, t, reduction="none")
     )
     np.testing.assert_allclose(
-        bce_on_softmax_grad(z, t, reduction="sum"), 2 * core.cross_entropy_grad(z, t, reduction="sum")
+        bce_on_softmax_grad(z, t, reduction="sum"), 2 * cross_entropy_grad(z, t, reduction="sum")
     )
 
 
 def test_bce_on_softmax_matches_its_definition_and_mean_is_over_all_elements():
     z = np.array(SEED_LOGITS)
-    s = core.softmax(z)
+    s = softmax(z)
     expected = -(np.log(s[0]) + np.log1p(-s[1:]).sum())
     assert float(bce_on_softmax(z, 0, reduction="sum")) == pytest.approx(expected, rel=1e-12)
     assert float(bce_on_softmax(z, 0)) == pytest.approx(expected / 4, rel=1e-12)
@@ -275,17 +277,17 @@ def test_bce_on_softmax_matches_its_definition_and_mean_is_over_all_elements():
 def test_bce_on_softmax_gradient_matches_finite_differences(reduction, target):
     z = np.array(SEED_LOGITS)
     grad = bce_on_softmax_grad(z, target, reduction=reduction)
-    numeric = core.numerical_gradient(lambda v: float(bce_on_softmax(v, target, reduction=reduction)), z)
+    numeric = numerical_gradient(lambda v: float(bce_on_softmax(v, target, reduction=reduction)), z)
     np.testing.assert_allclose(grad, numeric, atol=1e-8)
 
 
 def test_bce_on_softmax_gradient_differs_from_cross_entropy_with_the_closed_form_true_entry():
     z = np.array(SEED_LOGITS)
-    s = core.softmax(z)
+    s = softmax(z)
     grad = bce_on_softmax_grad(z, 0, reduction="sum")
     assert grad[0] == pytest.approx((s[0] - 1) - s[0] * (s[1:] / (1 - s[1:])).sum(), rel=1e-10)
     assert grad[0] == pytest.approx(-0.2108, abs=1e-4)
-    assert not np.allclose(grad, core.cross_entropy_grad(z, 0))
+    assert not np.allclose(grad, cross_entropy_grad(z, 0))
     assert grad.sum() == pytest.approx(0, abs=1e-12)  # J^T g sums to zero: softmax is shift-invariant
 
 
@@ -328,14 +330,14 @@ def test_mse_on_sigmoid_value_and_gradient():
 def test_mse_on_sigmoid_gradient_matches_finite_differences():
     z = np.array([-4.0, 0.5, 2.0])
     y = np.array([1.0, 0.0, 1.0])
-    numeric = core.numerical_gradient(lambda v: float(mse_on_sigmoid(v, y, reduction="sum")), z)
+    numeric = numerical_gradient(lambda v: float(mse_on_sigmoid(v, y, reduction="sum")), z)
     np.testing.assert_allclose(mse_on_sigmoid_grad(z, y, reduction="sum"), numeric, atol=1e-9)
 
 
 def test_mse_on_sigmoid_gradient_saturates_when_confidently_wrong_but_bce_does_not():
     for z in (-10.0, -20.0):
         assert abs(float(mse_on_sigmoid_grad(z, 1.0))) < 1e-4
-        assert float(core.binary_cross_entropy_with_logits_grad(z, 1.0)) == pytest.approx(-1, abs=1e-4)
+        assert float(binary_cross_entropy_with_logits_grad(z, 1.0)) == pytest.approx(-1, abs=1e-4)
 
 
 def test_mse_on_sigmoid_validates_shapes_and_labels():
@@ -352,9 +354,7 @@ def test_mse_on_sigmoid_validates_shapes_and_labels():
 @given(arrays(np.float64, st.integers(2, 6), elements=st.floats(-30, 30)), st.data())
 def test_naive_equals_stable_in_float64_while_nothing_overflows(z, data):
     t = data.draw(st.integers(0, z.size - 1))
-    assert float(naive_cross_entropy(z, t)) == pytest.approx(
-        float(core.cross_entropy(z, t)), rel=1e-9, abs=1e-12
-    )
+    assert float(naive_cross_entropy(z, t)) == pytest.approx(float(cross_entropy(z, t)), rel=1e-9, abs=1e-12)
 
 
 @settings(max_examples=60, deadline=None)
@@ -366,5 +366,5 @@ def test_bce_on_softmax_gradient_is_the_chain_rule_and_sums_to_zero(z, data):
     t = data.draw(st.integers(0, z.size - 1))
     grad = bce_on_softmax_grad(z, t, reduction="sum")
     assert grad.sum() == pytest.approx(0, abs=1e-9)
-    numeric = core.numerical_gradient(lambda v: float(bce_on_softmax(v, t, reduction="sum")), z)
+    numeric = numerical_gradient(lambda v: float(bce_on_softmax(v, t, reduction="sum")), z)
     np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-6)

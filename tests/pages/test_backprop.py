@@ -3,7 +3,10 @@
 import numpy as np
 import pytest
 
-import core
+from core.functional import softmax
+from core.losses import one_hot
+from core.minibatch import gaussian_blobs
+from core.mlp import ACTIVATIONS, activation_derivative, demo_network
 from tests.pages._apptest import (
     assert_clean,
     chart,
@@ -46,8 +49,8 @@ def settings(at) -> tuple:
 def reference(at):
     """The batch and the network the page should be showing, built here from the widgets."""
     batch, features, hidden, classes, activation, seed = settings(at)
-    x, y = core.gaussian_blobs(batch, features, classes, seed=seed)
-    net = core.demo_network([features, hidden, hidden, hidden, classes], activation=activation, seed=seed)
+    x, y = gaussian_blobs(batch, features, classes, seed=seed)
+    net = demo_network([features, hidden, hidden, hidden, classes], activation=activation, seed=seed)
     return x, y, net
 
 
@@ -128,7 +131,7 @@ def test_each_size_slider_at_min_middle_and_max(at, key, index):
     check_page(at)
 
 
-@pytest.mark.parametrize("activation", core.ACTIVATIONS)
+@pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_each_activation(at, activation):
     at.selectbox(key="backprop_act").set_value(activation).run()
     at.slider(key="backprop_stage").set_value(7).run()  # δ³ = (δ⁴ W₄ᵀ) ⊙ σ'(z₃)
@@ -137,7 +140,7 @@ def test_each_activation(at, activation):
     x, y, net = reference(at)
     net.forward(x)
     sigma_prime = z(chart(at, "σ′(z₃)"))
-    np.testing.assert_allclose(sigma_prime, core.activation_derivative(net.zs[3], activation), atol=1e-15)
+    np.testing.assert_allclose(sigma_prime, activation_derivative(net.zs[3], activation), atol=1e-15)
 
 
 @pytest.mark.parametrize("seed", [0, 500, 999])
@@ -162,7 +165,7 @@ def test_output_stage_shows_where_the_one_over_b_lives(at):
     assert_clean(at)
     x, y, net = reference(at)
     logits = net.forward(x)
-    expected = (core.softmax(logits) - core.one_hot(y, 3)) / 4
+    expected = (softmax(logits) - one_hot(y, 3)) / 4
     np.testing.assert_allclose(z(chart(at, "δ⁴")), expected, atol=1e-16)
     assert "Where the 1/B lives" in at.info[0].value
     assert r"B = 4" in latex(at)

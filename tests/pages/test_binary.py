@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-import core
 from core.formatting import signed
+from core.losses import binary_cross_entropy_with_logits
 from tests.pages._apptest import (
     annotation_texts,
     assert_clean,
@@ -120,7 +120,7 @@ def test_z_slider_min_middle_max(at, z, sentence):
     at.slider(key="bce_z").set_value(z).run()
     assert_clean(at)
     s = 1 / (1 + math.exp(-z))
-    loss = float(core.binary_cross_entropy_with_logits(z, 1.0))
+    loss = float(binary_cross_entropy_with_logits(z, 1.0))
     assert _logit(at) == (f"{s:.4f}", f"{loss:.4f}", signed(s - 1, 3))
     assert sentence in markdown_text(at)
     fig = chart(at, 1)

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-import core
+from core.comparison import COMPARISON_LOSSES, comparison_curves, imbalance_dataset, imbalance_shares
 from tests.pages._apptest import charts, dataframe, open_page, rerun, text, trace, values
 from ui.common import UNITS_KEY
 
@@ -35,10 +35,10 @@ def assert_rows(actual, wanted):
 
 
 def expected(p, gamma=2.0, margin=1.0, eps=0.1):
-    c = core.comparison_curves([p], gamma=gamma, margin=margin, label_smoothing=eps)
+    c = comparison_curves([p], gamma=gamma, margin=margin, label_smoothing=eps)
     return {
         label: (float(c.loss[name][0]), float(c.grad[name][0]))
-        for label, name in zip(LOSS_ROWS, core.COMPARISON_LOSSES, strict=True)
+        for label, name in zip(LOSS_ROWS, COMPARISON_LOSSES, strict=True)
     }
 
 
@@ -101,7 +101,7 @@ def test_focal_gamma_slider_changes_the_curves_and_the_table(at, gamma):
     _, grad_fig, imbalance = charts(at)
     focal = trace(grad_fig, f"focal (γ = {gamma:g})")
     grid = values(focal["x"])
-    want = core.comparison_curves(grid, gamma=gamma).grad["focal"]
+    want = comparison_curves(grid, gamma=gamma).grad["focal"]
     np.testing.assert_allclose(values(focal["y"]), want, rtol=1e-9, atol=1e-15)
     for before, after in zip(imbalance_before["data"], imbalance["data"], strict=True):
         np.testing.assert_array_equal(values(after["y"]), values(before["y"]))  # it has its own γ
@@ -113,7 +113,7 @@ def test_imbalance_gamma_slider(at, gamma):
     rerun(at)
     label = f"focal (γ = {gamma:g})"
     imbalance = charts(at)[2]
-    shares = core.imbalance_shares(*core.imbalance_dataset(), gamma=gamma)
+    shares = imbalance_shares(*imbalance_dataset(), gamma=gamma)
     minority_loss = values(imbalance["data"][1]["y"])
     np.testing.assert_allclose(minority_loss, 100 * shares.loss_share[:, 1], rtol=1e-9)
     assert list(imbalance["data"][1]["x"])[2] == label
@@ -179,7 +179,7 @@ def test_comparison_table_has_the_corrected_formulas(at):
 
 
 def test_imbalance_demo_numbers(at):
-    shares = core.imbalance_shares(*core.imbalance_dataset(), gamma=2.0)
+    shares = imbalance_shares(*imbalance_dataset(), gamma=2.0)
     table = dataframe(at, 1)
     assert list(table["loss"]) == ["plain CE", "class-weighted CE", "focal (γ = 2)"]
     np.testing.assert_allclose(table["minority loss share"], 100 * shares.loss_share[:, 1])

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-import core
+from core.jacobians import IDENTITIES, identity_check, one_layer_example, one_layer_network
 from tests.pages._apptest import assert_clean, chart, latex, metric, number, open_page, tables, z
 
 PAGE = "pages/identities.py"
@@ -31,7 +31,7 @@ def check_identity_shown(at) -> None:
     """The three heatmaps and the metric are core.identity_check's for the current widgets."""
     assert_clean(at)
     s = settings(at)
-    check = core.identity_check(s["number"], seed=s["seed"], n=s["n"], m=s["m"], elementwise=s["f"])
+    check = identity_check(s["number"], seed=s["seed"], n=s["n"], m=s["m"], elementwise=s["f"])
     analytic = check.analytic if check.analytic.ndim == 2 else check.analytic[None, :]
     np.testing.assert_allclose(z(chart(at, "Analytic: ")), analytic, atol=1e-15)
     np.testing.assert_allclose(
@@ -41,7 +41,7 @@ def check_identity_shown(at) -> None:
     shown = number(metric(at, DIFF))
     assert shown < 1e-6
     assert shown == pytest.approx(check.max_abs_diff, rel=0.06)
-    heading = f"**({s['number']}) {core.IDENTITIES[s['number']]}**"
+    heading = f"**({s['number']}) {IDENTITIES[s['number']]}**"
     assert heading in [md.value for md in at.markdown]
 
 
@@ -54,8 +54,8 @@ def check_network_shown(at) -> None:
     assert_clean(at)
     dx, dh, nc = net_sizes(at)
     seed = int(at.number_input(key="ident_seed").value)
-    ex = core.one_layer_example(dx, dh, nc, seed=seed)
-    out = core.one_layer_network(**ex)
+    ex = one_layer_example(dx, dh, nc, seed=seed)
+    out = one_layer_network(**ex)
     text = latex(at)
     assert rf"x_{{({dx}\times 1)}}" in text
     assert rf"\theta_{{({nc}\times 1)}}" in text
@@ -90,7 +90,7 @@ def test_default_page_checks_identity_1_and_the_network(at):
     check_network_shown(at)
 
 
-@pytest.mark.parametrize("number_", list(core.IDENTITIES))
+@pytest.mark.parametrize("number_", list(IDENTITIES))
 def test_each_identity_shows_analytic_numerical_and_a_tiny_difference(at, number_):
     at.radio(key="ident_which").set_value(number_).run()
     check_identity_shown(at)

@@ -5,7 +5,9 @@ import math
 import numpy as np
 import pytest
 
-import core
+from core.comparison import smooth_labels
+from core.information import cross_entropy_between, entropy, kl_divergence
+from core.proportions import normalise_weights
 from tests.pages._apptest import (
     charts,
     dataframe,
@@ -32,12 +34,12 @@ def shown(at, unit="nats"):
 
 
 def expected(p, q, eps=0.0, base=math.e):
-    p = core.smooth_labels(core.normalise_weights(p), eps)
-    q = core.normalise_weights(q)
+    p = smooth_labels(normalise_weights(p), eps)
+    q = normalise_weights(q)
     return (
-        float(core.entropy(p, base=base)),
-        float(core.kl_divergence(p, q, base=base)),
-        float(core.cross_entropy_between(p, q, base=base)),
+        float(entropy(p, base=base)),
+        float(kl_divergence(p, q, base=base)),
+        float(cross_entropy_between(p, q, base=base)),
     )
 
 
@@ -177,10 +179,10 @@ def test_label_smoothing_raises_the_floor(at, eps):
     assert values(point["y"]) == pytest.approx([h])
     curve = values(trace(floor_fig, "H(P_ε) = min over Q of H(P_ε, Q)")["y"])
     assert curve[0] == 0
-    assert curve[-1] == pytest.approx(float(core.entropy(core.smooth_labels([1, 0, 0, 0], 0.5))))
+    assert curve[-1] == pytest.approx(float(entropy(smooth_labels([1, 0, 0, 0], 0.5))))
     if eps:
         assert f"With ε = {eps:.2f} the best any model can do is **{h:.4f} nats**" in text(at)
         assert "wasted" not in text(at)
-        np.testing.assert_allclose(dataframe(at, 0).iloc[:, 1], core.smooth_labels([1.0, 0, 0, 0], eps))
+        np.testing.assert_allclose(dataframe(at, 0).iloc[:, 1], smooth_labels([1.0, 0, 0, 0], eps))
     else:
         assert "Raise ε to see the floor rise" in text(at)

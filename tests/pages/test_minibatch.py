@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-import core
+from core.minibatch import gaussian_blobs, minibatch_indices, most_variable_entry, per_example_grads
+from core.mlp import demo_network
 from tests.pages._apptest import assert_clean, chart, metric, number, open_page, tables
 
 PAGE = "pages/minibatch.py"
@@ -13,8 +14,8 @@ PARAMS = ["b4", "W4", "b3", "W3", "b2", "W2", "b1", "W1"]
 
 @pytest.fixture(scope="module")
 def data():
-    x, y = core.gaussian_blobs(N, 2, 3, seed=0)
-    return x, y, core.demo_network(SIZES, seed=0)
+    x, y = gaussian_blobs(N, 2, 3, seed=0)
+    return x, y, demo_network(SIZES, seed=0)
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def at():
 
 def entry(data, name: str) -> tuple[int, ...]:
     x, y, net = data
-    return core.most_variable_entry(net, x, y, name)[0]
+    return most_variable_entry(net, x, y, name)[0]
 
 
 def label(name: str, index) -> str:
@@ -43,8 +44,8 @@ def check_batch_section(at, data) -> None:
     batch = at.slider(key="minibatch_b").value
     draw = int(at.number_input(key="minibatch_draw").value)
     index = entry(data, name)
-    idx = core.minibatch_indices(N, batch, seed=draw)
-    per = core.per_example_grads(net, x[idx], y[idx])[name][(slice(None),) + index]
+    idx = minibatch_indices(N, batch, seed=draw)
+    per = per_example_grads(net, x[idx], y[idx])[name][(slice(None),) + index]
     _, grads = net.loss_and_grads(x[idx], y[idx])
     fig = chart(at, f"Per-example gradients of {label(name, index)}")
     bars, line = fig["data"]

@@ -5,9 +5,11 @@ import math
 import numpy as np
 import pytest
 
-import core
 from core.figures.style import NEGATIVE, POSITIVE
 from core.formatting import signed
+from core.functional import softmax
+from core.losses import cross_entropy
+from core.multiclass import multiclass_breakdown
 from tests.pages._apptest import assert_clean, chart, markdown_text, metric, open_page, trace
 from ui.common import UNITS_KEY
 
@@ -40,7 +42,7 @@ def _logit_sliders(at):
 
 
 def _expected(logits, true_index, temperature=1.0, eps=0.0):
-    return core.multiclass_breakdown(logits, true_index, temperature=temperature, label_smoothing=eps)
+    return multiclass_breakdown(logits, true_index, temperature=temperature, label_smoothing=eps)
 
 
 def test_seed_default_state_shows_89_1_percent_0_1155_and_minus_0_109(at):
@@ -105,7 +107,7 @@ def test_temperature_divides_the_gradient_by_t(at, temperature):
     b = _expected(SEED_LOGITS, 0, temperature=temperature)
     assert _metrics(at) == (f"{b.probs[0]:.1%}", f"{b.loss:.4f}", "3.5", signed(b.grad[0], 3))
     _, _, grads = _bars(at)
-    p = core.softmax(np.array(SEED_LOGITS) / temperature)
+    p = softmax(np.array(SEED_LOGITS) / temperature)
     np.testing.assert_allclose(grads["x"], (p - [1, 0, 0, 0]) / temperature, rtol=1e-12, atol=1e-15)
     assert "(p − y′)/T" in markdown_text(at)
 
@@ -116,12 +118,12 @@ def test_label_smoothing_spreads_the_loss_over_all_classes(at, eps):
     assert_clean(at)
     b = _expected(SEED_LOGITS, 0, eps=eps)
     assert metric(at, "Total CE loss (nats)") == f"{b.loss:.4f}"
-    assert b.loss == pytest.approx(float(core.cross_entropy(SEED_LOGITS, 0, label_smoothing=eps)))
+    assert b.loss == pytest.approx(float(cross_entropy(SEED_LOGITS, 0, label_smoothing=eps)))
     _, parts, grads = _bars(at)
     assert all(x > 0 for x in parts["x"])
     assert sum(parts["x"]) == pytest.approx(b.loss, rel=1e-12)
     target = (1 - eps) * np.eye(4)[0] + eps / 4
-    np.testing.assert_allclose(grads["x"], core.softmax(SEED_LOGITS) - target, atol=1e-15)
+    np.testing.assert_allclose(grads["x"], softmax(SEED_LOGITS) - target, atol=1e-15)
     assert f"label smoothing ε = {eps:g}" in markdown_text(at)
     # ε = 0.5 puts the true class's target at 0.625, below its 89.1 %: the gradient pushes it down.
     assert ("**down**: label smoothing gives no reward" in markdown_text(at)) == (eps == 0.5)

@@ -5,8 +5,16 @@ import math
 import numpy as np
 import pytest
 
-import core
 from core.formatting import signed
+from core.functional import softmax
+from core.losses import binary_cross_entropy_with_logits_grad, cross_entropy
+from core.pitfalls import (
+    bce_on_softmax,
+    bce_on_softmax_grad,
+    clipping_comparison,
+    mse_on_sigmoid,
+    mse_on_sigmoid_grad,
+)
 from tests.pages._apptest import (
     charts,
     dataframe,
@@ -87,7 +95,7 @@ def test_scale_slider_reads_out_both_losses(at):
         z = np.array([1.0, 0.0, -1.0]) * scale
         table = breaks_table(at)
         col_naive, col_stable = f"naive at s = {scale:.4g}", f"stable at s = {scale:.4g}"
-        want_stable = float(core.cross_entropy(z.astype(np.float32), 2))
+        want_stable = float(cross_entropy(z.astype(np.float32), 2))
         assert float(table.loc["float32", col_stable]) == pytest.approx(want_stable, rel=1e-5)
         if naive32 is None:  # below every break: naive = stable
             assert float(table.loc["float32", col_naive]) == pytest.approx(want_stable, rel=1e-4)
@@ -129,7 +137,7 @@ def check_clip_probability(at, log_p):
     at.slider(key="pit_clip_p").set_value(log_p)
     rerun(at)
     p = 10.0**log_p
-    c = core.clipping_comparison([p], eps=1e-7)
+    c = clipping_comparison([p], eps=1e-7)
     assert metric(at, "Loss hidden at p (nats)") == f"{float(c.bias[0]):.4f}"
     table = dataframe(at, 1)
     assert table.columns[1] == f"loss at p = {p:.0e}"
@@ -144,12 +152,12 @@ def check_clip_probability(at, log_p):
 def test_bce_on_softmax_defaults_are_the_seed_logits(at):
     assert metric(at, "p(Cat)") == "0.8909"
     assert metric(at, "Cross-entropy (nats)") == "0.1155"  # seed 003
-    want = float(core.bce_on_softmax(SEED_LOGITS, 0, reduction="sum"))
+    want = float(bce_on_softmax(SEED_LOGITS, 0, reduction="sum"))
     assert metric(at, "BCE on softmax (nats)") == f"{want:.4f}"
     fig = charts(at)[3]
     ce, bce = fig["data"]
     assert list(ce["text"]) == ["−0.109", "+0.060", "+0.033", "+0.016"]  # seed 003's p − y
-    grad = core.bce_on_softmax_grad(SEED_LOGITS, 0, reduction="sum")
+    grad = bce_on_softmax_grad(SEED_LOGITS, 0, reduction="sum")
     np.testing.assert_allclose(values(bce["y"]), grad)
     assert list(bce["x"])[0] == "Cat (true)"
     assert f"Here the true-class entry is {signed(float(grad[0]))} instead of −0.109" in text(at)
@@ -159,7 +167,7 @@ def test_bce_on_softmax_can_push_wrong_classes_up(at):
     assert "BCE pushes" not in text(at)  # default (Cat true): no wrong class is pushed up
     at.radio(key="pit_t").set_value(2)  # Bird true, Cat at 0.89: its -log(1 - s) term dominates
     rerun(at)
-    grad = core.bce_on_softmax_grad(SEED_LOGITS, 2, reduction="sum")
+    grad = bce_on_softmax_grad(SEED_LOGITS, 2, reduction="sum")
     assert grad[1] < 0
     assert grad[3] < 0
     assert grad[0] > 0
@@ -171,10 +179,8 @@ def test_true_class_of_the_bce_demo(at):
         at.radio(key="pit_t").set_value(true_class)
         rerun(at)
         name = ["Cat", "Dog", "Bird", "Fish"][true_class]
-        assert (
-            metric(at, "Cross-entropy (nats)") == f"{float(core.cross_entropy(SEED_LOGITS, true_class)):.4f}"
-        )
-        assert metric(at, f"p({name})") == f"{float(core.softmax(SEED_LOGITS)[true_class]):.4f}"
+        assert metric(at, "Cross-entropy (nats)") == f"{float(cross_entropy(SEED_LOGITS, true_class)):.4f}"
+        assert metric(at, f"p({name})") == f"{float(softmax(SEED_LOGITS)[true_class]):.4f}"
         assert list(charts(at)[3]["data"][0]["x"])[true_class] == f"{name} (true)"
 
 
@@ -189,17 +195,17 @@ def check_logit(at, k, value):
     rerun(at)
     z = list(SEED_LOGITS)
     z[k] = value
-    assert metric(at, "Cross-entropy (nats)") == f"{float(core.cross_entropy(z, 0)):.4f}"
-    assert metric(at, "BCE on softmax (nats)") == f"{float(core.bce_on_softmax(z, 0, reduction='sum')):.4f}"
+    assert metric(at, "Cross-entropy (nats)") == f"{float(cross_entropy(z, 0)):.4f}"
+    assert metric(at, "BCE on softmax (nats)") == f"{float(bce_on_softmax(z, 0, reduction='sum')):.4f}"
     np.testing.assert_allclose(
-        values(charts(at)[3]["data"][1]["y"]), core.bce_on_softmax_grad(z, 0, reduction="sum")
+        values(charts(at)[3]["data"][1]["y"]), bce_on_softmax_grad(z, 0, reduction="sum")
     )
 
 
 # ------------------------------------------------------------------------------------ 4. MSE on sigmoid
 def test_mse_defaults_show_the_saturation_warning(at):
     assert metric(at, "σ(z)") == "0.0025"
-    assert metric(at, "MSE ∂ℓ/∂z") == signed(float(core.mse_on_sigmoid_grad(-6.0, 1.0)), 6)
+    assert metric(at, "MSE ∂ℓ/∂z") == signed(float(mse_on_sigmoid_grad(-6.0, 1.0)), 6)
     assert metric(at, "BCE ∂ℓ/∂z") == "−0.997527"
     assert [w.value for w in at.warning][0].startswith("Confidently wrong (σ(z) = 0.0025 for y = 1)")
 
@@ -219,15 +225,13 @@ def check_label_and_logit(at, y, z, warns):
     at.radio(key="pit_y").set_value(y)
     at.slider(key="pit_sz").set_value(z)
     rerun(at)
-    assert metric(at, "MSE ∂ℓ/∂z") == signed(float(core.mse_on_sigmoid_grad(z, float(y))), 6)
-    assert metric(at, "BCE ∂ℓ/∂z") == signed(
-        float(core.binary_cross_entropy_with_logits_grad(z, float(y))), 6
-    )
+    assert metric(at, "MSE ∂ℓ/∂z") == signed(float(mse_on_sigmoid_grad(z, float(y))), 6)
+    assert metric(at, "BCE ∂ℓ/∂z") == signed(float(binary_cross_entropy_with_logits_grad(z, float(y))), 6)
     assert bool(at.warning) == warns
     loss_fig, grad_fig = charts(at)[4:6]
     grid = values(trace(grad_fig, "BCE")["x"])
     np.testing.assert_allclose(values(trace(grad_fig, "BCE")["y"]), 1 / (1 + np.exp(-grid)) - y, atol=1e-12)
     assert values(trace(loss_fig, "MSE (σ(z) − y)² at the point")["y"]) == pytest.approx(
-        [float(core.mse_on_sigmoid(z, float(y)))]
+        [float(mse_on_sigmoid(z, float(y)))]
     )
     assert loss_fig["layout"]["title"]["text"] == f"Loss for y = {y}"

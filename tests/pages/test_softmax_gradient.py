@@ -5,7 +5,8 @@ import math
 import numpy as np
 import pytest
 
-import core
+from core.functional import softmax, softmax_jacobian
+from core.losses import cross_entropy, cross_entropy_grad
 from tests.pages._apptest import assert_clean, chart, latex, metric, number, open_page, tables, z
 
 PAGE = "pages/softmax_gradient.py"
@@ -36,9 +37,9 @@ def check_consistent(at) -> None:
     assert_clean(at)
     zs = logits_shown(at)
     t = at.radio(key="sgrad_true").value
-    s = core.softmax(zs)
-    grad = core.cross_entropy_grad(zs, t)
-    np.testing.assert_allclose(z(chart(at, "Softmax Jacobian")), core.softmax_jacobian(zs), atol=1e-15)
+    s = softmax(zs)
+    grad = cross_entropy_grad(zs, t)
+    np.testing.assert_allclose(z(chart(at, "Softmax Jacobian")), softmax_jacobian(zs), atol=1e-15)
     np.testing.assert_allclose(z(chart(at, "∂L/∂s"))[0], -np.eye(len(zs))[t] / s[t], rtol=1e-12)
     terms = z(chart(at, "Terms"))
     assert not np.delete(terms, t, axis=0).any()
@@ -75,7 +76,7 @@ def test_default_is_seed_003s_logits_and_shows_s_minus_y(at):
 
 
 def test_seed_001s_slip_is_corrected_with_the_current_numbers(at):
-    s = core.softmax(SEED_LOGITS)
+    s = softmax(SEED_LOGITS)
     warning = at.warning[0].value
     assert "−S_i S_i" in warning
     assert "−s_i s_k" in warning
@@ -115,10 +116,10 @@ def test_each_logit_slider_min_middle_max(at, k):
 @pytest.mark.parametrize("t", [0, 2, 3])
 def test_true_class_moves_the_minus_one(at, t):
     at.radio(key="sgrad_true").set_value(t).run()
-    grad = core.cross_entropy_grad(SEED_LOGITS, t)
+    grad = cross_entropy_grad(SEED_LOGITS, t)
     assert np.argmin(chart(at, "∂L/∂z = s − y")["data"][0]["y"]) == t
     assert grad[t] < 0
-    assert metric(at, f"s_t, probability of class {t + 1}") == f"{core.softmax(SEED_LOGITS)[t]:.3f}"
+    assert metric(at, f"s_t, probability of class {t + 1}") == f"{softmax(SEED_LOGITS)[t]:.3f}"
     check_consistent(at)
 
 
@@ -127,7 +128,7 @@ def test_extreme_logits_with_a_nearly_impossible_true_class_stay_accurate(at):
     for k, value in enumerate([8.0, -8.0, 8.0, -8.0, 8.0, -8.0]):
         at.slider(key=f"sgrad_z{k + 1}").set_value(value)
     at.radio(key="sgrad_true").set_value(5).run()
-    s_t = core.softmax([8.0, -8.0, 8.0, -8.0, 8.0, -8.0])[5]
+    s_t = softmax([8.0, -8.0, 8.0, -8.0, 8.0, -8.0])[5]
     assert metric(at, "s_t, probability of class 6") == f"{s_t:.2e}".replace("e-0", "e−")  # 3.77e−8
     check_consistent(at)
 
@@ -152,6 +153,6 @@ def test_reset_button_restores_seed_003s_logits(at):
 
 def test_units_in_bits_change_only_the_loss(at):
     at.sidebar.radio(key="units").set_value("bits").run()
-    loss_bits = core.cross_entropy(SEED_LOGITS, 0) / math.log(2)
+    loss_bits = cross_entropy(SEED_LOGITS, 0) / math.log(2)
     assert metric(at, "Loss L = −log s_t (bits)") == f"{loss_bits:.4f}" == "0.1666"
     check_consistent(at)

@@ -18,7 +18,8 @@ import time
 
 import numpy as np
 
-import core
+from core.functional import softmax
+from core.losses import loss_and_grad
 
 SHAPE = (4096, 1000)
 
@@ -62,8 +63,8 @@ def main(argv=None) -> None:
     for dtype in (np.float32, np.float64):
         z = logits64.astype(dtype)
         rows = [
-            ("cross-entropy forward+backward", lambda z=z: core.loss_and_grad("cross_entropy", z, target)),
-            ("softmax", lambda z=z: core.softmax(z)),
+            ("cross-entropy forward+backward", lambda z=z: loss_and_grad("cross_entropy", z, target)),
+            ("softmax", lambda z=z: softmax(z)),
         ]
         torch_fns = [None, None]
         if torch:

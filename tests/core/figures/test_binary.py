@@ -5,20 +5,27 @@ import math
 import numpy as np
 import pytest
 
-import core
+from core.curves import bce_logit_curves, bce_probability_curves
 from core.figures.binary import bce_logit_figure, bce_probability_figure
 from core.formatting import signed
+from core.losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_grad,
+    binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_grad,
+)
+from core.units import in_unit
 from tests.core.figures._helpers import annotation_texts, trace_names
 
 
 def _bce_prob_figure(p, y, unit="nats"):
-    c = core.bce_probability_curves()
-    loss = core.in_unit(float(core.binary_cross_entropy(p, float(y))), unit)
-    grad = float(core.binary_cross_entropy_grad(p, float(y)))
+    c = bce_probability_curves()
+    loss = in_unit(float(binary_cross_entropy(p, float(y))), unit)
+    grad = float(binary_cross_entropy_grad(p, float(y)))
     fig = bce_probability_figure(
         c.p,
-        core.in_unit(c.loss_pos, unit),
-        core.in_unit(c.loss_neg, unit),
+        in_unit(c.loss_pos, unit),
+        in_unit(c.loss_neg, unit),
         p=p,
         y=y,
         loss=loss,
@@ -83,10 +90,10 @@ def test_bce_probability_figure_in_bits():
 
 @pytest.mark.parametrize(("y", "pos_weight"), [(1, 1.0), (1, 3.0), (0, 1.0), (0, 3.0)])
 def test_bce_logit_figure_draws_losses_sigmoid_and_gradient(y, pos_weight):
-    c = core.bce_logit_curves(pos_weight=pos_weight)
+    c = bce_logit_curves(pos_weight=pos_weight)
     z = 0.85
-    loss = float(core.binary_cross_entropy_with_logits(z, float(y), pos_weight=pos_weight))
-    grad = float(core.binary_cross_entropy_with_logits_grad(z, float(y), pos_weight=pos_weight))
+    loss = float(binary_cross_entropy_with_logits(z, float(y), pos_weight=pos_weight))
+    grad = float(binary_cross_entropy_with_logits_grad(z, float(y), pos_weight=pos_weight))
     fig = bce_logit_figure(
         c.z,
         c.sigma,
@@ -120,7 +127,7 @@ def test_bce_logit_figure_draws_losses_sigmoid_and_gradient(y, pos_weight):
 
 
 def test_bce_logit_figure_fits_the_true_labels_curve_when_pos_weight_is_large():
-    c = core.bce_logit_curves(pos_weight=10.0)
+    c = bce_logit_curves(pos_weight=10.0)
     fig = bce_logit_figure(
         c.z,
         c.sigma,

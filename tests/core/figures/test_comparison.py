@@ -2,12 +2,12 @@
 
 import numpy as np
 
-import core
+from core.comparison import imbalance_dataset, imbalance_shares
 from core.figures.comparison import imbalance_share_figure
 
 
 def test_imbalance_share_figure_groups_percentages_by_class():
-    shares = core.imbalance_shares(*core.imbalance_dataset(), gamma=2.0)
+    shares = imbalance_shares(*imbalance_dataset(), gamma=2.0)
     fig = imbalance_share_figure(
         ["plain", "weighted", "focal"], ["major", "minor"], shares.loss_share, shares.grad_share
     )

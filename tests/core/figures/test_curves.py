@@ -3,18 +3,18 @@
 import numpy as np
 import pytest
 
-import core
+from core.comparison import COMPARISON_LOSSES, comparison_curves, comparison_grid
 from core.figures.curves import CURVE_STYLES, curves_figure
 from tests.core.figures._helpers import traces_by_name
 
 
 @pytest.fixture
 def comparison():
-    grid = core.comparison_grid(50)
-    curves = core.comparison_curves(grid)
-    point = core.comparison_curves([0.7])
-    series = {name: curves.grad[name] for name in core.COMPARISON_LOSSES}
-    values = {name: float(point.grad[name][0]) for name in core.COMPARISON_LOSSES}
+    grid = comparison_grid(50)
+    curves = comparison_curves(grid)
+    point = comparison_curves([0.7])
+    series = {name: curves.grad[name] for name in COMPARISON_LOSSES}
+    values = {name: float(point.grad[name][0]) for name in COMPARISON_LOSSES}
     return grid, series, values
 
 

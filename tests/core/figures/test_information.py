@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-import core
+from core.comparison import smoothing_floor_curve
 from core.figures.information import distribution_bars_figure, entropy_kl_bar_figure, smoothing_floor_figure
 
 
@@ -39,7 +39,7 @@ def test_distribution_bars_show_p_and_q_in_percent():
 
 def test_smoothing_floor_figure_marks_the_current_epsilon():
     eps = np.linspace(0, 0.5, 11)
-    floor = core.smoothing_floor_curve([1.0, 0.0, 0.0], eps)
+    floor = smoothing_floor_curve([1.0, 0.0, 0.0], eps)
     fig = smoothing_floor_figure(eps, floor, eps=0.1, floor_at_eps=float(floor[2]), unit="nats", n_classes=3)
     curve, point = fig.data
     np.testing.assert_allclose(np.asarray(curve.y, dtype=float), floor)

@@ -3,14 +3,14 @@
 import numpy as np
 import pytest
 
-import core
 from core.figures.multiclass import multiclass_bars_figure
 from core.figures.style import NEGATIVE, POSITIVE, TRUE_CLASS
+from core.multiclass import multiclass_breakdown
 from tests.core.figures._helpers import LABELS, trace_names
 
 
 def test_multiclass_bars_figure_seed_state():
-    b = core.multiclass_breakdown([3.5, 0.8, 0.2, -0.5], 0)
+    b = multiclass_breakdown([3.5, 0.8, 0.2, -0.5], 0)
     fig = multiclass_bars_figure(LABELS, b.probs, b.contributions, b.grad, true_index=0, unit="nats")
     assert trace_names(fig) == ["probability", "loss contribution", "gradient"]
     probs, parts, grads = fig.data
@@ -33,7 +33,7 @@ def test_multiclass_bars_figure_seed_state():
 @pytest.mark.parametrize("n", [2, 10])
 def test_multiclass_bars_figure_height_grows_with_the_classes(n):
     z = np.linspace(-2, 2, n)
-    b = core.multiclass_breakdown(z, n - 1, temperature=0.5, label_smoothing=0.2)
+    b = multiclass_breakdown(z, n - 1, temperature=0.5, label_smoothing=0.2)
     labels = [f"class {k}" for k in range(n)]
     fig = multiclass_bars_figure(labels, b.probs, b.contributions, b.grad, true_index=n - 1, unit="bits")
     assert len(fig.data[0].y) == n

@@ -3,15 +3,16 @@
 import numpy as np
 import pytest
 
-import core
 from core.figures.pitfalls import DTYPE_COLORS, clipping_figure, gradient_bars_figure, naive_vs_stable_figure
+from core.losses import cross_entropy_grad
+from core.pitfalls import NAIVE_DTYPES, bce_on_softmax_grad, clipping_comparison, naive_scale_sweep
 from tests.core.figures._helpers import traces_by_name
 
 
 @pytest.fixture
 def sweeps():
     scales = np.geomspace(0.1, 1e4, 120)
-    return [core.naive_scale_sweep(scales, (1.0, 0.0, -1.0), 1, dt) for dt in core.NAIVE_DTYPES]
+    return [naive_scale_sweep(scales, (1.0, 0.0, -1.0), 1, dt) for dt in NAIVE_DTYPES]
 
 
 def test_naive_vs_stable_figure_marks_the_chosen_scale(sweeps):
@@ -24,7 +25,7 @@ def test_naive_vs_stable_figure_marks_the_chosen_scale(sweeps):
     # inf is not drawn
     assert np.isnan(naive.y[0])
     assert list(naive.y[1:]) == [100.0, 100.0]
-    assert list(naive.customdata) == list(core.NAIVE_DTYPES)
+    assert list(naive.customdata) == list(NAIVE_DTYPES)
 
 
 def test_naive_vs_stable_figure_has_lines_break_strips_and_break_markers(sweeps):
@@ -44,7 +45,7 @@ def test_naive_vs_stable_figure_has_lines_break_strips_and_break_markers(sweeps)
     assert set(strip.customdata) == {"inf"}
     marks = names["naive breaks here"]
     assert list(marks.x) == pytest.approx([s.first_break for s in sweeps])
-    assert marks.marker.color == tuple(DTYPE_COLORS[d] for d in core.NAIVE_DTYPES)
+    assert marks.marker.color == tuple(DTYPE_COLORS[d] for d in NAIVE_DTYPES)
     assert marks.text[1] == "float32 naive → inf "
     assert fig.layout.xaxis.type == "log"
     assert fig.layout.yaxis.type == "log"
@@ -52,7 +53,7 @@ def test_naive_vs_stable_figure_has_lines_break_strips_and_break_markers(sweeps)
 
 
 def test_naive_vs_stable_figure_with_no_break_has_empty_strips():
-    sweep = core.naive_scale_sweep([0.1, 1.0], (1.0, 0.0, -1.0), 1, "float64")
+    sweep = naive_scale_sweep([0.1, 1.0], (1.0, 0.0, -1.0), 1, "float64")
     fig = naive_vs_stable_figure([sweep])
     assert len(fig.data[2].x) == 0
     assert len(fig.data[3].x) == 0
@@ -61,8 +62,8 @@ def test_naive_vs_stable_figure_with_no_break_has_empty_strips():
 @pytest.mark.parametrize("kind", ["loss", "gradient"])
 def test_clipping_figure_draws_three_ways_with_the_point(kind):
     grid = np.geomspace(1e-50, 1, 60)
-    c = core.clipping_comparison(grid, eps=1e-7)
-    point = core.clipping_comparison([1e-10], eps=1e-7)
+    c = clipping_comparison(grid, eps=1e-7)
+    point = clipping_comparison([1e-10], eps=1e-7)
     fig = clipping_figure(c, point=point, kind=kind)
     lines = [t for t in fig.data if t.mode == "lines"]
     assert [t.name for t in lines] == [
@@ -85,14 +86,14 @@ def test_clipping_figure_draws_three_ways_with_the_point(kind):
 
 
 def test_clipping_figure_rejects_unknown_kind():
-    c = core.clipping_comparison([0.5])
+    c = clipping_comparison([0.5])
     with pytest.raises(ValueError, match="kind must be 'loss' or 'gradient'"):
         clipping_figure(c, kind="both")
 
 
 def test_gradient_bars_label_signs_and_mark_the_true_class():
-    ce = core.cross_entropy_grad([3.5, 0.8, 0.2, -0.5], 0)
-    bce = core.bce_on_softmax_grad([3.5, 0.8, 0.2, -0.5], 0, reduction="sum")
+    ce = cross_entropy_grad([3.5, 0.8, 0.2, -0.5], 0)
+    bce = bce_on_softmax_grad([3.5, 0.8, 0.2, -0.5], 0, reduction="sum")
     fig = gradient_bars_figure(["Cat", "Dog", "Bird", "Fish"], {"CE": ce, "BCE": bce}, target=0, title="T")
     assert [t.name for t in fig.data] == ["CE", "BCE"]
     assert list(fig.data[0].x)[0] == "Cat (true)"

@@ -2,13 +2,13 @@
 
 import numpy as np
 
-import core
 from core.figures.softmax_gradient import chain_rule_check_figure, chain_rule_cost_figure
 from core.figures.style import NEGATIVE, POSITIVE
+from core.jacobians import softmax_cross_entropy_chain
 
 
 def test_chain_rule_check_figure_draws_bars_and_both_jacobian_routes():
-    chain = core.softmax_cross_entropy_chain([3.5, 0.8, 0.2, -0.5], 0)
+    chain = softmax_cross_entropy_chain([3.5, 0.8, 0.2, -0.5], 0)
     fig = chain_rule_check_figure(
         chain.grad, chain.chain, chain.chain_numerical, class_names=["Cat", "Dog", "Bird", "Fish"], target=0
     )

@@ -3,19 +3,20 @@
 import numpy as np
 import pytest
 
-import core
 from core.figures.engine import Draft
 from core.figures.multiclass import multiclass_bars_figure
 from core.figures.style import FONT_SIZE, TITLE_SIZE, marked_vline, move_legend_below, styled
 from core.figures.surprise import surprise_game_figure
+from core.information import surprise_or_inf
+from core.multiclass import multiclass_breakdown
 from tests.core.figures._helpers import LABELS
 
 
 def test_hatched_bars_keep_their_colour_under_any_template():
     # Plotly's default fillmode "replace" would draw white hatching on a transparent bar: invisible.
     q = np.array([0.85, 0.10, 0.03, 0.02])
-    game = surprise_game_figure(LABELS, q, 0, core.surprise_or_inf(q))
-    b = core.multiclass_breakdown([3.5, 0.8, 0.2, -0.5], 0)
+    game = surprise_game_figure(LABELS, q, 0, surprise_or_inf(q))
+    b = multiclass_breakdown([3.5, 0.8, 0.2, -0.5], 0)
     bars = multiclass_bars_figure(LABELS, b.probs, b.contributions, b.grad, true_index=0, unit="nats")
     for pattern in (game.data[1].marker.pattern, bars.data[2].marker.pattern):
         assert pattern.fillmode == "overlay"

@@ -5,16 +5,20 @@ import math
 import numpy as np
 import pytest
 
-import core
+from core.bands import band_intervals
+from core.curves import neg_log_curve
 from core.figures.style import NEUTRAL, TRUE_CLASS
 from core.figures.surprise import neg_log_curve_figure, surprise_game_figure
 from core.formatting import signed
+from core.information import surprise, surprise_or_inf
+from core.losses import binary_cross_entropy_grad
+from core.units import in_unit
 from tests.core.figures._helpers import LABELS, annotation_texts, trace_names
 
 
 def test_surprise_game_figure_shows_truth_prediction_and_surprise_per_answer():
     q = np.array([0.85, 0.10, 0.03, 0.02])
-    fig = surprise_game_figure(LABELS, q, 0, core.surprise_or_inf(q))
+    fig = surprise_game_figure(LABELS, q, 0, surprise_or_inf(q))
     assert trace_names(fig) == ["truth P (one-hot, outline)", "prediction Q", "surprise −log₂ q (bits)"]
     truth, pred, surprise = fig.data
     np.testing.assert_allclose(truth.y, [100, 0, 0, 0])
@@ -32,7 +36,7 @@ def test_surprise_game_figure_shows_truth_prediction_and_surprise_per_answer():
 
 def test_surprise_game_figure_draws_an_impossible_answer_as_a_capped_infinite_bar():
     q = np.array([0.0, 0.5, 0.5, 0.0])
-    fig = surprise_game_figure(LABELS, q, 0, core.surprise_or_inf(q))
+    fig = surprise_game_figure(LABELS, q, 0, surprise_or_inf(q))
     surprise = fig.data[2]
     assert list(surprise.text) == ["∞", "1.00", "1.00", "∞"]
     assert np.all(np.isfinite(surprise.y))
@@ -44,11 +48,11 @@ def test_surprise_game_figure_draws_an_impossible_answer_as_a_capped_infinite_ba
 @pytest.mark.parametrize("p_true", [0.005, 0.3, 0.7, 0.99])
 def test_neg_log_curve_figure_marks_the_point_and_its_tangent(unit, p_true):
     base = 2 if unit == "bits" else math.e
-    grid, curve = core.neg_log_curve(unit)
-    loss = float(core.surprise(p_true, base=base))
-    slope = core.in_unit(float(core.binary_cross_entropy_grad(p_true, 1.0)), unit)
+    grid, curve = neg_log_curve(unit)
+    loss = float(surprise(p_true, base=base))
+    slope = in_unit(float(binary_cross_entropy_grad(p_true, 1.0)), unit)
     fig = neg_log_curve_figure(
-        grid, curve, p_true=p_true, loss_true=loss, slope=slope, unit=unit, bands=core.band_intervals()
+        grid, curve, p_true=p_true, loss_true=loss, slope=slope, unit=unit, bands=band_intervals()
     )
     assert trace_names(fig) == [
         f"loss = −log p ({unit})",
