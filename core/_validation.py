@@ -137,6 +137,18 @@ def check_axis(arr: np.ndarray, axis, name: str) -> int:
     return axis
 
 
+def as_vector(x, name: str, expected: str, *, min_size: int = 1) -> np.ndarray:
+    """Return ``x`` as a finite float64 vector ``(k,)`` with k >= ``min_size``.
+
+    ``expected`` completes the error message "{name} must {expected}; got shape (…)", e.g.
+    ``"be a 1-D array of at least 2 logits"``.
+    """
+    arr = as_float_array(x, name).astype(np.float64)
+    if arr.ndim != 1 or arr.size < min_size:
+        raise ValueError(f"{name} must {expected}; got shape {arr.shape}")
+    return arr
+
+
 def check_logits_2d(logits, name: str = "logits") -> np.ndarray:
     """Validate logits of shape ``(C,)`` or ``(n, C)`` with C >= 1."""
     arr = as_float_array(logits, name)

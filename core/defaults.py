@@ -65,6 +65,8 @@ __all__ = [
     "PITFALLS_LOGITS",
     "PITFALLS_LOG_EPS",
     "PITFALLS_LOG_P",
+    "PREDICTIONS_BINS",
+    "PREDICTIONS_WORST",
     "SOFTMAX_GRADIENT_CLASSES",
     "SIMPLEX_ARROWS",
     "SIMPLEX_CONTOURS",
@@ -212,3 +214,8 @@ LANGUAGE_TEXT_MAX_CHARS = 300
 LANGUAGE_TEMPERATURE: tuple[float, float, float] = (0.1, 3.0, 1.0)
 LANGUAGE_SAMPLE_CHARS: tuple[int, int, int] = (50, 600, 300)
 LANGUAGE_SAMPLE_DRAW: tuple[int, int, int] = (0, 999, 0)  # which sequence of random draws
+
+# --------------------------------------------------------------------------------- Your own predictions
+# The page opens on the example (the calibration lab's network on its test digits, core.predictions).
+PREDICTIONS_BINS: tuple[int, int, int] = CALIBRATION_BINS  # confidence bins: the calibration lab's
+PREDICTIONS_WORST: tuple[int, int, int] = (1, 100, 10)  # rows in the table of worst examples

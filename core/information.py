@@ -130,6 +130,7 @@ def cross_entropy_between(p, q, base: float = math.e) -> np.ndarray:
     Returns
     -------
     ndarray ``(...)``
+        H(P, Q) of each distribution pair, in units of log base ``base``.
 
     Examples
     --------
@@ -161,6 +162,7 @@ def kl_divergence(p, q, base: float = math.e) -> np.ndarray:
     Returns
     -------
     ndarray ``(...)``
+        D_KL(P ‖ Q) >= 0 of each distribution pair, in units of log base ``base``.
 
     Examples
     --------

@@ -15,10 +15,11 @@ import numpy as np
 from core._validation import check_int, check_scalar
 from core.functional import _softmax
 from core.losses import loss_and_grad, one_hot
-from core.mlp import MLP, _check_loss
+from core.mlp import MLP, _check_batch, _check_layer_sizes, _check_loss, _check_net, demo_network
 
 __all__ = [
     "gaussian_blobs",
+    "blobs_and_network",
     "per_example_grads",
     "last_layer_gradient_routes",
     "minibatch_indices",
@@ -26,12 +27,6 @@ __all__ = [
     "GradientSpread",
     "minibatch_gradient_spread",
 ]
-
-
-def _check_net(net) -> MLP:
-    if not isinstance(net, MLP):
-        raise ValueError(f"net must be an MLP; got {type(net).__name__}")
-    return net
 
 
 # ------------------------------------------------------------------------------------------- data
@@ -79,6 +74,36 @@ def gaussian_blobs(
     y = rng.permutation(np.arange(n_samples) % n_classes).astype(np.int64)
     X = centres[y] + spread * rng.normal(size=(n_samples, n_features))
     return X, y
+
+
+def blobs_and_network(layer_sizes, n_samples: int, *, activation: str = "relu", seed: int = 0):
+    """A gradient page's problem: :func:`gaussian_blobs` data and a :func:`core.mlp.demo_network` to read it.
+
+    The data has ``layer_sizes[0]`` features and ``layer_sizes[-1]`` classes; data and network use the
+    same ``seed``.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int >= 1, at least 2 entries
+    n_samples : int >= 1
+    activation : str, default "relu"
+    seed : int >= 0, default 0
+
+    Returns
+    -------
+    X : ndarray ``(n_samples, layer_sizes[0])``, float64
+    y : ndarray ``(n_samples,)``, int64 class indices in ``[0, layer_sizes[-1])``
+    net : MLP
+
+    Examples
+    --------
+    >>> X, y, net = blobs_and_network([2, 5, 3], 8, seed=0)
+    >>> X.shape, y.shape, net.layer_sizes
+    ((8, 2), (8,), (2, 5, 3))
+    """
+    sizes = _check_layer_sizes(layer_sizes)
+    X, y = gaussian_blobs(n_samples, sizes[0], sizes[-1], seed=seed)
+    return X, y, demo_network(sizes, activation=activation, seed=seed)
 
 
 # -------------------------------------------------------------------------------- per-example gradients
@@ -151,9 +176,9 @@ def last_layer_gradient_routes(net: MLP, X, target) -> dict[str, dict[str, np.nd
 
     Parameters
     ----------
-    net : MLP
-    X : array_like ``(B, n_0)``
-    target : integer class indices ``(B,)``
+    net, X, target
+        The network and one batch, as for :func:`core.mlp.backprop_trace`: ``X`` is ``(B, n_0)``, ``target``
+        integer class indices ``(B,)``.
 
     Returns
     -------
@@ -167,13 +192,7 @@ def last_layer_gradient_routes(net: MLP, X, target) -> dict[str, dict[str, np.nd
     >>> bool(np.allclose(routes["b"]["backward"], routes["b"]["seed"]))
     True
     """
-    _check_net(net)
-    x = net.check_input(X)
-    t = np.asarray(target)
-    if not np.issubdtype(t.dtype, np.integer):
-        raise ValueError(
-            f"target must be integer class indices of shape ({x.shape[0]},); got dtype {t.dtype}"
-        )
+    x, t = _check_batch(net, X, target)
     work, per_example = _per_example(net, x, t, "cross_entropy", {})
     n_layers, n_batch = work.n_layers, x.shape[0]
     _, grads = work.loss_and_grads(x, t)

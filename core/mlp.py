@@ -475,6 +475,23 @@ class MLP:
         return float(value)
 
 
+def _check_net(net) -> MLP:
+    if not isinstance(net, MLP):
+        raise ValueError(f"net must be an MLP; got {type(net).__name__}")
+    return net
+
+
+def _check_batch(net, X, target) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` checked against ``net``'s input width, and ``target`` as integer class indices, one per row."""
+    x = _check_net(net).check_input(X)
+    t = np.asarray(target)
+    if not np.issubdtype(t.dtype, np.integer):
+        raise ValueError(
+            f"target must be integer class indices of shape ({x.shape[0]},); got dtype {t.dtype}"
+        )
+    return x, t
+
+
 def demo_network(layer_sizes, *, activation: str = "relu", seed: int = 0, bias_std: float = 0.1) -> MLP:
     """The gradient pages' network: an :class:`MLP` whose biases are drawn from N(0, bias_std²), not 0.
 
@@ -554,8 +571,7 @@ def mlp_gradcheck(net: MLP, X, target, *, loss: str = "cross_entropy", eps: floa
     >>> max(errors.values()) < 1e-8
     True
     """
-    if not isinstance(net, MLP):
-        raise ValueError(f"net must be an MLP; got {type(net).__name__}")
+    _check_net(net)
     loss = _check_loss(loss, loss_kwargs)
     eps = check_scalar(eps, "eps", low=0, low_open=True)
     work = net.copy(dtype=np.float64)
@@ -667,14 +683,7 @@ def backprop_trace(net: MLP, X, target) -> BackpropTrace:
     >>> trace.deltas[4].shape, trace.grads["W1"].shape, sorted(trace.back_products)
     ((8, 3), (2, 5), [1, 2, 3])
     """
-    if not isinstance(net, MLP):
-        raise ValueError(f"net must be an MLP; got {type(net).__name__}")
-    x = net.check_input(X)
-    t = np.asarray(target)
-    if not np.issubdtype(t.dtype, np.integer):
-        raise ValueError(
-            f"target must be integer class indices of shape ({x.shape[0]},); got dtype {t.dtype}"
-        )
+    x, t = _check_batch(net, X, target)
     value, grads = net.loss_and_grads(x, t)
     n_layers, act, params = net.n_layers, net.activation, net.params
     zs, acts, deltas = net.zs, net.activations, net.deltas

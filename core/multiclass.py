@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from core._validation import as_float_array, check_int, check_scalar
+from core._validation import as_vector, check_int, check_scalar
 from core.functional import log_softmax, softmax
 from core.losses import cross_entropy, cross_entropy_grad, one_hot
 
@@ -62,9 +62,7 @@ def multiclass_breakdown(
     >>> round(float(b.probs[0]), 3), round(b.loss, 4), round(float(b.grad[0]), 3)
     (0.891, 0.1155, -0.109)
     """
-    z = as_float_array(logits, "logits").astype(np.float64)
-    if z.ndim != 1 or z.size < 2:
-        raise ValueError(f"logits must have shape (C,) with C >= 2 classes; got shape {z.shape}")
+    z = as_vector(logits, "logits", "have shape (C,) with C >= 2 classes", min_size=2)
     n_classes = z.size
     t = check_int(true_index, "true_index", low=0, below=n_classes)
     temperature = check_scalar(temperature, "temperature", low=0, low_open=True)

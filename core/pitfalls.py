@@ -30,6 +30,7 @@ import numpy as np
 
 from core._validation import (
     as_float_array,
+    as_vector,
     check_broadcastable,
     check_class_indices,
     check_logits_2d,
@@ -286,16 +287,12 @@ def naive_scale_sweep(scales, pattern=(1.0, 0.0, -1.0), target=0, dtype="float32
     >>> bool(np.isfinite(sweep.stable).all())
     True
     """
-    s = as_float_array(scales, "scales").astype(np.float64)
-    if s.ndim != 1 or s.size == 0:
-        raise ValueError(f"scales must be a non-empty 1-D array; got shape {s.shape}")
+    s = as_vector(scales, "scales", "be a non-empty 1-D array")
     if (s <= 0).any():
         raise ValueError(f"scales must be positive; got {float(s[s <= 0][0]):g}")
     if s.size > 1 and (np.diff(s) <= 0).any():
         raise ValueError("scales must be strictly increasing")
-    pat = as_float_array(pattern, "pattern").astype(np.float64)
-    if pat.ndim != 1 or pat.size < 2:
-        raise ValueError(f"pattern must be a 1-D array of at least 2 logits; got shape {pat.shape}")
+    pat = as_vector(pattern, "pattern", "be a 1-D array of at least 2 logits", min_size=2)
     t = int(check_class_indices(target, pat))
     dt = _check_dtype(dtype)
     logits = s[:, None] * pat

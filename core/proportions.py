@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from core._validation import as_float_array, check_int, check_scalar
+from core._validation import as_vector, check_int, check_scalar
 
 __all__ = ["normalise_weights", "rebalance_percentages"]
 
@@ -35,9 +35,7 @@ def normalise_weights(weights) -> np.ndarray:
     >>> normalise_weights([85, 10, 3, 2]).tolist()
     [0.85, 0.1, 0.03, 0.02]
     """
-    w = as_float_array(weights, "weights").astype(np.float64)
-    if w.ndim != 1 or w.size == 0:
-        raise ValueError(f"weights must be a 1-D array with at least one entry; got shape {w.shape}")
+    w = as_vector(weights, "weights", "be a 1-D array with at least one entry")
     if (w < 0).any():
         raise ValueError(f"weights must be non-negative; got {float(w.min()):g}")
     total = w.sum()
@@ -75,9 +73,7 @@ def rebalance_percentages(
     >>> rebalance_percentages([80.0, 20.0, 10.0], 0)  # Cat moved 70 -> 80; Dog and Bird keep a 2:1 ratio
     [80.0, 13.5, 6.5]
     """
-    vals = as_float_array(values, "values").astype(np.float64)
-    if vals.ndim != 1 or vals.size < 2:
-        raise ValueError(f"values must be a 1-D sequence of at least 2 percentages; got shape {vals.shape}")
+    vals = as_vector(values, "values", "be a 1-D sequence of at least 2 percentages", min_size=2)
     k = vals.size
     changed = check_int(changed, "changed", low=0, below=k)
     step = check_scalar(step, "step", low=0, low_open=True)

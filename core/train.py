@@ -320,44 +320,25 @@ class Trainer:
         self.diverged = True
 
 
-def fit(
-    net,
-    X,
-    y,
-    *,
-    loss: str = "cross_entropy",
-    lr: float = 0.1,
-    momentum: float = 0.0,
-    batch_size: int = 32,
-    epochs: int = 10,
-    seed: int = 0,
-    callback: Callable | None = None,
-    X_test=None,
-    y_test=None,
-    **loss_kwargs,
-) -> dict:
+def fit(net, X, y, *, epochs: int = 10, callback: Callable | None = None, **options) -> dict:
     """Train ``net`` in place with mini-batch SGD and momentum; return the per-epoch history.
 
-    See :class:`Trainer` for the update, the shuffling and what the history holds. After each epoch
-    ``callback(epoch, history)`` is called (epoch counts from 1); if it returns ``False`` training stops.
-    Training also stops early if the network diverges (``history["diverged"]`` is then True).
+    A :class:`Trainer` made with ``options`` trains ``epochs`` epochs (see it for the update, the shuffling
+    and what the history holds). After each epoch ``callback(epoch, history)`` is called (epoch counts
+    from 1); if it returns ``False`` training stops. Training also stops early if the network diverges
+    (``history["diverged"]`` is then True).
 
     Parameters
     ----------
     net : core.MLP
     X : array_like ``(n, d)``
     y : array_like of int ``(n,)``
-    loss : {"cross_entropy", "softmax_mse", "focal", "multi_margin"}, default "cross_entropy"
-    lr : float > 0, default 0.1
-    momentum : float in [0, 1), default 0.0
-    batch_size : int >= 1, default 32
     epochs : int >= 0, default 10
-    seed : int >= 0, default 0
     callback : callable ``(epoch, history) -> bool | None``, optional
-    X_test, y_test : array_like, optional
-        A test set evaluated after every epoch (adds ``"test_loss"`` and ``"test_accuracy"``).
-    **loss_kwargs
-        Options of the loss (``label_smoothing``, ``weight``, ``gamma``, ``margin``, ...).
+    **options
+        :class:`Trainer`'s keyword arguments, with its defaults: ``loss``, ``lr``, ``momentum``,
+        ``batch_size``, ``seed``, a test set ``X_test, y_test`` (evaluated after every epoch: adds
+        ``"test_loss"`` and ``"test_accuracy"``) and the loss's options.
 
     Returns
     -------
@@ -381,19 +362,7 @@ def fit(
     epochs = check_int(epochs, "epochs", low=0)
     if callback is not None and not callable(callback):
         raise ValueError(f"callback must be callable or None; got {callback!r}")
-    trainer = Trainer(
-        net,
-        X,
-        y,
-        loss=loss,
-        lr=lr,
-        momentum=momentum,
-        batch_size=batch_size,
-        seed=seed,
-        X_test=X_test,
-        y_test=y_test,
-        **loss_kwargs,
-    )
+    trainer = Trainer(net, X, y, **options)
     for _ in range(epochs):
         if trainer.step_epoch() is None:
             break

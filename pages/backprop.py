@@ -13,8 +13,8 @@ from core.defaults import (
 )
 from core.figures.backprop import backprop_matrix_figure, batch_points_figure
 from core.formatting import times_ten
-from core.minibatch import gaussian_blobs
-from core.mlp import ACTIVATIONS, demo_network, mlp_gradcheck
+from core.minibatch import blobs_and_network
+from core.mlp import ACTIVATIONS, mlp_gradcheck
 from ui.common import show_figure, units
 from ui.page import page_header
 from words.backprop import backprop_stages
@@ -38,11 +38,17 @@ def step_stage(delta: int) -> None:
     st.session_state[KEY_STAGE] = min(N_STAGES, max(1, current + delta))
 
 
+def layer_sizes(features: int, hidden: int, classes: int) -> list[int]:
+    """D → H → … → H → C: N_LAYERS layers."""
+    return [features] + [hidden] * (N_LAYERS - 1) + [classes]
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def compute_stages(batch: int, features: int, hidden: int, classes: int, activation: str, seed: int):
     """The batch, the network's sizes and every stage (pure; a few milliseconds)."""
-    X, y = gaussian_blobs(batch, features, classes, seed=seed)
-    net = demo_network([features] + [hidden] * (N_LAYERS - 1) + [classes], activation=activation, seed=seed)
+    X, y, net = blobs_and_network(
+        layer_sizes(features, hidden, classes), batch, activation=activation, seed=seed
+    )
     stages = backprop_stages(net, X, y)
     return X, y, stages, net.n_params, net.loss_value(X, y)
 
@@ -50,8 +56,9 @@ def compute_stages(batch: int, features: int, hidden: int, classes: int, activat
 @st.cache_data(show_spinner="Checking every parameter against finite differences…", max_entries=64)
 def compute_gradcheck(batch: int, features: int, hidden: int, classes: int, activation: str, seed: int):
     """Max relative error per parameter, backprop against central differences (two forwards per entry)."""
-    X, y = gaussian_blobs(batch, features, classes, seed=seed)
-    net = demo_network([features] + [hidden] * (N_LAYERS - 1) + [classes], activation=activation, seed=seed)
+    X, y, net = blobs_and_network(
+        layer_sizes(features, hidden, classes), batch, activation=activation, seed=seed
+    )
     errors = mlp_gradcheck(net, X, y)
     _, grads = net.loss_and_grads(X, y)
     return (
@@ -90,7 +97,7 @@ with st.container(border=True):
     )
 
 X, y, stages, n_params, loss = compute_stages(batch, features, hidden, classes, activation, int(seed))
-sizes = [features] + [hidden] * (N_LAYERS - 1) + [classes]
+sizes = layer_sizes(features, hidden, classes)
 
 left, right = st.columns([1, 1.3], gap="large")
 with left:

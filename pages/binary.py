@@ -42,6 +42,14 @@ st.radio(
 )
 
 
+def point_metrics(point: tuple[str, str], loss: float, unit: str, gradient: tuple[str, str]) -> None:
+    """One row of three metrics: the operating point, its loss in ``unit`` and its gradient (label, value)."""
+    m1, m2, m3 = st.columns(3)
+    m1.metric(*point)
+    m2.metric(f"BCE loss ({unit})", f"{loss:.4f}")
+    m3.metric(*gradient, help=GRAD_HELP)
+
+
 @safe_fragment
 def probability_space() -> None:
     """BCE against p for both labels, with dL/dp (reruns on its own when p moves)."""
@@ -67,10 +75,7 @@ def probability_space() -> None:
     grad = float(binary_cross_entropy_grad(p, float(y)))
     curves = bce_probability_curves()
     with chart:
-        m1, m2, m3 = st.columns(3)
-        m1.metric("Predicted p", f"{p:.2f}")
-        m2.metric(f"BCE loss ({unit})", f"{loss:.4f}")
-        m3.metric("Gradient ∂L/∂p", signed(grad, 2), help=GRAD_HELP)
+        point_metrics(("Predicted p", f"{p:.2f}"), loss, unit, ("Gradient ∂L/∂p", signed(grad, 2)))
         show_figure(
             bce_probability_figure(
                 curves.p,
@@ -131,10 +136,7 @@ def logit_space() -> None:
     z_grad = float(binary_cross_entropy_with_logits_grad(z, float(y), pos_weight=pos_weight))
     logit_curves = bce_logit_curves(pos_weight=pos_weight)
     with chart:
-        m1, m2, m3 = st.columns(3)
-        m1.metric("σ(z) = p", f"{sigma:.4f}")
-        m2.metric(f"BCE loss ({unit})", f"{z_loss:.4f}")
-        m3.metric("Gradient ∂L/∂z", signed(z_grad, 3), help=GRAD_HELP)
+        point_metrics(("σ(z) = p", f"{sigma:.4f}"), z_loss, unit, ("Gradient ∂L/∂z", signed(z_grad, 3)))
         show_figure(
             bce_logit_figure(
                 logit_curves.z,

@@ -90,22 +90,30 @@ def curves_section() -> None:
         f"z = {z_point:.4f}."
     )
 
-    left, right = st.columns(2, gap="medium")
-    with left:
-        fig = curves_figure(
+    def against_p_true(values: dict, at_point: dict, **options):
+        """Each loss's ``values`` against p_true, its value ``at_point`` marked at the operating point."""
+        return curves_figure(
             curves.p_true,
-            {LABELS[k]: curves.loss[k] for k in COMPARISON_LOSSES},
-            title="Loss against the true-class probability",
+            {LABELS[k]: values[k] for k in COMPARISON_LOSSES},
             x_title="p_true = σ(z)",
-            y_title="loss ℓ (nats)",
             point_x=p,
-            point_values={LABELS[k]: float(point.loss[k][0]) for k in COMPARISON_LOSSES},
+            point_values={LABELS[k]: float(at_point[k][0]) for k in COMPARISON_LOSSES},
             point_label=f"p = {p:.2f}",
             legend_below=True,
             x_range=(0, 1),
             x_dtick=0.2,
-            y_range=(0, 5),
             height=520,
+            **options,
+        )
+
+    left, right = st.columns(2, gap="medium")
+    with left:
+        fig = against_p_true(
+            curves.loss,
+            point.loss,
+            title="Loss against the true-class probability",
+            y_title="loss ℓ (nats)",
+            y_range=(0, 5),
         )
         show_figure(
             fig,
@@ -116,25 +124,17 @@ def curves_section() -> None:
     with right:
         low = min(-1.0, min(float(g.min()) for g in curves.grad.values()))
         high = max(0.1, max(float(g.max()) for g in curves.grad.values()))
-        fig = curves_figure(
-            curves.p_true,
-            {LABELS[k]: curves.grad[k] for k in COMPARISON_LOSSES},
+        fig = against_p_true(
+            curves.grad,
+            point.grad,
             title="Gradient with respect to the true-class logit",
-            x_title="p_true = σ(z)",
             y_title="∂ℓ/∂z (nats per unit logit)",
-            point_x=p,
-            point_values={LABELS[k]: float(point.grad[k][0]) for k in COMPARISON_LOSSES},
-            point_label=f"p = {p:.2f}",
             zero_line=True,
-            legend_below=True,
             notes=[
                 (0.03, float(edge.grad["cross_entropy"][0]) - 0.06, "CE → −1"),
                 (0.03, float(edge.grad["mse"][0]) + 0.06, "MSE → 0"),
             ],
-            x_range=(0, 1),
-            x_dtick=0.2,
             y_range=(low - 0.08, high + 0.08),
-            height=520,
         )
         show_figure(
             fig,

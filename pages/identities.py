@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from core.defaults import IDENTITIES_M, IDENTITIES_N, IDENTITIES_SEED
-from core.figures.matrices import matrix_heatmap
+from core.figures.matrices import LABELLED_COLUMNS, difference_heatmap, matrix_heatmap
 from core.formatting import compact, scientific, subscript, tex_number
 from core.jacobians import (
     IDENTITIES,
@@ -210,58 +210,41 @@ with st.expander("The random inputs"):
 
 rows, cols, row_label, col_label = axis_names(number, n, m, check)
 what = "gradient ∂J/∂" + check.case.variable if number >= 5 else "Jacobian ∂z/∂x"
+axes = {"row_label": row_label, "col_label": col_label, "row_names": rows, "col_names": cols}
+heatmaps = (  # the analytic and the numerical matrix side by side: key, values, title, value name, alt
+    (
+        "ident_analytic",
+        check.analytic,
+        f"Analytic: {check.case.formula}  {shape(check.analytic)}",
+        "analytic",
+        f"Annotated heatmap of the analytic {what} of identity ({number}), {check.case.formula}.",
+    ),
+    (
+        "ident_numerical",
+        check.numerical,
+        f"Numerical: central differences  {shape(check.numerical)}",
+        "numerical",
+        f"Annotated heatmap of the numerical {what} of identity ({number}); it matches the analytic one.",
+    ),
+)
+for column, (key, values, title, value_name, alt) in zip(st.columns(2, gap="large"), heatmaps, strict=True):
+    with column:
+        fig = matrix_heatmap(
+            values, title=title, **axes, text_size=text_size(len(cols)), value_name=value_name
+        )
+        show_figure(fig, key=key, alt=alt)
 left, right = st.columns(2, gap="large")
 with left:
     show_figure(
-        matrix_heatmap(
-            check.analytic,
-            title=f"Analytic: {check.case.formula}  {shape(check.analytic)}",
-            row_label=row_label,
-            col_label=col_label,
-            row_names=rows,
-            col_names=cols,
-            text_size=text_size(len(cols)),
-            value_name="analytic",
-        ),
-        key="ident_analytic",
-        alt=f"Annotated heatmap of the analytic {what} of identity ({number}), {check.case.formula}.",
-    )
-with right:
-    show_figure(
-        matrix_heatmap(
-            check.numerical,
-            title=f"Numerical: central differences  {shape(check.numerical)}",
-            row_label=row_label,
-            col_label=col_label,
-            row_names=rows,
-            col_names=cols,
-            text_size=text_size(len(cols)),
-            value_name="numerical",
-        ),
-        key="ident_numerical",
-        alt=f"Annotated heatmap of the numerical {what} of identity ({number}); it matches the analytic one.",
-    )
-left, right = st.columns(2, gap="large")
-with left:
-    show_figure(
-        matrix_heatmap(
-            check.difference,
-            title="Analytic − numerical",
-            row_label=row_label,
-            col_label=col_label,
-            row_names=rows,
-            col_names=cols,
-            annotate=len(cols) <= 4,
-            scientific=True,
-            digits=1,
-            text_size=13,
-            value_name="difference",
-        ),
+        difference_heatmap(check.difference, title="Analytic − numerical", **axes, text_size=13),
         key="ident_difference",
         alt=f"Heatmap of the analytic minus the numerical {what}: rounding errors only.",
     )
-    if len(cols) > 4:
-        st.caption("With more than 4 columns the cells are too small for labels: hover for the values.")
+    if len(cols) > LABELLED_COLUMNS:
+        st.caption(
+            f"With more than {LABELLED_COLUMNS} columns the cells are too small for labels: "
+            "hover for the values."
+        )
 with right:
     st.metric("max |analytic − numerical|", scientific(check.max_abs_diff))
     st.markdown(

@@ -9,21 +9,19 @@ from core.figures.minibatch import gradient_spread_figure, per_example_gradient_
 from core.formatting import scientific, signed
 from core.minibatch import (
     GradientSpread,
-    gaussian_blobs,
+    blobs_and_network,
     last_layer_gradient_routes,
     minibatch_gradient_spread,
     minibatch_indices,
     most_variable_entry,
     per_example_grads,
 )
-from core.mlp import demo_network
 from ui.common import show_figure
 from ui.page import page_header
 from words.sources import FOUR_LAYER_NOTES, capital
 
 N_SAMPLES = MINIBATCH_N_SAMPLES  # the fixed data set the batches come from
 SIZES = list(MINIBATCH_LAYER_SIZES)  # D → H → H → H → C
-DATA_SEED = NET_SEED = MINIBATCH_SEED
 SPREAD_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256]
 BATCH = (2, 64, 16)  # (min, max, default) of the batch for the per-example view
 DRAW_MAX = 9999
@@ -50,8 +48,7 @@ def pretty(name: str, index: tuple[int, ...]) -> str:
 
 
 def network() -> tuple:
-    X, y = gaussian_blobs(N_SAMPLES, SIZES[0], SIZES[-1], seed=DATA_SEED)
-    return X, y, demo_network(SIZES, seed=NET_SEED)
+    return blobs_and_network(SIZES, N_SAMPLES, seed=MINIBATCH_SEED)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

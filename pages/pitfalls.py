@@ -338,17 +338,23 @@ def mse_sigmoid_section() -> None:
             r"\frac{\partial \ell_\text{BCE}}{\partial z} = \sigma(z) - y"
         )
     MSE_NAME, BCE_NAME = "MSE (σ(z) − y)²", "BCE"
+
+    def against_z(mse_values, bce_values, at_mse_value: float, at_bce_value: float, **options):
+        """MSE's and BCE's ``*_values`` against the logit, their values at z0 marked."""
+        return curves_figure(
+            z_grid,
+            {MSE_NAME: mse_values, BCE_NAME: bce_values},
+            x_title="logit z",
+            point_x=z0,
+            point_values={MSE_NAME: at_mse_value, BCE_NAME: at_bce_value},
+            point_label=f"z = {z0:.1f}",
+            **options,
+        )
+
     l_col, g_col = st.columns(2, gap="medium")
     with l_col:
-        fig = curves_figure(
-            z_grid,
-            {MSE_NAME: mse, BCE_NAME: bce},
-            title=f"Loss for y = {y}",
-            x_title="logit z",
-            y_title="loss (nats; MSE unitless)",
-            point_x=z0,
-            point_values={MSE_NAME: at_mse, BCE_NAME: at_bce},
-            point_label=f"z = {z0:.1f}",
+        fig = against_z(
+            mse, bce, at_mse, at_bce, title=f"Loss for y = {y}", y_title="loss (nats; MSE unitless)"
         )
         show_figure(
             fig,
@@ -356,15 +362,13 @@ def mse_sigmoid_section() -> None:
             alt="MSE and binary cross-entropy of a sigmoid output against the logit.",
         )
     with g_col:
-        fig = curves_figure(
-            z_grid,
-            {MSE_NAME: mse_g, BCE_NAME: bce_g},
+        fig = against_z(
+            mse_g,
+            bce_g,
+            at_mse_g,
+            at_bce_g,
             title=f"Gradient ∂ℓ/∂z for y = {y}",
-            x_title="logit z",
             y_title="∂ℓ/∂z",
-            point_x=z0,
-            point_values={MSE_NAME: at_mse_g, BCE_NAME: at_bce_g},
-            point_label=f"z = {z0:.1f}",
             zero_line=True,
         )
         show_figure(

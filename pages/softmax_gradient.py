@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core.defaults import DEFAULT_CLASS_NAMES, SOFTMAX_GRADIENT_CLASSES, SOFTMAX_GRADIENT_LOGITS
-from core.figures.matrices import matrix_heatmap
+from core.figures.matrices import LABELLED_COLUMNS, difference_heatmap, matrix_heatmap
 from core.figures.softmax_gradient import chain_rule_check_figure, chain_rule_cost_figure
 from core.formatting import compact, human_bytes, scientific, subscript, tex_number
 from core.information import surprise
@@ -250,16 +250,19 @@ with right:
         }
     )
     st.table(table.set_index("class"))
+jacobian_axes = {
+    "row_label": "output s_i",
+    "col_label": "logit z_k",
+    "row_names": tick_s,
+    "col_names": tick_z,
+}
 left, right = st.columns(2, gap="large")
 with left:
     show_figure(
         matrix_heatmap(
             chain.numerical_jacobian,
             title="Numerical Jacobian (central differences)",
-            row_label="output s_i",
-            col_label="logit z_k",
-            row_names=tick_s,
-            col_names=tick_z,
+            **jacobian_axes,
             text_size=16 if n_classes <= 4 else 12,
             value_name="numerical ∂s_i/∂z_k",
         ),
@@ -269,25 +272,21 @@ with left:
     )
 with right:
     show_figure(
-        matrix_heatmap(
+        difference_heatmap(
             chain.jacobian - chain.numerical_jacobian,
             title="Analytic − numerical Jacobian",
-            row_label="output s_i",
-            col_label="logit z_k",
-            row_names=tick_s,
-            col_names=tick_z,
-            annotate=n_classes <= 4,
-            scientific=True,
-            digits=1,
+            **jacobian_axes,
             text_size=14,
-            value_name="difference",
         ),
         key="sgrad_jac_diff",
         alt="Heatmap of the analytic minus the numerical softmax Jacobian: every entry is a rounding error "
         "below 1e-8.",
     )
-    if n_classes > 4:
-        st.caption("With more than 4 classes the cells are too small for labels: hover for the values.")
+    if n_classes > LABELLED_COLUMNS:
+        st.caption(
+            f"With more than {LABELLED_COLUMNS} classes the cells are too small for labels: "
+            "hover for the values."
+        )
 
 st.markdown("#### 5. Why the full Jacobian is never built")
 left, right = st.columns([1, 1.2], gap="large")

@@ -67,6 +67,24 @@ MOMENTUM_OPTIONS = [0.0, 0.5, 0.8, 0.9, 0.95, 0.99]
 BATCH_OPTIONS = [8, 16, 32, 64, 128, 256]
 WIDTH_OPTIONS = [4, 8, 16, 32, 64, 128]
 SPEED_OPTIONS = [1, 2, 5, 10, 20]
+# The optimiser settings: label, options, default, key, help. Each applies from the next epoch, no restart.
+OPTIMISER_SLIDERS = (
+    (
+        "Learning rate",
+        LR_OPTIONS,
+        0.1,
+        "train_lr",
+        "The step size η of θ ← θ − ηv. Applies from the next epoch, without a restart.",
+    ),
+    (
+        "Momentum",
+        MOMENTUM_OPTIONS,
+        0.0,
+        "train_mom",
+        "Heavy-ball momentum, v ← μv + g, θ ← θ − ηv (PyTorch's SGD). Applies from the next epoch.",
+    ),
+    ("Batch size", BATCH_OPTIONS, 32, "train_batch", "Applies from the next epoch, no restart."),
+)
 N_POINTS = 400  # points of a 2-D data set
 MAX_EPOCHS = 500  # playing stops here
 TICK_SECONDS = 0.5  # while playing, the live views rerun (a few epochs, then the charts) this often
@@ -244,29 +262,11 @@ loss_b = c_race.selectbox(
     help="A second loss trained from the same start, drawn next to the first. 'No race' trains one network.",
     bind="query-params",
 )
-lr = c_lr.select_slider(
-    "Learning rate",
-    LR_OPTIONS,
-    value=0.1,
-    key="train_lr",
-    help="The step size η of θ ← θ − ηv. Applies from the next epoch, without a restart.",
-    bind="query-params",
-)
-momentum = c_mom.select_slider(
-    "Momentum",
-    MOMENTUM_OPTIONS,
-    value=0.0,
-    key="train_mom",
-    help="Heavy-ball momentum, v ← μv + g, θ ← θ − ηv (PyTorch's SGD). Applies from the next epoch.",
-    bind="query-params",
-)
-batch_size = c_batch.select_slider(
-    "Batch size",
-    BATCH_OPTIONS,
-    value=32,
-    key="train_batch",
-    help="Applies from the next epoch, no restart.",
-    bind="query-params",
+lr, momentum, batch_size = (
+    column.select_slider(label, options, value=value, key=key, help=help_text, bind="query-params")
+    for column, (label, options, value, key, help_text) in zip(
+        (c_lr, c_mom, c_batch), OPTIMISER_SLIDERS, strict=True
+    )
 )
 race = loss_b != "none"
 used = {loss_a, loss_b}

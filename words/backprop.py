@@ -124,9 +124,9 @@ def backprop_stages(net: MLP, X, target) -> list[Stage]:
 
     Parameters
     ----------
-    net : MLP
-    X : array_like ``(B, n_0)``
-    target : integer class indices ``(B,)``
+    net, X, target
+        Passed to :func:`core.mlp.backprop_trace`: an MLP of N layers, ``X`` ``(B, n_0)`` and integer class
+        indices ``(B,)``.
 
     Returns
     -------

@@ -6,6 +6,10 @@
   stored answer): the numbers a student reads are the numbers ``core`` computes.
 - :func:`feedback` turns a chosen option into the verdict a student reads.
 
+Each page's lesson is built by a ``*_lesson()`` function (:mod:`words.lessons_cross_entropy`,
+:mod:`words.lessons_gradients`); its question's ``solve`` is that page's ``*_solve(unit)``, which answers
+from :mod:`core` on the page's own defaults (:mod:`core.defaults`).
+
 Writing conventions of the prompts: a control is named by its on-screen label in *italics* (the tests
 check that each one exists on its page), a quantity the page shows in **bold**.  Numbers in the prompts
 are computed from ``core`` and the pages' defaults (:mod:`core.defaults`), never typed in.

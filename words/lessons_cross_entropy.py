@@ -1,7 +1,6 @@
 """The lessons of the Home page and the cross-entropy pages: Surprise to Numerical pitfalls.
 
-Each ``*_lesson()`` builds one page's :class:`words.lesson.Lesson`; each ``*_solve(unit)`` answers that
-page's question from :mod:`core`, on the page's own defaults (:mod:`core.defaults`).
+How a page's ``*_lesson()`` and ``*_solve(unit)`` work together is told in :mod:`words.lesson`.
 """
 
 from __future__ import annotations
@@ -79,13 +78,15 @@ def _sci(value: float) -> str:
     return times_ten(value, 2, fixed_between=(1e-3, 1e4))
 
 
+ONE_BIT = float(surprise(0.5, base=math.e))  # 1 bit in nats: ln 2, the surprise of a fair coin's toss
+
+
 # ---------------------------------------------------------------------------------------------- home
 def home_lesson() -> Lesson:
-    one_bit = float(surprise(0.5, base=math.e))
     return Lesson(
         what_to_try=(
             "Switch *Units* in the sidebar to bits: the cross-entropy pages then show every loss in bits (1 "
-            f"bit = ln 2 = {number(one_bit)} nats). Nats, the natural-log unit the frameworks use, are the "
+            f"bit = ln 2 = {number(ONE_BIT)} nats). Nats, the natural-log unit the frameworks use, are the "
             "default.",
             "Open *Surprise* for takeaway 1: play the guessing game and watch surprise, loss and wasted "
             "bits move together.",
@@ -136,7 +137,6 @@ def surprise_lesson() -> Lesson:
     unsure = [float(surprise(q, base=2)) for q in (unsure_q.max(), unsure_q.min())]
     start, end = SURPRISE_EXPLORER[0] / 100, 0.05
     ce_start, ce_end = (float(surprise(p, base=math.e)) for p in (start, end))
-    half = float(surprise(0.5, base=math.e))
     return Lesson(
         what_to_try=(
             "Press *Confident and right*, then *Confident and wrong*: **Surprise (bits)** jumps from "
@@ -151,8 +151,8 @@ def surprise_lesson() -> Lesson:
             "shocked, but never cheap either.",
             f"In the explorer, drag *{ANIMALS[t]} (true)* from {percent(start, 0)} down to "
             f"{percent(end, 0)}: the point climbs the −log p curve and **CE loss (nats)** rises from "
-            f"{number(ce_start)} to {number(ce_end)}. Each halving of p adds the same ln 2 = {number(half)} "
-            "nats (1 bit).",
+            f"{number(ce_start)} to {number(ce_end)}. Each halving of p adds the same "
+            f"ln 2 = {number(ONE_BIT)} nats (1 bit).",
         ),
         question=Question(
             prompt=f"The model gives the true class p = {SURPRISE_P[0]:.2f}. If that probability **halves**, "

@@ -1,7 +1,6 @@
 """The lessons of the gradient pages and of Train a network: Softmax gradient to Vectorized identities.
 
-Each ``*_lesson()`` builds one page's :class:`words.lesson.Lesson`; each ``*_solve(unit)`` answers that
-page's question from :mod:`core`, on the page's own defaults (:mod:`core.defaults`).
+How a page's ``*_lesson()`` and ``*_solve(unit)`` work together is told in :mod:`words.lesson`.
 """
 
 from __future__ import annotations
@@ -32,8 +31,7 @@ from core.formatting import number, signed, subscript, superscript, times_ten
 from core.functional import softmax, softmax_jacobian
 from core.jacobians import chain_rule_cost, identity_check, softmax_cross_entropy_chain
 from core.losses import cross_entropy_grad, softmax_mse_loss_grad
-from core.minibatch import GradientSpread, gaussian_blobs, minibatch_gradient_spread
-from core.mlp import demo_network
+from core.minibatch import GradientSpread, blobs_and_network, minibatch_gradient_spread
 from words.lesson import Lesson, Question, matching_option, nearest_ratio
 from words.sources import FOUR_LAYER_NOTES, capital
 
@@ -125,9 +123,9 @@ def _backprop_layer_sizes() -> list[int]:
 
 
 def _backprop_network(activation: str = "relu"):
-    n = BACKPROP_SIZES
-    X, y = gaussian_blobs(n["B"], n["D"], n["C"], seed=BACKPROP_SEED)
-    return X, y, demo_network(_backprop_layer_sizes(), activation=activation, seed=BACKPROP_SEED)
+    return blobs_and_network(
+        _backprop_layer_sizes(), BACKPROP_SIZES["B"], activation=activation, seed=BACKPROP_SEED
+    )
 
 
 def _backprop_option(shape: tuple[str, str], note: str) -> str:
@@ -204,10 +202,7 @@ def _minibatch_spread() -> GradientSpread:
 
     Deterministic and a few tenths of a second, so it is computed once per process (never mutated).
     """
-    X, y = gaussian_blobs(
-        MINIBATCH_N_SAMPLES, MINIBATCH_LAYER_SIZES[0], MINIBATCH_LAYER_SIZES[-1], seed=MINIBATCH_SEED
-    )
-    net = demo_network(list(MINIBATCH_LAYER_SIZES), seed=MINIBATCH_SEED)
+    X, y, net = blobs_and_network(MINIBATCH_LAYER_SIZES, MINIBATCH_N_SAMPLES, seed=MINIBATCH_SEED)
     return minibatch_gradient_spread(
         net, X, y, list(MINIBATCH_SIZES), name=MINIBATCH_PARAM, n_draws=MINIBATCH_DRAWS, replace=False, seed=0
     )

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from core._validation import as_float_array, check_int, check_scalar
+from core._validation import as_vector, check_int, check_scalar
 from core.bands import confidence_band
 from core.formatting import number, percent, signed
 from core.functional import sigmoid
@@ -66,6 +66,11 @@ def surprise_slope(p_true: float, unit: str) -> float:
     return in_unit(float(binary_cross_entropy_grad(p_true, 1.0)), unit)
 
 
+def _by_band(p_true: float, sentences: dict[str, str]) -> str:
+    """The sentence for ``p_true``'s confidence band: ``sentences`` has one per :data:`core.bands.BANDS`."""
+    return sentences[confidence_band(p_true)]
+
+
 def surprise_sentence(p_true: float, unit: str = "nats") -> str:
     """The sentence under the -log(p) explorer, chosen by :func:`core.bands.confidence_band`.
 
@@ -84,7 +89,7 @@ def surprise_sentence(p_true: float, unit: str = "nats") -> str:
     Returns
     -------
     str
-        Markdown (no HTML).
+        The band's verdict with the surprise in bits and the slope in ``unit``: Markdown (no HTML).
 
     Examples
     --------
@@ -110,28 +115,27 @@ def surprise_sentence(p_true: float, unit: str = "nats") -> str:
     bits = float(surprise(p, base=2))
     slope = signed(surprise_slope(p, unit), 2)
     slope_text = f"slope {_SLOPE_FORMULA[unit]} = {slope} {unit} per unit of probability"
-    band = confidence_band(p)
-    if band == "confidently_wrong":
-        return (
+    sentences = {
+        "confidently_wrong": (
             f"**Confidently wrong.** The true class got only {percent(p)}: a surprise of {bits:.2f} bits. "
             f"The curve is steep here ({slope_text}), an urgent signal to fix the mistake."
-        )
-    if band == "doubtful":
-        return (
+        ),
+        "doubtful": (
             f"**Doubtful.** Less than even odds on the truth ({percent(p)}) costs {bits:.2f} bits of "
             f"surprise. The curve is still steep ({slope_text}), so learning moves fast."
-        )
-    if band == "moderate":
-        return (
+        ),
+        "moderate": (
             f"**Moderate confidence.** The loss gradient is gentle here ({slope_text}), so learning will be "
             "steady but not urgent."
-        )
-    return (
-        f"**Confident and right.** Only {bits:.2f} bits of surprise: little is left to learn, yet the loss "
-        f"reaches 0 only at p = 1. The curve is not flat ({slope_text}; it is never shallower than "
-        f"{signed(in_unit(-1.0, unit), 2)}, its slope as p → 1). What fades is the gradient a network "
-        f"receives on the true class's logit, p − 1 = {signed(p - 1, 2)}. {SLIP_NOTE}"
-    )
+        ),
+        "confident": (
+            f"**Confident and right.** Only {bits:.2f} bits of surprise: little is left to learn, yet the "
+            f"loss reaches 0 only at p = 1. The curve is not flat ({slope_text}; it is never shallower than "
+            f"{signed(in_unit(-1.0, unit), 2)}, its slope as p → 1). What fades is the gradient a network "
+            f"receives on the true class's logit, p − 1 = {signed(p - 1, 2)}. {SLIP_NOTE}"
+        ),
+    }
+    return _by_band(p, sentences)
 
 
 def _check_label(y) -> int:
@@ -159,7 +163,7 @@ def bce_sentence(p: float, y: int) -> str:
     Returns
     -------
     str
-        Markdown (no HTML).
+        The band's verdict with dL/dp, and dL/dz where it matters: Markdown (no HTML).
 
     Examples
     --------
@@ -183,29 +187,28 @@ def bce_sentence(p: float, y: int) -> str:
             f"**On the decision boundary.** p = 0.5 says nothing about the label: the loss is ln 2 "
             f"(1 bit) whatever y is, and the gradient {g} pushes p toward y = {y}."
         )
-    band = confidence_band(p_true)
-    if band == "confidently_wrong":
-        return (
+    inverse = "1/p" if y == 1 else "1/(1 − p)"
+    sentences = {
+        "confidently_wrong": (
             f"**Confidently wrong.** The model gives the true label y = {y} only {percent(p_true)}. "
             f"The loss explodes toward infinity here and the slope {g} is huge: an urgent "
             f"signal to correct the mistake. On the logit the push stays bounded: {g_logit}."
-        )
-    if band == "doubtful":
-        return (
+        ),
+        "doubtful": (
             f"**Wrong side of the decision boundary.** p = {p:.2f} predicts class {1 - y}, but y = {y}. "
             f"The loss is large and the slope {g} steep, pushing p across the boundary."
-        )
-    if band == "moderate":
-        return (
+        ),
+        "moderate": (
             f"**Correct side of the boundary but not fully confident.** The slope {g} keeps pushing p "
             f"toward y = {y}; on the logit the gradient is {g_logit}."
-        )
-    inverse = "1/p" if y == 1 else "1/(1 − p)"
-    return (
-        f"**Confident and right.** The loss is nearly 0, but the slope {g} is not small: its size "
-        f"{inverse} is never below 1. What barely moves the model is the gradient on the logit, "
-        f"{g_logit}. {SLIP_NOTE} The loss still reaches 0 only at p = y."
-    )
+        ),
+        "confident": (
+            f"**Confident and right.** The loss is nearly 0, but the slope {g} is not small: its size "
+            f"{inverse} is never below 1. What barely moves the model is the gradient on the logit, "
+            f"{g_logit}. {SLIP_NOTE} The loss still reaches 0 only at p = y."
+        ),
+    }
+    return _by_band(p_true, sentences)
 
 
 def bce_logit_sentence(z: float, y: int, pos_weight: float = 1.0) -> str:
@@ -225,7 +228,7 @@ def bce_logit_sentence(z: float, y: int, pos_weight: float = 1.0) -> str:
     Returns
     -------
     str
-        Markdown (no HTML).
+        The band's verdict with dL/dz and its bound: Markdown (no HTML).
 
     Examples
     --------
@@ -246,26 +249,25 @@ def bce_logit_sentence(z: float, y: int, pos_weight: float = 1.0) -> str:
             f"**On the decision boundary.** z = 0 gives σ(z) = 0.5; the gradient {g} pushes z toward "
             f"{'positive' if y == 1 else 'negative'} values."
         )
-    band = confidence_band(p_true)
-    if band == "confidently_wrong":
-        return (
+    sentences = {
+        "confidently_wrong": (
             f"**Confidently wrong.** σ(z) = {p:.3f} for y = {y}. The gradient {g} is close to its largest "
             f"size, {cap}: a strong push, yet bounded, unlike the slope dL/dp in probability space."
-        )
-    if band == "doubtful":
-        return (
+        ),
+        "doubtful": (
             f"**Wrong side of the boundary.** z = {z:.2f} is on the side of class {1 - y}. The gradient {g} "
             f"pushes z across 0; its size is bounded by {cap}."
-        )
-    if band == "moderate":
-        return (
+        ),
+        "moderate": (
             f"**Correct side of the boundary but not fully confident.** The gradient {g} keeps pushing "
             f"z {'up' if y == 1 else 'down'}."
-        )
-    return (
-        f"**Confident and right.** The gradient {g} is small: the logit barely moves. It shrinks "
-        "toward 0 as |z| grows but never reaches it."
-    )
+        ),
+        "confident": (
+            f"**Confident and right.** The gradient {g} is small: the logit barely moves. It shrinks "
+            "toward 0 as |z| grows but never reaches it."
+        ),
+    }
+    return _by_band(p_true, sentences)
 
 
 def multiclass_sentence(
@@ -303,9 +305,7 @@ def multiclass_sentence(
     **Confident and right.** class 0 gets 97.0%. That is above its smoothed target y′ = 0.925, so the
     gradient pushes its logit **down**: label smoothing gives no reward for overconfidence.
     """
-    q = as_float_array(probs, "probs").astype(np.float64)
-    if q.ndim != 1 or q.size < 2:
-        raise ValueError(f"probs must be a distribution of shape (C,) with C >= 2; got shape {q.shape}")
+    q = as_vector(probs, "probs", "be a distribution of shape (C,) with C >= 2", min_size=2)
     t = check_int(true_index, "true_index", low=0, below=q.size)
     labels = list(names) if names is not None else [f"class {c}" for c in range(q.size)]
     if len(labels) != q.size:
@@ -375,7 +375,8 @@ def gradient_insight(
     Returns
     -------
     str
-        Markdown (no HTML).
+        One paragraph with this state's numbers: the gradient's signs, sum and bound, and what T and ε
+        change; Markdown (no HTML).
 
     Examples
     --------

@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from core.figures.engine import Draft, figure_builder
-from core.figures.style import COLORS, FONT_SIZE, LINE_WIDTH, MARKER_SIZE, NEUTRAL, styled
+from core.figures.style import COLORS, FONT_SIZE, LINE_WIDTH, MARKER_SIZE, NEUTRAL, marked_point, styled
 from core.formatting import signed
+
+# Each label's colour, line dash and point symbol (the symbol tells the labels apart without colour).
+_LABEL_STYLE = {1: (COLORS["blue"], "solid", "circle"), 0: (COLORS["vermillion"], "dash", "square")}
 
 
 def _descent_arrow(*, x: float, y: float, grad: float, text: str) -> list[dict]:
@@ -84,6 +87,45 @@ def _curve_label(
     }
 
 
+def _label_curve(
+    fig: Draft, xs, values, *, label: int, formula: str, y: int, hover_x: str, unit: str, **cell
+) -> tuple[str, np.ndarray]:
+    """Draw label ``label``'s loss curve, bold if it is the true label ``y`` and faint if not.
+
+    ``hover_x`` is the hover text's x part (e.g. ``"p = %{x:.3f}"``); ``cell`` is the subplot
+    (``row``, ``col``).  Returns the curve's name and its values as float64.
+    """
+    active = label == y
+    color, dash, _ = _LABEL_STYLE[label]
+    name = f"y = {label}: {formula}" + (" (true label)" if active else "")
+    ys = np.asarray(values, dtype=np.float64)
+    fig.add_scatter(
+        x=xs,
+        y=ys,
+        mode="lines",
+        name=name,
+        line={"color": color, "dash": dash, "width": LINE_WIDTH + 1 if active else LINE_WIDTH - 1},
+        opacity=1.0 if active else 0.45,
+        hovertemplate=f"y = {label}<br>{hover_x}<br>loss = %{{y:.4f}} {unit}<extra></extra>",
+        **cell,
+    )
+    return name, ys
+
+
+def _operating_point(var: str, x: float, loss: float, y: int, unit: str) -> dict:
+    """The operating point (``var`` = ``x``, its loss) on the true label's curve, as a trace."""
+    color, _, symbol = _LABEL_STYLE[y]
+    return marked_point(
+        x,
+        loss,
+        f"{var} = {x:.2f}: loss {loss:.4f} {unit}",
+        color=color,
+        size=MARKER_SIZE + 4,
+        symbol=symbol,
+        hovertemplate=f"{var} = %{{x:.2f}}<br>loss = %{{y:.4f}} {unit}<extra></extra>",
+    )
+
+
 def _boundary_line(x: float, xref: str, yref: str) -> dict:
     """A dotted black vertical line at ``x`` across the plot (``yref`` a "domain" or "paper" reference)."""
     return {
@@ -128,24 +170,14 @@ def bce_probability_figure(
     grid = np.asarray(p_grid, dtype=np.float64)
     fig = Draft()
     notes = []
-    for label, values, color, dash, at, ax in (
-        (1, loss_pos, COLORS["blue"], "solid", 0.12, 60),
-        (0, loss_neg, COLORS["vermillion"], "dash", 0.88, -60),
+    for label, values, formula, at, ax in (
+        (1, loss_pos, "−log p", 0.12, 60),
+        (0, loss_neg, "−log(1 − p)", 0.88, -60),
     ):
-        active = label == y
-        formula = "−log p" if label == 1 else "−log(1 − p)"
-        name = f"y = {label}: {formula}" + (" (true label)" if active else "")
-        ys = np.asarray(values, dtype=np.float64)
-        fig.add_scatter(
-            x=grid,
-            y=ys,
-            mode="lines",
-            name=name,
-            line={"color": color, "dash": dash, "width": LINE_WIDTH + 1 if active else LINE_WIDTH - 1},
-            opacity=1.0 if active else 0.45,
-            hovertemplate=f"y = {label}<br>p = %{{x:.3f}}<br>loss = %{{y:.4f}} {unit}<extra></extra>",
+        name, ys = _label_curve(
+            fig, grid, values, label=label, formula=formula, y=y, hover_x="p = %{x:.3f}", unit=unit
         )
-        notes.append(_curve_label(grid, ys, at, name, color, ax=ax, ay=-40))
+        notes.append(_curve_label(grid, ys, at, name, _LABEL_STYLE[label][0], ax=ax, ay=-40))
     notes.append(
         {
             "x": 0.5,
@@ -158,19 +190,7 @@ def bce_probability_figure(
             "font": {"size": FONT_SIZE - 2},
         }
     )
-    fig.add_scatter(
-        x=[p],
-        y=[loss],
-        mode="markers",
-        name=f"p = {p:.2f}: loss {loss:.4f} {unit}",
-        marker={
-            "color": COLORS["blue"] if y == 1 else COLORS["vermillion"],
-            "size": MARKER_SIZE + 4,
-            "symbol": "circle" if y == 1 else "square",
-            "line": {"width": 2, "color": "white"},
-        },
-        hovertemplate=f"p = %{{x:.2f}}<br>loss = %{{y:.4f}} {unit}<extra></extra>",
-    )
+    fig.add_trace(_operating_point("p", p, loss, y, unit))
     notes += _descent_arrow(x=p, y=loss, grad=grad, text=f"dL/dp = {signed(grad, 2)}")
     top = max(float(np.max(loss_pos)), float(np.max(loss_neg)))
     styled(
@@ -234,47 +254,28 @@ def bce_logit_figure(
     other_top = float(np.max(loss_neg if y == 1 else loss_pos))
     top = 1.05 * max(active_top, min(other_top, 1.5 * active_top))
     notes = []
-    for label, values, color, dash, at, ax in (
-        (1, loss_pos, COLORS["blue"], "solid", -3.0, -20),
-        (0, loss_neg, COLORS["vermillion"], "dash", 3.0, 20),
+    weighted = f"−{pos_weight:g}·log σ(z)" if pos_weight != 1 else "−log σ(z)"
+    for label, values, formula, at, ax in (
+        (1, loss_pos, weighted, -3.0, -20),
+        (0, loss_neg, "−log(1 − σ(z))", 3.0, 20),
     ):
-        active = label == y
-        if label == 1:
-            formula = f"−{pos_weight:g}·log σ(z)" if pos_weight != 1 else "−log σ(z)"
-        else:
-            formula = "−log(1 − σ(z))"
-        name = f"y = {label}: {formula}" + (" (true label)" if active else "")
-        ys = np.asarray(values, dtype=np.float64)
-        fig.add_scatter(
-            x=zs,
-            y=ys,
-            mode="lines",
-            name=name,
-            line={"color": color, "dash": dash, "width": LINE_WIDTH + 1 if active else LINE_WIDTH - 1},
-            opacity=1.0 if active else 0.45,
-            hovertemplate=f"y = {label}<br>z = %{{x:.2f}}<br>loss = %{{y:.4f}} {unit}<extra></extra>",
+        name, ys = _label_curve(
+            fig,
+            zs,
+            values,
+            label=label,
+            formula=formula,
+            y=y,
+            hover_x="z = %{x:.2f}",
+            unit=unit,
             row=1,
             col=1,
         )
         i = int(np.argmin(np.abs(zs - at)))
         below = ys[i] > 0.3 * top  # low curves are named from above, so the label stays in this panel
+        color = _LABEL_STYLE[label][0]
         notes.append(_curve_label(zs, ys, at, name, color, ax=ax, ay=55 if below else -45, top=top))
-    point_color = COLORS["blue"] if y == 1 else COLORS["vermillion"]
-    fig.add_scatter(
-        x=[z],
-        y=[loss],
-        mode="markers",
-        name=f"z = {z:.2f}: loss {loss:.4f} {unit}",
-        marker={
-            "color": point_color,
-            "size": MARKER_SIZE + 4,
-            "symbol": "circle" if y == 1 else "square",
-            "line": {"width": 2, "color": "white"},
-        },
-        hovertemplate=f"z = %{{x:.2f}}<br>loss = %{{y:.4f}} {unit}<extra></extra>",
-        row=1,
-        col=1,
-    )
+    fig.add_trace(_operating_point("z", z, loss, y, unit), row=1, col=1)
     sig = np.asarray(sigma, dtype=np.float64)
     fig.add_scatter(
         x=zs,
@@ -312,21 +313,16 @@ def bce_logit_figure(
             yref="y2",
         )
     )
-    fig.add_scatter(
-        x=[z],
-        y=[grad],
-        mode="markers",
-        name="dL/dz at z",
-        marker={
-            "color": COLORS["orange"],
-            "size": MARKER_SIZE + 2,
-            "symbol": "diamond",
-            "line": {"width": 2, "color": "white"},
-        },
+    gradient_point = marked_point(
+        z,
+        grad,
+        "dL/dz at z",
+        color=COLORS["orange"],
+        size=MARKER_SIZE + 2,
+        symbol="diamond",
         hovertemplate="z = %{x:.2f}<br>dL/dz = %{y:.4f}<extra></extra>",
-        row=2,
-        col=1,
     )
+    fig.add_trace(gradient_point, row=2, col=1)
     notes.append(
         {
             "x": z,

@@ -121,3 +121,40 @@ def matrix_heatmap(
     fig.update_xaxes(type="category", side="bottom", showgrid=False, zeroline=False)
     fig.update_yaxes(type="category", autorange="reversed", showgrid=False, zeroline=False)
     return fig
+
+
+LABELLED_COLUMNS = 4  # a difference heatmap writes its values in the cells up to this many columns
+
+
+def difference_heatmap(
+    D,
+    *,
+    title: str,
+    row_label: str,
+    col_label: str,
+    row_names: list[str] | None = None,
+    col_names: list[str] | None = None,
+    text_size: int | None = None,
+):
+    """The difference of two matrices that should agree (analytic − numerical): rounding errors.
+
+    A :func:`matrix_heatmap` named "difference" whose cells are labelled in scientific notation with one
+    decimal, and only while they are wide enough (at most :data:`LABELLED_COLUMNS` columns; hovering
+    shows every value).  The arguments are :func:`matrix_heatmap`'s.
+
+    >>> difference_heatmap([[1e-11, -2e-11]], title="t", row_label="r", col_label="c").data[0].text.tolist()
+    [['+1.0e−11', '−2.0e−11']]
+    """
+    return matrix_heatmap(
+        D,
+        title=title,
+        row_label=row_label,
+        col_label=col_label,
+        annotate=np.shape(D)[-1] <= LABELLED_COLUMNS,
+        row_names=row_names,
+        col_names=col_names,
+        scientific=True,
+        digits=1,
+        text_size=text_size,
+        value_name="difference",
+    )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.figures.engine import Draft, bar, figure_builder, scatter
-from core.figures.style import COLORS, LINE_WIDTH, MARKER_SIZE, NEGATIVE, POSITIVE, hatch, styled
+from core.figures.style import COLORS, LINE_WIDTH, MARKER_SIZE, signed_bars, styled
 from core.formatting import signed
 
 
@@ -48,10 +48,7 @@ def per_example_gradient_figure(values, *, label: str, mean: float, batch_gradie
             x=idx,
             y=arr,
             name="per-example gradient",
-            marker={
-                "color": [POSITIVE if v > 0 else NEGATIVE for v in arr],
-                "pattern": hatch(["" if v > 0 else "/" for v in arr]),
-            },
+            marker=signed_bars(arr),
             text=[signed(v, 3) for v in arr] if arr.size <= 24 else None,
             textposition="outside",
             cliponaxis=False,

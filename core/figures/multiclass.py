@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.figures.engine import Draft, figure_builder
-from core.figures.style import COLORS, FONT_SIZE, NEGATIVE, POSITIVE, TRUE_CLASS, hatch, styled
+from core.figures.style import COLORS, FONT_SIZE, TRUE_CLASS, signed_bars, styled
 from core.formatting import percent, signed
 
 
@@ -46,42 +46,35 @@ def multiclass_bars_figure(labels, probs, contributions, grads, *, true_index: i
         subplot_titles=("probability p", f"loss part −y′ log p ({unit})", "gradient ∂L/∂z"),
     )
     common = {"orientation": "h", "textposition": "outside", "cliponaxis": False, "constraintext": "none"}
-    fig.add_bar(
-        y=names,
-        x=p_arr,
-        name="probability",
-        marker={"color": [TRUE_CLASS if k == true_index else COLORS["sky"] for k in range(n)]},
-        text=[percent(v) for v in p_arr],
-        hovertemplate="%{y}<br>p = %{x:.4f}<extra></extra>",
-        row=1,
-        col=1,
-        **common,
+    panels = (  # one per column: values, trace name, marker, bar labels, hover text of the value
+        (
+            p_arr,
+            "probability",
+            {"color": [TRUE_CLASS if k == true_index else COLORS["sky"] for k in range(n)]},
+            [percent(v) for v in p_arr],
+            "p = %{x:.4f}",
+        ),
+        (
+            c_arr,
+            "loss contribution",
+            {"color": COLORS["orange"]},
+            [f"{v:.4f}" for v in c_arr],
+            f"−y′ log p = %{{x:.4f}} {unit}",
+        ),
+        (g_arr, "gradient", signed_bars(g_arr), [signed(v) for v in g_arr], "∂L/∂z = %{x:.4f}"),
     )
-    fig.add_bar(
-        y=names,
-        x=c_arr,
-        name="loss contribution",
-        marker={"color": COLORS["orange"]},
-        text=[f"{v:.4f}" for v in c_arr],
-        hovertemplate=f"%{{y}}<br>−y′ log p = %{{x:.4f}} {unit}<extra></extra>",
-        row=1,
-        col=2,
-        **common,
-    )
-    fig.add_bar(
-        y=names,
-        x=g_arr,
-        name="gradient",
-        marker={
-            "color": [POSITIVE if v > 0 else NEGATIVE for v in g_arr],
-            "pattern": hatch(["" if v > 0 else "/" for v in g_arr]),
-        },
-        text=[signed(v) for v in g_arr],
-        hovertemplate="%{y}<br>∂L/∂z = %{x:.4f}<extra></extra>",
-        row=1,
-        col=3,
-        **common,
-    )
+    for col, (values, name, marker, text, hover) in enumerate(panels, start=1):
+        fig.add_bar(
+            y=names,
+            x=values,
+            name=name,
+            marker=marker,
+            text=text,
+            hovertemplate=f"%{{y}}<br>{hover}<extra></extra>",
+            row=1,
+            col=col,
+            **common,
+        )
     c_top = max(float(c_arr.max()), 1e-3)
     g_top = max(float(np.abs(g_arr).max()), 1e-3)
     styled(fig, title="Per class: probability, loss and gradient", height=170 + 44 * n, legend=False)

@@ -123,7 +123,7 @@ def figure_csv(fig: go.Figure) -> str:
     for k, trace in enumerate(trace_dicts(fig)):
         kind = trace.get("type", "scatter")
         name = trace.get("name") or f"{kind} {k + 1}"
-        if kind == "heatmap":
+        if kind in ("heatmap", "contour"):  # a grid of cells
             z = np.asarray(trace["z"])
             xs = _column(trace.get("x")) or list(range(z.shape[1]))
             ys = _column(trace.get("y")) or list(range(z.shape[0]))

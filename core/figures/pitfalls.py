@@ -51,29 +51,23 @@ def naive_vs_stable_figure(sweeps, *, point_scale: float | None = None, point_lo
     fig = Draft(rows=2, cols=1, shared_xaxes=True, row_heights=[0.74, 0.26], vertical_spacing=0.06)
     for sweep in sweeps:
         color = DTYPE_COLORS.get(sweep.dtype, NEUTRAL)
-        fig.add_scatter(
-            x=sweep.scales,
-            y=plottable(sweep.stable, log=True),
-            mode="lines",
-            name=f"{sweep.dtype} log-sum-exp",
-            legendgroup=sweep.dtype,
-            line={"color": color, "width": LINE_WIDTH + 3},
-            opacity=0.45,
-            hovertemplate=f"{sweep.dtype} stable<br>scale %{{x:.4g}}<br>loss %{{y:.4g}}<extra></extra>",
-            row=1,
-            col=1,
+        ways = (  # legend name, hover name, losses, line style, other trace options
+            ("log-sum-exp", "stable", sweep.stable, {"width": LINE_WIDTH + 3}, {"opacity": 0.45}),
+            ("naive", "naive", sweep.naive, {"width": LINE_WIDTH - 1, "dash": "dash"}, {}),
         )
-        fig.add_scatter(
-            x=sweep.scales,
-            y=plottable(sweep.naive, log=True),
-            mode="lines",
-            name=f"{sweep.dtype} naive",
-            legendgroup=sweep.dtype,
-            line={"color": color, "width": LINE_WIDTH - 1, "dash": "dash"},
-            hovertemplate=f"{sweep.dtype} naive<br>scale %{{x:.4g}}<br>loss %{{y:.4g}}<extra></extra>",
-            row=1,
-            col=1,
-        )
+        for way, hover, losses, line, options in ways:
+            fig.add_scatter(
+                x=sweep.scales,
+                y=plottable(losses, log=True),
+                mode="lines",
+                name=f"{sweep.dtype} {way}",
+                legendgroup=sweep.dtype,
+                line={"color": color, **line},
+                **options,
+                hovertemplate=f"{sweep.dtype} {hover}<br>scale %{{x:.4g}}<br>loss %{{y:.4g}}<extra></extra>",
+                row=1,
+                col=1,
+            )
     for sweep in sweeps:
         color = DTYPE_COLORS.get(sweep.dtype, NEUTRAL)
         broken = np.flatnonzero(~np.isfinite(sweep.naive))

@@ -66,27 +66,19 @@ def chain_rule_check_figure(
         marker={"color": [NEGATIVE if v < 0 else POSITIVE for v in g]},
         hovertemplate="%{x}<br>s − y = %{y:.6g}<extra></extra>",
     )
-    fig.add_scatter(
-        x=names,
-        y=np.asarray(chain, dtype=np.float64),
-        mode="markers",
-        name="Jᵀ ∂L/∂s, analytic J",
-        marker={
-            "symbol": "diamond-open",
-            "size": MARKER_SIZE + 6,
-            "color": COLORS["black"],
-            "line": {"width": 3},
-        },
-        hovertemplate="%{x}<br>Jᵀ ∂L/∂s = %{y:.6g}<extra></extra>",
+    routes = (  # the two Jacobian routes: values, which J, marker symbol, size, colour, hover name
+        (chain, "analytic", "diamond-open", MARKER_SIZE + 6, COLORS["black"], "Jᵀ ∂L/∂s"),
+        (chain_numerical, "numerical", "x-thin", MARKER_SIZE, COLORS["orange"], "numerical Jᵀ ∂L/∂s"),
     )
-    fig.add_scatter(
-        x=names,
-        y=np.asarray(chain_numerical, dtype=np.float64),
-        mode="markers",
-        name="Jᵀ ∂L/∂s, numerical J",
-        marker={"symbol": "x-thin", "size": MARKER_SIZE, "color": COLORS["orange"], "line": {"width": 3}},
-        hovertemplate="%{x}<br>numerical Jᵀ ∂L/∂s = %{y:.6g}<extra></extra>",
-    )
+    for values, jacobian, symbol, size, color, hover in routes:
+        fig.add_scatter(
+            x=names,
+            y=np.asarray(values, dtype=np.float64),
+            mode="markers",
+            name=f"Jᵀ ∂L/∂s, {jacobian} J",
+            marker={"symbol": symbol, "size": size, "color": color, "line": {"width": 3}},
+            hovertemplate=f"%{{x}}<br>{hover} = %{{y:.6g}}<extra></extra>",
+        )
     top = max(float(np.abs(g).max()), 0.05)
     styled(
         fig,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.figures.engine import Draft
+from core.figures.engine import Draft, scatter
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision deficiencies.
 COLORS = {
@@ -98,6 +98,19 @@ def styled(
     return fig
 
 
+def marked_point(x: float, y: float, name: str, *, color: str, size: int, symbol: str | None = None, **props):
+    """One point as a scatter trace: a marker with a white outline, so it stands out on the curve under it.
+
+    ``props`` are the trace's other properties (``hovertemplate``, ...); add it with :meth:`Draft.add_trace`.
+
+    >>> marked_point(0.5, 1.0, "p", color="#000000", size=16)["marker"]
+    {'color': '#000000', 'size': 16, 'line': {'width': 2, 'color': 'white'}}
+    """
+    marker = {"color": color, "size": size} | ({} if symbol is None else {"symbol": symbol})
+    marker["line"] = {"width": 2, "color": "white"}
+    return scatter(x=[x], y=[y], mode="markers", name=name, marker=marker, **props)
+
+
 def hatch(shape) -> dict:
     """White hatching over the bar's own colour: a second, non-colour signal (e.g. a negative sign).
 
@@ -109,6 +122,18 @@ def hatch(shape) -> dict:
     'overlay'
     """
     return {"shape": shape, "fillmode": "overlay", "fgcolor": "white", "fgopacity": 1.0, "solidity": 0.3}
+
+
+def signed_bars(values) -> dict:
+    """A bar marker that shows each value's sign twice: vermillion for > 0, blue and hatched for <= 0.
+
+    >>> signed_bars([0.5, -0.5])["pattern"]["shape"]
+    ['', '/']
+    """
+    return {
+        "color": [POSITIVE if v > 0 else NEGATIVE for v in values],
+        "pattern": hatch(["" if v > 0 else "/" for v in values]),
+    }
 
 
 def move_legend_below(fig: Draft, entries: int, per_row: int | None = 2, *, y: float = -0.2) -> None:

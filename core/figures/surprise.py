@@ -5,7 +5,17 @@ from __future__ import annotations
 import numpy as np
 
 from core.figures.engine import Draft, figure_builder
-from core.figures.style import COLORS, FONT_SIZE, LINE_WIDTH, MARKER_SIZE, NEUTRAL, TRUE_CLASS, hatch, styled
+from core.figures.style import (
+    COLORS,
+    FONT_SIZE,
+    LINE_WIDTH,
+    MARKER_SIZE,
+    NEUTRAL,
+    TRUE_CLASS,
+    hatch,
+    marked_point,
+    styled,
+)
 from core.formatting import percent, signed
 
 # Light fills for the confidence bands of core.bands.band_intervals (each band is also named in text).
@@ -227,19 +237,16 @@ def neg_log_curve_figure(
             "name": "operating point label",
         }
     )
-    fig.add_scatter(
-        x=[p_true],
-        y=[loss_true],
-        mode="markers",
-        name="you are here",
-        marker={
-            "color": COLORS["vermillion"],
-            "size": MARKER_SIZE + 2,
-            "line": {"width": 2, "color": "white"},
-        },
+    you_are_here = marked_point(
+        p_true,
+        loss_true,
+        "you are here",
+        color=COLORS["vermillion"],
+        size=MARKER_SIZE + 2,
         cliponaxis=False,
         hovertemplate=f"p = %{{x:.3f}}<br>loss = %{{y:.4f}} {unit}<extra></extra>",
     )
+    fig.add_trace(you_are_here)
     styled(
         fig,
         title="Loss of the true class: −log p",
