@@ -22,6 +22,7 @@ module                                 holds
 :mod:`core.figures.surprise`           Surprise
 :mod:`core.figures.binary`             Binary cross-entropy
 :mod:`core.figures.multiclass`         Multi-class logits
+:mod:`core.figures.simplex`            Probability simplex
 :mod:`core.figures.curves`             ``curves_figure``: Loss comparison, Numerical pitfalls
 :mod:`core.figures.comparison`         Loss comparison (the imbalance demo)
 :mod:`core.figures.information`        Entropy and KL
@@ -32,5 +33,7 @@ module                                 holds
 :mod:`core.figures.backprop`           Backpropagation
 :mod:`core.figures.minibatch`          Mini-batches
 :mod:`core.figures.train`              Train a network
+:mod:`core.figures.predictions`        Your own predictions (with calibration's, train's and
+                                       information's builders)
 =====================================  ==========================================================
 """
