@@ -1,0 +1,144 @@
+"""core.figures.scrub: the frames a chart shows while its slider's thumb is dragged."""
+
+import json
+
+import numpy as np
+import pytest
+
+from core.curves import bce_probability_curves
+from core.figures.binary import bce_probability_figure
+from core.figures.scrub import Step, check_frame, scrub_frames, steps_from_figures, sweep_frames
+from core.losses import binary_cross_entropy, binary_cross_entropy_grad
+
+
+def _point_figure(p: float, *, note: bool = False) -> dict:
+    """A curve that never moves, a point and its text label that do (and optionally an annotation)."""
+    grid = np.linspace(0.01, 0.99, 5)
+    fig = {
+        "data": [
+            {"type": "scatter", "x": grid, "y": -np.log(grid), "mode": "lines"},
+            {
+                "type": "scatter",
+                "x": [p],
+                "y": [float(-np.log(p))],
+                "mode": "markers",
+                "marker": {"size": 14},
+            },
+            {"type": "scatter", "x": [p], "y": [1.0], "mode": "text", "text": [f"p = {p:.2f}"]},
+        ],
+        "layout": {"height": 400},
+    }
+    if note:
+        fig["layout"]["annotations"] = [{"text": "fixed", "x": 0}, {"text": f"loss {-np.log(p):.3f}", "x": p}]
+    return fig
+
+
+P = (0.25, 0.5, 0.75)
+
+
+def test_steps_from_figures_keeps_only_what_moves():
+    steps = steps_from_figures(_point_figure(0.5), [_point_figure(p) for p in P], ["a", "b", "c"])
+    assert [s.label for s in steps] == ["a", "b", "c"]
+    assert steps[0].traces == {1: {"x": [0.25], "y": [-np.log(0.25)]}, 2: {"text": ["p = 0.25"], "x": [0.25]}}
+    assert all(s.layout == {} for s in steps)
+
+
+def test_steps_from_figures_addresses_annotations_one_by_one():
+    steps = steps_from_figures(
+        _point_figure(0.5, note=True), [_point_figure(p, note=True) for p in P], list("abc")
+    )
+    assert steps[2].layout == {"annotations[1].text": "loss 0.288", "annotations[1].x": 0.75}
+
+
+def test_steps_from_figures_rejects_a_figure_with_other_annotations():
+    with pytest.raises(ValueError, match=r"figure 1 \(b\) must have the traces, annotations"):
+        steps_from_figures(
+            _point_figure(0.5), [_point_figure(0.25), _point_figure(0.5, note=True)], ["a", "b"]
+        )
+
+
+def test_steps_from_figures_rejects_labels_of_another_length():
+    with pytest.raises(ValueError, match="figures and labels must have the same length; got 3 and 2"):
+        steps_from_figures(_point_figure(0.5), [_point_figure(p) for p in P], ["a", "b"])
+
+
+def test_scrub_frames_hold_each_steps_trace_updates_as_nested_dicts():
+    steps = steps_from_figures(_point_figure(0.5), [_point_figure(p) for p in P], list("abc"))
+    out = scrub_frames(steps)
+    assert out["traces"] == [1, 2]
+    assert out["frames"][0] == [{"x": [0.25], "y": [-np.log(0.25)]}, {"text": ["p = 0.25"], "x": [0.25]}]
+    assert len(out["frames"]) == len(P)
+    hand = [Step("a", traces={0: {"marker.size": 9}}), Step("b", traces={0: {"marker.size": np.int64(12)}})]
+    assert scrub_frames(hand)["frames"] == [[{"marker": {"size": 9}}], [{"marker": {"size": 12}}]]
+
+
+def test_scrub_frames_are_plain_json():
+    out = sweep_frames(_point_figure, P, name="p")
+    assert json.loads(json.dumps(out)) == out  # no numpy: what Streamlit sends is what Python built
+
+
+def test_sweep_frames_equal_the_figure_drawn_at_each_value():
+    out = sweep_frames(_point_figure, P, name="p")
+    for index, p in enumerate(P):
+        check_frame(_point_figure(p), out, index)
+
+
+def test_check_frame_names_what_differs():
+    out = sweep_frames(_point_figure, P, name="p")
+    with pytest.raises(
+        ValueError, match=r"frame 0 sets trace 1's x to \[0.25\] but the figure shows \[0.5\]"
+    ):
+        check_frame(_point_figure(0.5), out, 0)
+    with pytest.raises(ValueError, match="frames move trace 2, but the figure has 2 traces"):
+        check_frame({"data": _point_figure(0.25)["data"][:2]}, out, 0)
+
+
+def test_scrub_frames_reject_a_step_that_moves_the_layout():
+    shown = _point_figure(0.5, note=True)
+    steps = steps_from_figures(shown, [_point_figure(p, note=True) for p in P], list("abc"))
+    with pytest.raises(
+        ValueError, match=r"also sets layout \['annotations\[1\].text', 'annotations\[1\].x'\]"
+    ):
+        scrub_frames(steps)
+
+
+def test_scrub_frames_reject_a_step_that_unsets_an_attribute():
+    steps = [Step("a", traces={0: {"text": ["x"]}}), Step("b", traces={0: {"text": None}})]
+    with pytest.raises(ValueError, match=r"step 1 \(b\) unsets \[\(0, 'text'\)\]"):
+        scrub_frames(steps)
+
+
+def test_scrub_frames_reject_steps_that_set_other_attributes():
+    steps = [Step("a", traces={1: {"x": [0.25]}}), Step("b", traces={1: {"y": [0.5]}})]
+    with pytest.raises(ValueError, match=r"every step must set the same attributes; step 1 \(b\)"):
+        scrub_frames(steps)
+
+
+def test_scrub_frames_reject_a_single_step():
+    with pytest.raises(ValueError, match="a sweep needs at least 2 steps; got 1"):
+        scrub_frames([Step("a", traces={1: {"x": [0.25]}})])
+
+
+@pytest.mark.parametrize("index", [-1, 3, 1.0, True])
+def test_check_frame_rejects_an_index_out_of_range(index):
+    with pytest.raises(ValueError, match="index must be an integer"):
+        check_frame(_point_figure(0.5), sweep_frames(_point_figure, P), index)
+
+
+def test_binary_probability_sweep_shows_cores_numbers_at_every_step():
+    """Each step of the Binary page's sweep puts the point where core puts it (the spike's figure)."""
+    curves = bce_probability_curves()
+    values = np.round(np.arange(1, 100) / 100, 2)
+
+    def draft(p):
+        loss = float(binary_cross_entropy(p, 1.0))
+        grad = float(binary_cross_entropy_grad(p, 1.0))
+        return bce_probability_figure.draft(
+            curves.p, curves.loss_pos, curves.loss_neg, p=p, y=1, loss=loss, grad=grad, unit="nats"
+        )
+
+    steps = steps_from_figures(draft(0.7), [draft(float(p)) for p in values], [f"{p:.2f}" for p in values])
+    point = 2  # the operating point's trace
+    for p, step in zip(values, steps, strict=True):
+        assert step.traces[point]["x"] == [p]
+        assert step.traces[point]["y"] == [pytest.approx(float(binary_cross_entropy(p, 1.0)), abs=5e-5)]

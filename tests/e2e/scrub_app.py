@@ -1,0 +1,58 @@
+"""A tiny app for tests/e2e/test_scrub.py: one ``st.slider`` and one chart that follows its thumb.
+
+Run by the test as ``streamlit run tests/e2e/scrub_app.py``; Streamlit runs it as ``__main__``, so
+the page is drawn by :func:`main`, while pytest's doctest collection only imports the module.
+
+The chart is a parabola with the point (x, x²) and its readout as the point's text.  Its frames are
+written out here, in the shape the figure side's ``sweep_frames`` returns (one update of the moving
+trace per value), so the test exercises ``ui/scrub.py`` and ``ui/scrub.js`` on their own.
+"""
+
+import streamlit as st
+
+WIDGET_KEY = "scrub_x"
+CHART_KEY = "scrub_chart"
+VALUES = tuple(round(0.05 * k, 2) for k in range(1, 20))  # the slider's values: 0.05, 0.10, ..., 0.95
+GRID = [i / 100 for i in range(101)]
+POINT = 1  # the trace that moves
+
+
+def readout(x: float) -> str:
+    """The numbers shown for x: in the chart (the point's text) and on the page."""
+    return f"x = {x:.2f}, x² = {x * x:.4f}"
+
+
+def point(x: float) -> dict:
+    """The moving trace's attributes at x (the frame for x, and the figure drawn at x)."""
+    return {"x": [x], "y": [x * x], "text": [readout(x)]}
+
+
+def figure(x: float) -> dict:
+    return {
+        "data": [
+            {"type": "scatter", "x": GRID, "y": [g * g for g in GRID], "mode": "lines", "name": "x²"},
+            {"type": "scatter", "mode": "markers+text", "textposition": "top left", **point(x)},
+        ],
+        "layout": {
+            "height": 380,
+            "showlegend": False,
+            "xaxis": {"range": [0, 1]},
+            "yaxis": {"range": [0, 1.1]},
+            "margin": {"l": 50, "r": 20, "t": 20, "b": 40},
+        },
+    }
+
+
+def main() -> None:
+    from ui.scrub import follow_drag, scrub_payload
+
+    x = st.slider("x", VALUES[0], VALUES[-1], 0.5, step=0.05, key=WIDGET_KEY, bind="query-params")
+    x = round(x, 2)
+    st.markdown(f"Page readout: {readout(x)}")
+    st.plotly_chart(figure(x), key=CHART_KEY)
+    frames = {"traces": [POINT], "frames": [[point(v)] for v in VALUES]}
+    follow_drag(CHART_KEY, WIDGET_KEY, scrub_payload(VALUES, frames))
+
+
+if __name__ == "__main__":
+    main()
