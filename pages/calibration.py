@@ -1,0 +1,355 @@
+"""Calibration lab: is a network trained with cross-entropy as sure as it is right, and does T fix it?
+
+Training runs are deterministic, so each (width, ε) is trained once per server process, to the last
+epoch on offer, and shared by every session (``st.cache_data``; every epoch of the slider is a snapshot
+of that one run, so moving the epochs never retrains).  Everything derived from a run is cached too.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.calibration import (
+    CalibrationRun,
+    EpochCalibration,
+    TemperatureCheck,
+    calibration_at,
+    calibration_sweep,
+    check_temperature_fit,
+    nll_curve,
+    train_calibration_run,
+)
+from core.defaults import (
+    CALIBRATION_BINS,
+    CALIBRATION_COMPARE_SMOOTHING,
+    CALIBRATION_EPOCH,
+    CALIBRATION_EPOCHS,
+    CALIBRATION_SMOOTHING,
+    CALIBRATION_SMOOTHINGS,
+    CALIBRATION_WIDTH,
+    CALIBRATION_WIDTHS,
+)
+from core.figures.calibration import (
+    ReliabilityFrame,
+    confidence_curves_figure,
+    nll_epochs_figure,
+    reliability_figure,
+    reliability_scrub_frames,
+    temperature_curve_figure,
+)
+from core.formatting import number, percent, scientific
+from core.units import in_unit
+from ui.common import show_figure, units
+from ui.frame import presenter
+from ui.page import page_header
+from ui.scrub import follow_drag, scrub_payload
+from words.calibration import (
+    FORMULAS,
+    claims_intro,
+    cross_entropy_claim,
+    diagram_alt,
+    diagram_readout,
+    diagram_title,
+    epochs_sentence,
+    scaling_sentence,
+    smoothing_claim,
+)
+
+EPOCHS_KEY, WIDTH_KEY, EPS_KEY, BINS_KEY = (
+    "calibration_epochs",
+    "calibration_width",
+    "calibration_eps",
+    "calibration_bins",
+)
+GRID_SIZE = 801  # temperatures in the grid search: neighbours 0.75 % apart
+
+
+# ------------------------------------------------------------------------------------------ cached work
+@st.cache_data(max_entries=len(CALIBRATION_WIDTHS) * len(CALIBRATION_SMOOTHINGS), show_spinner=False)
+def _run(width: int, eps: float) -> CalibrationRun:
+    return train_calibration_run(width, eps, CALIBRATION_EPOCHS)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _sweep(width: int, eps: float, bins: int) -> tuple[EpochCalibration, ...]:
+    return calibration_sweep(_run(width, eps), bins)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _diagram_frames(width: int, eps: float, bins: int, scaled: bool) -> list[ReliabilityFrame]:
+    """One state of a reliability diagram per epoch option: what dragging *Epochs* shows."""
+    return [
+        ReliabilityFrame((s.after if scaled else s.before).reliability, diagram_readout(s, scaled=scaled))
+        for s in _sweep(width, eps, bins)
+    ]
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _diagram_scrub(width: int, eps: float, bins: int, scaled: bool) -> str:
+    # The select slider's hidden range input holds the index of its option, so the drag follows indices.
+    indices = range(len(CALIBRATION_EPOCHS))
+    return scrub_payload(indices, reliability_scrub_frames(_diagram_frames(width, eps, bins, scaled)))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _at(width: int, eps: float, epochs: int, bins: int) -> EpochCalibration:
+    return calibration_at(_run(width, eps), epochs, bins)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _temperature_check(width: int, eps: float, epochs: int) -> tuple[TemperatureCheck, object]:
+    run = _run(width, eps)
+    at = calibration_at(run, epochs)
+    logits = run.snapshots[epochs]
+    check = check_temperature_fit(logits["validation"], run.labels["validation"], at.fit, grid_size=GRID_SIZE)
+    test_curve = nll_curve(logits["test"], run.labels["test"], check.grid)
+    return check, test_curve
+
+
+def _eps_text(eps: float) -> str:
+    return "0" if eps == 0 else f"{eps:g}"
+
+
+def _side_by_side(spec, gap: str = "medium") -> list:
+    """Columns, or in presenter mode the same number of full-width containers: a projector shows one at
+    a time, and a chart or formula squeezed into half a zoomed page loses its labels."""
+    count = spec if isinstance(spec, int) else len(spec)
+    if presenter():
+        return [st.container() for _ in range(count)]
+    return st.columns(spec, gap=gap)
+
+
+# ------------------------------------------------------------------------------------------ controls
+page_header(
+    "Calibration lab",
+    "When a network says it is 97 % sure, is it right 97 % of the time? Here a small network learns the "
+    "handwritten digits with cross-entropy, and the page compares how **sure** it is with how often it "
+    "is **right**, on digits it never saw. Then one number, a **temperature** T that divides every "
+    "logit, repairs the difference.",
+)
+
+c_epochs, c_width, c_eps, c_bins = st.columns([1.4, 1, 1.2, 1], gap="medium")
+epochs = c_epochs.select_slider(
+    "Epochs",
+    CALIBRATION_EPOCHS,
+    value=CALIBRATION_EPOCH,
+    key=EPOCHS_KEY,
+    help="How long the network trains: each epoch is one full-batch gradient step with momentum. "
+    "Drag it and the diagrams below follow.",
+    bind="query-params",
+)
+width = c_width.select_slider(
+    "Hidden units",
+    CALIBRATION_WIDTHS,
+    value=CALIBRATION_WIDTH,
+    key=WIDTH_KEY,
+    help="The width of the network's one hidden layer (ReLU).",
+    bind="query-params",
+)
+eps = c_eps.select_slider(
+    "Label smoothing ε",
+    CALIBRATION_SMOOTHINGS,
+    value=CALIBRATION_SMOOTHING,
+    format_func=_eps_text,
+    key=EPS_KEY,
+    help="Train towards (1 − ε)·one-hot + ε/10 instead of the one-hot label (cross_entropy's "
+    "label_smoothing). 0 is plain cross-entropy.",
+    bind="query-params",
+)
+low, high, default = CALIBRATION_BINS
+bins = c_bins.slider(
+    "Bins",
+    low,
+    high,
+    default,
+    key=BINS_KEY,
+    help="How many equal-width confidence bins the reliability diagrams and the ECE use.",
+    bind="query-params",
+)
+
+unit = units()
+with st.spinner("Training the network on the digits (once per setting)…"):
+    run = _run(width, eps)
+sweep = _sweep(width, eps, bins)
+at = sweep[CALIBRATION_EPOCHS.index(epochs)]
+n_val, n_test = len(run.labels["validation"]), len(run.labels["test"])
+loss_name = "cross-entropy" if eps == 0 else f"label-smoothed cross-entropy (ε = {_eps_text(eps)})"
+st.caption(
+    f"Network 64 → {width} → 10 (ReLU), trained with {loss_name} for {epochs} "
+    f"epoch{'s' if epochs != 1 else ''}: full-batch gradient descent with momentum on {run.n_train} "
+    f"training digits, few enough to memorise. T is fitted on {n_val} validation digits; every score "
+    f"below is measured on the other {n_test} test digits."
+)
+if run.diverged_at is not None:
+    st.warning(
+        f"Training diverged in epoch {run.diverged_at}; the network keeps its last finite weights.",
+        icon=":material/warning:",
+    )
+
+# ------------------------------------------------------------------------------------------ reliability
+st.header("Reliability on the test digits")
+st.markdown(
+    "Each test digit goes into a bin by its **confidence**, the probability of the network's top class. "
+    "A bar shows how often the digits in that bin are **right**. A calibrated network's bars reach the "
+    "dashed diagonal; a hatched gap up to the bin's mean confidence (the short dash) means the bin is "
+    "over-confident (/) or under-confident (\\\\). The grey bars count the digits per bin."
+)
+before_col, after_col = _side_by_side(2)
+active = CALIBRATION_EPOCHS.index(epochs)
+for column, scaled, key in (
+    (before_col, False, "calibration_before"),
+    (after_col, True, "calibration_after"),
+):
+    with column:
+        show_figure(
+            reliability_figure(
+                _diagram_frames(width, eps, bins, scaled), active=active, title=diagram_title(scaled=scaled)
+            ),
+            key=key,
+            alt=diagram_alt(at, scaled=scaled),
+        )
+        follow_drag(key, EPOCHS_KEY, _diagram_scrub(width, eps, bins, scaled))
+st.markdown(scaling_sentence(at))
+
+table_col, formula_col = _side_by_side([1, 1.15], gap="large")
+with table_col:
+    table = pd.DataFrame(
+        {
+            "as trained": [
+                percent(at.before.accuracy, 1, space=True),
+                percent(at.before.confidence, 1, space=True),
+                percent(at.before.ece, 2, space=True),
+                number(in_unit(at.before.nll, unit), 4),
+                number(at.before.brier, 4),
+            ],
+            f"T = {number(at.fit.temperature, 3)}": [
+                percent(at.after.accuracy, 1, space=True),
+                percent(at.after.confidence, 1, space=True),
+                percent(at.after.ece, 2, space=True),
+                number(in_unit(at.after.nll, unit), 4),
+                number(at.after.brier, 4),
+            ],
+        },
+        index=["accuracy", "mean confidence", f"ECE ({bins} bins)", f"NLL ({unit})", "Brier score"],
+    )
+    st.table(table)
+with formula_col:
+    st.markdown("**Expected calibration error**: the bins' gaps, weighted by how many digits each holds")
+    st.latex(FORMULAS["ece"])
+    st.markdown(
+        "**Negative log-likelihood**: the cross-entropy on the test digits (in nats; bits divide by ln 2)"
+    )
+    st.latex(FORMULAS["nll"])
+    st.markdown("**Brier score**: the squared distance to the one-hot truth, from 0 to 2")
+    st.latex(FORMULAS["brier"])
+    st.caption(
+        "$n$ test digits; $p_{ik}$ the probability of digit $k$ for test digit $i$, $y_i$ its true digit; "
+        "$B_m$ the digits in bin $m$, acc and conf their accuracy and mean confidence. The ECE only looks "
+        "at the top class and depends on the bins; the NLL and the Brier score use every probability."
+    )
+
+# ------------------------------------------------------------------------------------------ over epochs
+st.header("Over the epochs")
+left, right = _side_by_side(2)
+with left:
+    show_figure(
+        confidence_curves_figure(run.curve, epoch=epochs),
+        key="calibration_confidence",
+        alt="Test accuracy and mean confidence of the network after each epoch, and below them the "
+        "temperature fitted on the validation digits after each epoch, on a log scale of epochs.",
+    )
+with right:
+    scale = in_unit(1.0, unit)
+    show_figure(
+        nll_epochs_figure(run.curve, epoch=epochs, unit_scale=scale, unit=unit),
+        key="calibration_nll",
+        alt="Test NLL of the network after each epoch as trained and after temperature scaling, and "
+        "the training loss, on log scales.",
+    )
+st.markdown(epochs_sentence(sweep))
+
+# ------------------------------------------------------------------------------------------ temperature
+st.header("Temperature scaling")
+check, test_curve = _temperature_check(width, eps, epochs)
+explain_col, chart_col = _side_by_side([1, 1.1], gap="large")
+with explain_col:
+    st.markdown(
+        "Divide every logit by the same T > 0 and fit T on the **validation** digits, by minimising the "
+        "NLL there. T > 1 flattens the predictions, T < 1 sharpens them; the top class never changes, so "
+        "the accuracy stays exactly the same."
+    )
+    st.latex(FORMULAS["temperature"])
+    st.latex(FORMULAS["fit"])
+    st.latex(FORMULAS["slope"])
+    st.markdown(
+        "In β = 1/T the NLL is convex (its second derivative is a variance), so it has one minimum. "
+        "The page finds it with Newton's method in β, kept inside a bracket that halves whenever a "
+        f"Newton step would leave it. Here it took **{at.fit.iterations} steps**."
+    )
+    st.latex(FORMULAS["convex"])
+    apart = percent(check.grid[1] / check.grid[0] - 1, 2, space=True)
+    st.markdown(
+        f"**Checked two other ways.** A grid search over {GRID_SIZE} temperatures ({apart} "
+        f"apart) finds its smallest validation NLL at T = {number(check.grid_temperature, 4)}, next to "
+        f"Newton's T* = {number(at.fit.temperature, 4)}. The derivative dNLL/dT is "
+        f"{scientific(check.slope_at_fit, 1)} at T*, and at T = 1 the formula gives "
+        f"{number(check.slope_at_one, 6)} where a central finite difference gives "
+        f"{number(check.finite_difference_at_one, 6)}."
+    )
+with chart_col:
+    show_figure(
+        temperature_curve_figure(
+            check.grid,
+            check.grid_nll,
+            test_curve,
+            fitted=at.fit.temperature,
+            grid_best=check.grid_temperature,
+            unit_scale=in_unit(1.0, unit),
+            unit=unit,
+        ),
+        key="calibration_temperature",
+        alt=f"NLL on the validation and the test digits against the temperature T on a log scale, with "
+        f"the fitted T* = {number(at.fit.temperature, 3)} and the grid's minimum marked.",
+    )
+
+# ------------------------------------------------------------------------------------------ the claims
+st.header("Two claims, tested on this network")
+st.markdown(claims_intro())
+eps_compare = eps if eps > 0 else CALIBRATION_COMPARE_SMOOTHING
+plain = _at(width, 0.0, epochs, bins)
+smoothed = _at(width, eps_compare, epochs, bins)
+ce_col, ls_col = st.columns(2, gap="large")
+with ce_col:
+    st.subheader("“Cross-entropy's calibration: excellent”")
+    st.markdown(cross_entropy_claim(plain, epochs))
+with ls_col:
+    st.subheader("“Label smoothing prevents overconfidence”")
+    st.markdown(smoothing_claim(plain, smoothed, eps_compare))
+    if eps == 0:
+        st.caption(f"Tested with ε = {_eps_text(eps_compare)}; choose another ε above to test that one.")
+claims = pd.DataFrame(
+    {
+        "accuracy": [percent(s.before.accuracy, 1, space=True) for s in (plain, smoothed)],
+        "mean confidence": [percent(s.before.confidence, 1, space=True) for s in (plain, smoothed)],
+        "confidence − accuracy": [
+            f"{number(100 * s.before.overconfidence, 1)} points" for s in (plain, smoothed)
+        ],
+        f"ECE ({bins} bins)": [percent(s.before.ece, 2, space=True) for s in (plain, smoothed)],
+        f"NLL ({unit})": [number(in_unit(s.before.nll, unit), 4) for s in (plain, smoothed)],
+        "fitted T": [number(s.fit.temperature, 3) for s in (plain, smoothed)],
+    },
+    index=["cross-entropy (ε = 0)", f"label smoothing (ε = {_eps_text(eps_compare)})"],
+)
+st.table(claims)
+st.markdown(
+    "**Why a proper scoring rule still ends up over-confident.** Cross-entropy is minimised by the true "
+    "probabilities, but only on the data it is minimised on. Once the network gets every training digit "
+    "right, it can still lower the training loss by growing its logits, and nothing in the loss says "
+    "stop; the test digits then meet a network surer than it has earned. Label smoothing puts a floor "
+    "under the training loss, and temperature scaling corrects the scale afterwards, on digits kept aside."
+)
+st.caption(
+    "Data: the 1797 8×8 handwritten digits of the UCI Optical Recognition of Handwritten Digits test set "
+    "(E. Alpaydin and C. Kaynak, 1998, CC BY 4.0), shipped with the app."
+)
