@@ -32,7 +32,9 @@ module                          what it computes
 ``core.simplex``                the three-class probability simplex: surfaces, descent and T paths
 ``core.calibration``            reliability diagrams, ECE, NLL, Brier score, temperature scaling
 ``core.charlm``                 character-level language models and their bits per character
-``core.predictions``            a visitor's own predictions: parsing a CSV and scoring it
+``core.charnet``                the neural character model (an embedding and an MLP) and its training
+``core.predictions``            a visitor's own predictions: reading a CSV of labels and scores
+``core.prediction_scores``      their loss, per class and per example, the H(P̂, Q̄) split, reliability
 ``core.defaults``               every page's default settings, defined once
 ``core.formatting``             numbers as text (true minus, powers of ten, percentages)
 ``core.figures``                the Plotly figure builders, one module per topic (see its docstring)

@@ -48,6 +48,15 @@ def presenter() -> bool:
     return bool(st.session_state.get(PRESENT_KEY, False))
 
 
+def side_by_side(spec, gap: str = "medium") -> list:
+    """``st.columns(spec)``, or in presenter mode as many full-width containers, one under the other: a
+    chart, a table or a row of numbers squeezed into part of a zoomed page loses its labels."""
+    count = spec if isinstance(spec, int) else len(spec)
+    if presenter():
+        return [st.container() for _ in range(count)]
+    return st.columns(spec, gap=gap)
+
+
 def _parse_flag(raw: str | None) -> bool | None:
     if raw is None:
         return False

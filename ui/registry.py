@@ -101,6 +101,14 @@ PAGES: list[PageSpec] = [
         section="Cross-entropy",
     ),
     PageSpec(
+        path="pages/language.py",
+        title="Language-model surprise",
+        icon=":material/text_fields:",
+        url_path="language",
+        description="Character models scored in bits per character and perplexity; surprise per letter.",
+        section="Cross-entropy",
+    ),
+    PageSpec(
         path="pages/pitfalls.py",
         title="Numerical pitfalls",
         icon=":material/warning:",
@@ -155,6 +163,14 @@ PAGES: list[PageSpec] = [
         icon=":material/tune:",
         url_path="calibration",
         description="Is a network as sure as it is right? Reliability diagrams, ECE, temperature scaling.",
+        section="Training",
+    ),
+    PageSpec(
+        path="pages/predictions.py",
+        title="Your own predictions",
+        icon=":material/upload_file:",
+        url_path="predictions",
+        description="Upload your model's outputs: loss per class and example, confusion, reliability, ECE.",
         section="Training",
     ),
 ]

@@ -6,6 +6,7 @@ Built once, when the module is imported: every number in a prompt is computed fr
 from __future__ import annotations
 
 from words.calibration import calibration_lesson
+from words.language import language_lesson
 from words.lesson import Lesson
 from words.lessons_cross_entropy import (
     binary_lesson,
@@ -23,6 +24,7 @@ from words.lessons_gradients import (
     softmax_gradient_lesson,
     train_lesson,
 )
+from words.predictions import predictions_lesson
 from words.simplex import simplex_lesson
 
 __all__ = ["LESSONS"]
@@ -35,6 +37,7 @@ LESSONS: dict[str, Lesson] = {
     "simplex": simplex_lesson(),
     "comparison": comparison_lesson(),
     "kl": kl_lesson(),
+    "language": language_lesson(),
     "pitfalls": pitfalls_lesson(),
     "softmax_gradient": softmax_gradient_lesson(),
     "backprop": backprop_lesson(),
@@ -42,4 +45,5 @@ LESSONS: dict[str, Lesson] = {
     "identities": identities_lesson(),
     "train": train_lesson(),
     "calibration": calibration_lesson(),
+    "predictions": predictions_lesson(),
 }

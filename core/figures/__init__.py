@@ -26,6 +26,7 @@ module                                 holds
 :mod:`core.figures.curves`             ``curves_figure``: Loss comparison, Numerical pitfalls
 :mod:`core.figures.comparison`         Loss comparison (the imbalance demo)
 :mod:`core.figures.information`        Entropy and KL
+:mod:`core.figures.language`           Language-model surprise
 :mod:`core.figures.pitfalls`           Numerical pitfalls
 :mod:`core.figures.matrices`           ``matrix_heatmap``: Softmax gradient, Vectorized identities,
                                        Backpropagation (through ``backprop_matrix_figure``)
