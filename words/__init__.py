@@ -9,6 +9,7 @@ the module that holds it:
 - :mod:`words.shapes`: dimension checks of matrix products as text, ``(B×H)·(H×C) → (B×C) ✓``.
 - :mod:`words.backprop`: the Backpropagation page's stages: titles, LaTeX, named matrices, checks.
 - :mod:`words.simplex`: the Probability simplex page: its lead, the sentences by its charts, its lesson.
+- :mod:`words.language`: the Language-model surprise page: its notes, sentences, alt texts and lesson.
 - :mod:`words.lesson`: what a lesson is (prompts and a predict-then-check question) and its feedback.
 - :mod:`words.lessons_cross_entropy`, :mod:`words.lessons_gradients`: every page's lesson.
 - :mod:`words.lessons`: ``LESSONS``, the lessons by page.

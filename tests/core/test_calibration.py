@@ -73,7 +73,8 @@ def test_reliability_bins_a_worked_example():
 
 def test_reliability_bins_are_closed_on_the_right():
     r = reliability([[0.8, 0.2], [0.5, 0.5]], [0, 0], n_bins=10)
-    assert r.counts[7] == 1 and r.counts[8] == 0  # 0.8 in (0.7, 0.8]
+    assert r.counts[7] == 1
+    assert r.counts[8] == 0  # 0.8 in (0.7, 0.8]
     assert r.counts[4] == 1  # 0.5 in (0.4, 0.5]
 
 
@@ -105,7 +106,8 @@ def test_reliability_matches_the_formula_bin_by_bin(n, n_classes, n_bins, seed):
     assert 0.0 <= r.ece <= 1.0
     assert r.ece == pytest.approx(_ece_by_loop(probs, labels, n_bins), abs=1e-12)
     filled = r.counts > 0
-    assert np.isnan(r.accuracy[~filled]).all() and np.isnan(r.confidence[~filled]).all()
+    assert np.isnan(r.accuracy[~filled]).all()
+    assert np.isnan(r.confidence[~filled]).all()
     # each bin's mean confidence lies inside the bin
     assert (r.confidence[filled] > r.edges[:-1][filled] - 1e-12).all()
     assert (r.confidence[filled] <= r.edges[1:][filled] + 1e-12).all()
@@ -146,7 +148,8 @@ def test_calibration_scores_accept_float32_logits_and_stay_finite_for_huge_logit
     s = calibration_scores(Z.astype(np.float32), LABELS)
     assert s.nll == pytest.approx(calibration_scores(Z, LABELS).nll, rel=1e-6)
     huge = calibration_scores([[1000.0, 0.0], [0.0, 1000.0]], [0, 0])
-    assert huge.nll == pytest.approx(500.0) and math.isfinite(huge.brier)
+    assert huge.nll == pytest.approx(500.0)
+    assert math.isfinite(huge.brier)
 
 
 # ---------------------------------------------------------------------------------- temperature scaling
@@ -179,7 +182,8 @@ def test_fitted_temperature_matches_a_fine_grid_search():
     assert fit.nll <= curve[best] + 1e-12
     assert fit.nll == pytest.approx(temperature_nll(Z, LABELS, fit.temperature))
     assert temperature_nll_grad(Z, LABELS, fit.temperature) == pytest.approx(0.0, abs=1e-9)
-    assert not fit.at_bound and 0 < fit.iterations < 12
+    assert not fit.at_bound
+    assert 0 < fit.iterations < 12
 
 
 def test_fitted_temperature_recovers_how_much_the_logits_were_sharpened():
@@ -208,12 +212,15 @@ def test_nll_is_convex_in_inverse_temperature():
 
 def test_a_model_right_everywhere_by_a_wide_margin_hits_the_lower_bound():
     fit = fit_temperature([[10.0, 0.0], [0.0, 10.0]], [0, 1])
-    assert fit.at_bound and fit.temperature == pytest.approx(T_MIN) and fit.iterations == 0
+    assert fit.at_bound
+    assert fit.temperature == pytest.approx(T_MIN)
+    assert fit.iterations == 0
 
 
 def test_a_model_worse_than_guessing_hits_the_upper_bound():
     fit = fit_temperature([[3.0, 0.0], [0.0, 3.0]], [1, 0])
-    assert fit.at_bound and fit.temperature == pytest.approx(T_MAX)
+    assert fit.at_bound
+    assert fit.temperature == pytest.approx(T_MAX)
 
 
 def test_flat_logits_give_temperature_one():
@@ -224,14 +231,16 @@ def test_flat_logits_give_temperature_one():
 
 def test_custom_bounds_are_respected():
     fit = fit_temperature(Z, LABELS, t_min=0.5, t_max=1.5)  # the minimum (about 2) lies above 1.5
-    assert fit.at_bound and fit.temperature == pytest.approx(1.5)
+    assert fit.at_bound
+    assert fit.temperature == pytest.approx(1.5)
 
 
 def test_check_temperature_fit_agrees_with_the_fit_and_with_finite_differences():
     fit = fit_temperature(Z, LABELS)
     check = check_temperature_fit(Z, LABELS, fit, grid_size=2001)
     ratio = check.grid[1] / check.grid[0]
-    assert check.grid[0] == pytest.approx(T_MIN) and check.grid[-1] == pytest.approx(T_MAX)
+    assert check.grid[0] == pytest.approx(T_MIN)
+    assert check.grid[-1] == pytest.approx(T_MAX)
     assert 1 / ratio <= check.grid_temperature / fit.temperature <= ratio
     assert check.grid_min_nll >= fit.nll - 1e-12
     assert check.grid_nll == pytest.approx(nll_curve(Z, LABELS, check.grid))
@@ -358,10 +367,13 @@ def test_a_run_keeps_its_snapshots_and_curve(plain_run):
     assert sorted(plain_run.snapshots) == [1, 10, 50, 100]
     assert plain_run.snapshots[50]["validation"].shape == (359, 10)
     assert plain_run.labels["test"].shape == (1078,)
-    assert plain_run.sizes == (64, 32, 10) and plain_run.n_train == 360
+    assert plain_run.sizes == (64, 32, 10)
+    assert plain_run.n_train == 360
     assert plain_run.diverged_at is None
     epochs = plain_run.curve["epoch"]
-    assert epochs[0] == 0 and epochs[-1] == 100 and {1, 10, 50}.issubset(set(epochs.tolist()))
+    assert epochs[0] == 0
+    assert epochs[-1] == 100
+    assert {1, 10, 50}.issubset(set(epochs.tolist()))
     for name in ("accuracy", "confidence", "nll", "temperature", "nll_scaled", "train_loss"):
         assert plain_run.curve[name].shape == epochs.shape
     # the curve's numbers are the snapshot's numbers
@@ -393,7 +405,8 @@ def test_temperature_scaling_takes_most_of_the_overconfidence_away(plain_run):
     before = calibration_scores(z_test, labels)
     after = calibration_scores(z_test, labels, temperature=fit.temperature)
     assert after.accuracy == before.accuracy
-    assert after.nll < before.nll and after.brier < before.brier
+    assert after.nll < before.nll
+    assert after.brier < before.brier
     assert after.ece < before.ece / 2
     assert abs(after.overconfidence) < abs(before.overconfidence) / 2
 
@@ -418,7 +431,8 @@ def test_the_labs_extreme_settings_train_without_diverging(width, eps):
 def test_calibration_at_is_the_fit_on_validation_and_the_scores_on_test(plain_run):
     at = calibration_at(plain_run, 50, n_bins=12)
     fit = fit_temperature(plain_run.snapshots[50]["validation"], plain_run.labels["validation"])
-    assert at.epoch == 50 and at.fit == fit
+    assert at.epoch == 50
+    assert at.fit == fit
     z_test, y_test = plain_run.snapshots[50]["test"], plain_run.labels["test"]
     before = calibration_scores(z_test, y_test, n_bins=12)
     after = calibration_scores(z_test, y_test, temperature=fit.temperature, n_bins=12)

@@ -70,7 +70,8 @@ def test_params_have_the_row_vector_shapes_and_order():
         "W3": (5, 3),
         "b3": (3,),
     }
-    assert net.n_layers == 3 and net.layer_sizes == (4, 7, 5, 3)
+    assert net.n_layers == 3
+    assert net.layer_sizes == (4, 7, 5, 3)
     assert net.n_params == 4 * 7 + 7 + 7 * 5 + 5 + 5 * 3 + 3
     assert all(not net.params[f"b{k}"].any() for k in (1, 2, 3))
 
@@ -129,7 +130,8 @@ def test_forward_matches_the_written_out_network(activation):
 def test_forward_keeps_every_z_and_a_with_their_shapes():
     net = MLP([3, 5, 4, 2])
     logits = net.forward(X)
-    assert sorted(net.zs) == [1, 2, 3] and sorted(net.activations) == [0, 1, 2, 3]
+    assert sorted(net.zs) == [1, 2, 3]
+    assert sorted(net.activations) == [0, 1, 2, 3]
     assert [net.zs[k].shape for k in (1, 2, 3)] == [(6, 5), (6, 4), (6, 2)]
     assert [net.activations[k].shape for k in (0, 1, 2, 3)] == [(6, 3), (6, 5), (6, 4), (6, 2)]
     np.testing.assert_array_equal(net.activations[0], X)
@@ -157,7 +159,8 @@ def test_predict_and_loss_value_leave_the_forward_cache_alone():
     probs = net.predict_proba(other)
     value = net.loss_value(other, [0, 1, 2])
     np.testing.assert_array_equal(net.zs[1], z1)
-    assert classes.shape == (3,) and probs.shape == (3, 4)
+    assert classes.shape == (3,)
+    assert probs.shape == (3, 4)
     np.testing.assert_array_equal(classes, manual_forward(net, other).argmax(axis=1))
     np.testing.assert_allclose(probs.sum(axis=1), 1.0)
     assert value == pytest.approx(float(cross_entropy(manual_forward(net, other), [0, 1, 2])), rel=1e-14)
@@ -171,7 +174,8 @@ def test_copy_is_independent_and_can_change_dtype():
     twin.params["W1"] += 1
     assert not np.array_equal(net.params["W1"], twin.params["W1"])
     single = net.copy(dtype=np.float32)
-    assert single.dtype == np.float32 and single.params["W2"].dtype == np.float32
+    assert single.dtype == np.float32
+    assert single.params["W2"].dtype == np.float32
     with pytest.raises(ValueError, match="call forward"):
         net.copy().backward(Y)
 

@@ -105,8 +105,10 @@ def test_coordinate_maps_reject_wrong_shapes_and_non_finite_values(func, bad, ma
 @pytest.mark.parametrize("n", [1, 2, 7, 40])
 def test_simplex_grid_covers_the_triangle_with_exact_barycentric_coordinates(n):
     g = simplex_grid(n)
-    assert g.x.shape == (2 * n + 1,) and g.y.shape == (n + 1,)
-    assert g.probs.shape == (n + 1, 2 * n + 1, 3) and g.inside.shape == (n + 1, 2 * n + 1)
+    assert g.x.shape == (2 * n + 1,)
+    assert g.y.shape == (n + 1,)
+    assert g.probs.shape == (n + 1, 2 * n + 1, 3)
+    assert g.inside.shape == (n + 1, 2 * n + 1)
     assert g.inside.sum() == (n + 1) ** 2  # row j holds 2(n − j) + 1 points
     inside = g.probs[g.inside]
     assert inside.min() >= 0
@@ -261,7 +263,9 @@ def test_cross_entropy_to_is_infinite_where_the_target_has_mass_and_q_has_none()
     target = smoothed_target(0, 0.3)
     assert np.isposinf(cross_entropy_to(target, np.eye(3))).all()
     one_hot = cross_entropy_to([1.0, 0.0, 0.0], np.eye(3))
-    assert one_hot[0] == 0.0 and not math.copysign(1, one_hot[0]) < 0 and np.isposinf(one_hot[1:]).all()
+    assert one_hot[0] == 0.0
+    assert not math.copysign(1, one_hot[0]) < 0
+    assert np.isposinf(one_hot[1:]).all()
     g = simplex_grid(7)
     np.testing.assert_array_equal(
         cross_entropy_to(target, g.probs[g.inside]), cross_entropy_surface(target, g)[g.inside]
@@ -283,7 +287,8 @@ def test_cross_entropy_to_rejects_bad_arguments(target, probs, match):
 
 def test_simplex_grid_is_a_named_tuple_of_arrays():
     g = simplex_grid(3)
-    assert isinstance(g, SimplexGrid) and g._fields == ("x", "y", "probs", "inside")
+    assert isinstance(g, SimplexGrid)
+    assert g._fields == ("x", "y", "probs", "inside")
 
 
 # ------------------------------------------------------------------------- loss and gradient in logits
@@ -318,7 +323,8 @@ def test_gradient_sums_to_zero_and_a_common_shift_changes_nothing(z, target, tem
 
 def test_cross_entropy_and_grad_is_finite_for_huge_logits():
     loss, grad = cross_entropy_and_grad([1000.0, -1000.0, 0.0], [0.0, 1.0, 0.0], 0.5)
-    assert loss == pytest.approx(4000.0) and np.isfinite(grad).all()
+    assert loss == pytest.approx(4000.0)
+    assert np.isfinite(grad).all()
     np.testing.assert_allclose(grad, [2.0, -2.0, 0.0], atol=1e-12)
 
 
@@ -407,7 +413,8 @@ def test_descent_path_rows_are_consistent_with_the_loss_and_its_gradient():
 
 def test_zero_steps_is_the_start_alone():
     path = descent_path([1.0, 2.0, 0.0], [1.0, 0.0, 0.0], lr=1.0, steps=0)
-    assert path.logits.tolist() == [[1.0, 2.0, 0.0]] and path.losses.shape == (1,)
+    assert path.logits.tolist() == [[1.0, 2.0, 0.0]]
+    assert path.losses.shape == (1,)
 
 
 @given(logits3, distributions(), temperature, st.integers(1, 30))
@@ -449,7 +456,8 @@ def test_without_smoothing_descent_approaches_the_corner_and_slows_near_it(z, t,
     q_true = path.probs[:, t]
     assume(q_true[0] < 1 - 1e-9)  # a start already at the corner to float64's precision shows nothing
     assert (np.diff(q_true) >= -1e-12).all()  # always closer to the right corner
-    assert q_true[-1] > 0.99 and (q_true < 1).all()  # near the corner, never on it
+    assert q_true[-1] > 0.99
+    assert (q_true < 1).all()  # near the corner, never on it
     step = np.linalg.norm(np.diff(path.probs, axis=0), axis=1)
     near = np.flatnonzero(q_true[:-1] >= 0.9)
     assert (np.diff(step[near]) <= 1e-15).all()  # each step in q no longer than the one before
@@ -489,7 +497,8 @@ def test_descent_path_rejects_bad_arguments(kwargs, match):
 def test_temperature_sweep_rows_are_the_single_temperature_results(z, target, lr, steps):
     temps = np.array([0.1, 0.7, 1.0, 4.9])
     sweep = temperature_sweep(z, target, temps, lr, steps)
-    assert sweep.path_probs.shape == (4, steps + 1, 3) and sweep.path_losses.shape == (4, steps + 1)
+    assert sweep.path_probs.shape == (4, steps + 1, 3)
+    assert sweep.path_losses.shape == (4, steps + 1)
     for i, temp in enumerate(temps):
         path = descent_path(z, target, lr, steps, temp)
         np.testing.assert_allclose(sweep.path_probs[i], path.probs, rtol=0, atol=1e-13)

@@ -109,7 +109,8 @@ def test_defaults_show_an_overconfident_network_that_temperature_scaling_repairs
     ]
     _check_numbers(at, DEFAULTS)
     exp = expected_at(CALIBRATION_WIDTH, 0.0, CALIBRATION_EPOCH, CALIBRATION_BINS[2])
-    assert exp.before.overconfidence > 0.02 and exp.fit.temperature > 1.5  # the story the page tells
+    assert exp.before.overconfidence > 0.02
+    assert exp.fit.temperature > 1.5  # the story the page tells
     shown = text(at)
     assert "**Not here.** Trained with plain cross-entropy for 50 epochs" in shown
     assert "**It prevents it, and overshoots.** With ε = 0.1" in shown

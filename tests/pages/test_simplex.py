@@ -168,7 +168,8 @@ def test_learning_rate_min_middle_max(at, lr):
     if lr <= 4 * DEFAULTS["T"] ** 2:
         assert not warnings
     else:
-        assert warnings and warnings[0].startswith(f"η = {lr:g} is above 4T² = 4:")
+        assert warnings
+        assert warnings[0].startswith(f"η = {lr:g} is above 4T² = 4:")
 
 
 def test_a_step_that_raises_the_loss_is_called_out(at):

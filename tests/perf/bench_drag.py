@@ -122,9 +122,9 @@ def measure(page, url: str, moves: int, interval_ms: float, slider_key: str | No
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector(SCRIPT_DONE, timeout=60_000)
     try:  # the chart mounts a moment after the script run ends
-        page.wait_for_selector(".js-plotly-plot", state="attached", timeout=30_000)
+        page.wait_for_selector(".js-plotly-plot", state="attached", timeout=60_000)
     except Exception:  # playwright's TimeoutError: a page without charts (or a machine far too busy)
-        return "no Plotly chart within 30 s"
+        return "no Plotly chart within 60 s"
     wait_for_charts(page)
     page.wait_for_timeout(500)
     scrub = page.evaluate(FIND_SCRUB_JS, SCRUB_NAME)

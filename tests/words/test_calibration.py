@@ -129,9 +129,11 @@ def test_readouts_and_alt_text_carry_the_numbers():
 
 def test_the_claims_are_quoted_and_the_source_named_by_what_it_is():
     intro = claims_intro()
-    assert "“excellent”" in intro and "“prevents overconfidence”" in intro
+    assert "“excellent”" in intro
+    assert "“prevents overconfidence”" in intro
     assert "web article on cross-entropy" in intro
-    assert "seed" not in intro.lower() and "003" not in intro
+    assert "seed" not in intro.lower()
+    assert "003" not in intro
 
 
 def test_formulas_cover_every_score():

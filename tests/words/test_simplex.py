@@ -40,7 +40,8 @@ def test_descent_sentence_without_smoothing_says_the_corner_is_never_reached():
         path.probs, path.losses, target=[1, 0, 0], true_index=0, label_smoothing=0.0, lr=1.0, unit="bits"
     )
     assert f"to **{path.losses[-1] / math.log(2):.4f} bits**" in text
-    assert "The first step moves q by 0.431" in text and "the last by 9.1e−4" in text
+    assert "The first step moves q by 0.431" in text
+    assert "the last by 9.1e−4" in text
     assert "only infinite logits reach" in text
     assert "y′ =" not in text
 
@@ -53,7 +54,8 @@ def test_descent_sentence_with_smoothing_says_where_the_path_stops(steps, reache
         path.probs, path.losses, target=target, true_index=1, label_smoothing=0.3, lr=2.0, unit="nats"
     )
     assert "y′ = (0.100, 0.800, 0.100)" in text
-    assert ("has reached" in text) is reached and ("is heading for" in text) is not reached
+    assert ("has reached" in text) is reached
+    assert ("is heading for" in text) is not reached
     assert f"H(y′) = {float(entropy(target)):.4f} nats" in text
     assert "Dog's probability goes from 0.665" in text
 
@@ -63,14 +65,16 @@ def test_one_step_has_no_first_and_last_step_comparison():
     text = descent_sentence(
         path.probs, path.losses, target=[1, 0, 0], true_index=0, label_smoothing=0.0, lr=1.0, unit="nats"
     )
-    assert text.startswith("**1 step of η = 1**") and "the last by" not in text
+    assert text.startswith("**1 step of η = 1**")
+    assert "the last by" not in text
 
 
 def test_overshoot_warning_only_above_four_t_squared():
     assert overshoot_warning(4.0, 1.0, False) is None
     assert overshoot_warning(1.0, 0.5, False) is None
     text = overshoot_warning(1.1, 0.5, False)
-    assert text.startswith("η = 1.1 is above 4T² = 1:") and "It does here" not in text
+    assert text.startswith("η = 1.1 is above 4T² = 1:")
+    assert "It does here" not in text
     assert "It does here: the loss rises on some steps." in overshoot_warning(10.0, 1.0, True)
 
 
@@ -93,17 +97,21 @@ def test_why_sentence_quotes_the_gradient_at_the_corners_and_now():
 def test_temperature_sentence_names_where_the_curve_starts(logits, phrase):
     q = temperature_path(logits, [0.7])[0]
     text = temperature_sentence(logits, 0.7, q)
-    assert phrase in text and f"at T = 0.7, q = ({q_text(q)})" in text
+    assert phrase in text
+    assert f"at T = 0.7, q = ({q_text(q)})" in text
 
 
 def test_alt_texts_say_what_the_charts_show():
     target = smoothed_target(0, 0.2)
     path = descent_path(Z, target, 1.0, 12)
     alt = simplex_alt(path.probs[0], path.losses[0], target, 12, "nats")
-    assert "Cat, Dog and Bird" in alt and "(0.867, 0.067, 0.067)" in alt
-    assert f"loss {path.losses[0]:.4f} nats" in alt and "12 gradient-descent steps" in alt
+    assert "Cat, Dog and Bird" in alt
+    assert "(0.867, 0.067, 0.067)" in alt
+    assert f"loss {path.losses[0]:.4f} nats" in alt
+    assert "12 gradient-descent steps" in alt
     alt2 = descent_alt(path.losses, float(entropy(target)), "bits")
-    assert "each of 12 gradient-descent steps" in alt2 and "bits" in alt2
+    assert "each of 12 gradient-descent steps" in alt2
+    assert "bits" in alt2
 
 
 # ------------------------------------------------------------------------------------------------ lesson
@@ -119,7 +127,8 @@ def test_the_prompts_quote_the_defaults_and_core():
         "Temperature T",
         "Learning rate η",
     ]
-    assert "H(y′) = 0.639 nats" in prompts[0] and "(0.80, 0.10, 0.10)" in prompts[0]
+    assert "H(y′) = 0.639 nats" in prompts[0]
+    assert "(0.80, 0.10, 0.10)" in prompts[0]
     low, high, default = SIMPLEX_STEPS
     short = descent_path(Z, [1, 0, 0], SIMPLEX_LR[2], default).probs[-1, 0]
     long = descent_path(Z, [1, 0, 0], SIMPLEX_LR[2], high).probs[-1, 0]
@@ -136,6 +145,8 @@ def test_the_largest_gradient_is_at_a_wrong_corner(unit):
     question = simplex_lesson().question
     correct, explanation = simplex_solve(unit)
     assert correct == option_index(question, "At the Dog corner")
-    assert "**1.414 = √2**" in explanation and "centre it is 0.816" in explanation
+    assert "**1.414 = √2**" in explanation
+    assert "centre it is 0.816" in explanation
     right, text = feedback(question, option_index(question, "Near the Cat corner"), unit)
-    assert not right and text.startswith("**Not quite")
+    assert not right
+    assert text.startswith("**Not quite")

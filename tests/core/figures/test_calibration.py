@@ -54,18 +54,20 @@ def test_reliability_figure_draws_the_bins_the_gaps_and_the_counts():
     over, under = _none_to_nan(traces[1]["y"]), _none_to_nan(traces[2]["y"])
     for k in range(5):
         if rel.counts[k] == 0:
-            assert math.isnan(over[k]) and math.isnan(under[k])
+            assert math.isnan(over[k])
+            assert math.isnan(under[k])
         elif gap[k] > 0:  # drawn up from the accuracy to the mean confidence
-            assert over[k] == pytest.approx(gap[k]) and traces[1]["base"][k] == pytest.approx(rel.accuracy[k])
+            assert over[k] == pytest.approx(gap[k])
+            assert traces[1]["base"][k] == pytest.approx(rel.accuracy[k])
         elif gap[k] < 0:
-            assert under[k] == pytest.approx(gap[k]) and traces[2]["base"][k] == pytest.approx(
-                rel.accuracy[k]
-            )
+            assert under[k] == pytest.approx(gap[k])
+            assert traces[2]["base"][k] == pytest.approx(rel.accuracy[k])
     np.testing.assert_allclose(_none_to_nan(traces[3]["y"]), rel.confidence)
     assert traces[5]["y"] == rel.counts.tolist()
     assert traces[5]["text"] == [str(n) if n else "" for n in rel.counts]
     assert traces[6]["text"] == ["first<br>a"]
-    assert traces[1]["marker"]["pattern"]["shape"] == "/" and traces[2]["marker"]["pattern"]["shape"] == "\\"
+    assert traces[1]["marker"]["pattern"]["shape"] == "/"
+    assert traces[2]["marker"]["pattern"]["shape"] == "\\"
     assert fig.layout.title.text == "As trained"
     assert fig.layout.barmode == "overlay"
 
@@ -133,7 +135,8 @@ def test_confidence_curves_leave_out_epoch_zero_and_mark_the_epoch():
     assert list(fig.data[0].x) == [1, 2, 5, 10]
     assert list(fig.data[1].y) == pytest.approx([0.4, 0.8, 0.95, 0.97])
     assert list(fig.data[2].y) == pytest.approx([0.6, 1.0, 1.6, 2.1])
-    assert fig.layout.xaxis.type == "log" and fig.layout.yaxis2.type == "log"
+    assert fig.layout.xaxis.type == "log"
+    assert fig.layout.yaxis2.type == "log"
     assert all(shape.x0 == 5 for shape in fig.layout.shapes)
     assert fig.data[0].line.dash != fig.data[1].line.dash  # not colour alone
     with pytest.raises(ValueError, match="at least one epoch >= 1"):
@@ -153,7 +156,8 @@ def test_temperature_curve_marks_the_grid_minimum_and_the_fitted_temperature():
         grid, [0.9, 0.5, 0.3, 0.6, 1.2], [1.0, 0.6, 0.35, 0.5, 1.1], fitted=1.1, grid_best=1.0
     )
     assert trace_names(fig) == ["validation digits", "test digits", "grid minimum"]
-    assert list(fig.data[2].x) == pytest.approx([1.0]) and list(fig.data[2].y) == pytest.approx([0.3])
+    assert list(fig.data[2].x) == pytest.approx([1.0])
+    assert list(fig.data[2].y) == pytest.approx([0.3])
     assert [a.text for a in fig.layout.annotations] == ["T* = 1.100", "T = 1"]
     with pytest.raises(ValueError, match="temperatures > 0"):
         temperature_curve_figure([0.0, 1.0], [1, 1], [1, 1], fitted=1.0, grid_best=1.0)

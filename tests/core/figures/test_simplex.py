@@ -98,7 +98,8 @@ def test_traces_in_order_with_the_path_and_the_point_last():
         "q = softmax(z/T) now",
         "readout",
     ]
-    assert fig.data[PATH_TRACE].name.startswith("descent") and fig.data[POINT_TRACE].name.startswith("q =")
+    assert fig.data[PATH_TRACE].name.startswith("descent")
+    assert fig.data[POINT_TRACE].name.startswith("q =")
     assert fig.data[READOUT_TRACE].name == "readout"
 
 
@@ -111,7 +112,9 @@ def test_the_surface_draws_infinite_loss_in_the_top_band_and_leaves_the_outside_
     assert (z[np.isinf(exact)] == 4.25).all()  # the edge opposite the Cat corner
     finite = np.isfinite(exact) & (exact <= 4.25)
     np.testing.assert_array_equal(z[finite], exact[finite])
-    assert contour.contours.start == 0.25 and contour.contours.end == 4.0 and contour.contours.size == 0.25
+    assert contour.contours.start == 0.25
+    assert contour.contours.end == 4.0
+    assert contour.contours.size == 0.25
     assert list(contour.colorbar.ticktext) == ["0", "1", "2", "3", "≥ 4"]
     assert contour.colorbar.tickvals[-1] == pytest.approx(4.125)
     assert contour.colorbar.title.text == "loss (nats)"
@@ -141,7 +144,9 @@ def test_the_readout_names_the_frames_numbers():
     fig, _, _, _, now = build(temperature=2.5)
     readout = fig.data[READOUT_TRACE]
     assert readout.text == (f"T = 2.5<br>loss {now.loss:.3f} nats<br>|∂L/∂z| {now.grad_norm:.3f}",)
-    assert readout.mode == "text" and readout.x[0] > 1 and readout.y[0] > math.sqrt(3) / 2
+    assert readout.mode == "text"
+    assert readout.x[0] > 1
+    assert readout.y[0] > math.sqrt(3) / 2
 
 
 def test_only_the_last_three_traces_change_with_the_temperature():
@@ -170,7 +175,8 @@ def test_path_and_point_traces_are_built_from_numbers_alone():
     fig, target, _, path, now = build(steps=5)
     dicts = trace_dicts(fig)
     alone = point_trace(now.probs, now.loss, names=NAMES, unit="nats")
-    assert alone["x"] == dicts[POINT_TRACE]["x"] and alone["hovertext"] == dicts[POINT_TRACE]["hovertext"]
+    assert alone["x"] == dicts[POINT_TRACE]["x"]
+    assert alone["hovertext"] == dicts[POINT_TRACE]["hovertext"]
     assert path_trace(path.probs[:3])["name"] == "descent: 2 steps from q"
     assert len(path_trace(path.probs[:3])["x"]) == 3
     assert path_trace(path.probs[:2])["name"] == "descent: 1 step from q"
@@ -186,7 +192,8 @@ def test_arrows_point_from_p_a_quarter_of_the_way_to_the_target():
     np.testing.assert_allclose(xs[:, 0], starts[:, 0], atol=1e-15)
     assert np.isnan(xs[:, 2]).all()
     sizes = list(heads.marker.size)
-    assert sizes[0] == 0 and all(s > 0 for s in sizes[1:])  # no head on the zero arrow at the right corner
+    assert sizes[0] == 0
+    assert all(s > 0 for s in sizes[1:])  # no head on the zero arrow at the right corner
     # From the Dog corner straight up the left edge to Cat: 30° clockwise from "up".
     assert heads.marker.angle[1] == pytest.approx(30.0)
     assert heads.marker.angle[2] == pytest.approx(-30.0)
@@ -210,7 +217,8 @@ def test_hover_points_write_an_infinite_loss_as_infinity():
 
 def test_the_triangle_keeps_its_shape():
     fig, *_ = build()
-    assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.yaxis.scaleratio == 1
+    assert fig.layout.yaxis.scaleanchor == "x"
+    assert fig.layout.yaxis.scaleratio == 1
     assert fig.layout.xaxis.range[0] < 0 < 1 < fig.layout.xaxis.range[1]
     assert fig.layout.yaxis.range[1] > math.sqrt(3) / 2
 
@@ -244,7 +252,9 @@ def test_descent_loss_figure_shows_each_step_and_the_floor():
     losses, line = fig.data
     assert list(losses.x) == list(range(21))
     np.testing.assert_array_equal(losses.y, path.losses)
-    assert list(line.y) == [floor, floor] and list(line.x) == [0.0, 20.0]
+    assert list(line.y) == [floor, floor]
+    assert list(line.x) == [0.0, 20.0]
     assert line.name == "lowest possible: H(y′) = 0.6390 nats"
-    assert fig.layout.yaxis.range[0] == 0 and fig.layout.yaxis.range[1] > path.losses.max()
+    assert fig.layout.yaxis.range[0] == 0
+    assert fig.layout.yaxis.range[1] > path.losses.max()
     assert fig.layout.xaxis.title.text == "step k"
