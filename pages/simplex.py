@@ -18,7 +18,14 @@ from core.defaults import (
     SIMPLEX_TEMPERATURE,
     SIMPLEX_TRUE_INDEX,
 )
-from core.figures.simplex import SimplexFrame, descent_loss_figure, simplex_figure
+from core.figures.engine import trace_dicts
+from core.figures.simplex import (
+    SimplexFrame,
+    descent_loss_figure,
+    simplex_figure,
+    temperature_frames,
+    temperature_label,
+)
 from core.formatting import number
 from core.information import entropy
 from core.simplex import (
@@ -36,6 +43,7 @@ from core.simplex import (
 from core.units import in_unit
 from ui.common import show_figure, units
 from ui.page import page_header
+from ui.scrub import follow_drag, scrub_payload
 from words.simplex import (
     BARYCENTRIC_NOTE,
     LEAD,
@@ -54,6 +62,33 @@ from words.simplex import (
 
 LOGIT_KEYS = ("sx_z1", "sx_z2")
 T_KEY = "sx_T"
+
+
+def _t_values() -> tuple[float, ...]:
+    """Every value the temperature slider can take, as Streamlit steps it (0.1 apart)."""
+    t_min, t_max, _ = SIMPLEX_TEMPERATURE
+    return tuple(round(t_min + 0.1 * k, 1) for k in range(round((t_max - t_min) / 0.1) + 1))
+
+
+@st.cache_data(max_entries=64)
+def _temperature_scrub(
+    z12: tuple[float, float], true_index: int, eps: float, lr: float, steps: int, unit: str, n_traces: int
+) -> str:
+    """What the chart shows at every T (:func:`core.figures.simplex.temperature_frames`), for ``ui.scrub``.
+
+    Shared by every session with these settings."""
+    values = _t_values()
+    frames = temperature_frames(
+        [*z12, 0.0],
+        smoothed_target(true_index, eps),
+        values,
+        lr,
+        steps,
+        unit=unit,
+        names=NAMES,
+        n_traces=n_traces,
+    )
+    return scrub_payload(values, frames)
 
 
 @st.cache_data(max_entries=64)
@@ -145,7 +180,7 @@ arrow_lattice = lattice_points(SIMPLEX_ARROWS)
 arrow_points = np.vstack([np.eye(3), arrow_lattice[(arrow_lattice > 0).all(axis=1)]])
 arrow_steps = -logit_gradient(arrow_points, target)  # −(p − y′) at T = 1: the direction, drawn where p is
 frame = SimplexFrame(
-    label=f"T = {temperature:.1f}" if round(temperature, 1) == temperature else f"T = {temperature:g}",
+    label=temperature_label(temperature),
     point=now.probs,
     point_loss=float(in_unit(now.loss, unit)),
     grad_norm=now.grad_norm,
@@ -170,28 +205,28 @@ with main:
         f"q = softmax(z/T) = **{vector_text(now.probs)}** for ({', '.join(NAMES)})  \n"
         f"∂L/∂z = (q − y′)/T = **{signed_vector(now.grad)}** with y′ = {vector_text(target)}"
     )
-    show_figure(
-        simplex_figure(
-            grid_x,
-            grid_y,
-            in_unit(surface, unit),
-            levels=SIMPLEX_CONTOURS[unit],
-            unit=unit,
-            names=NAMES,
-            true_index=true_index,
-            target=target,
-            hover_points=hover_points,
-            hover_losses=in_unit(cross_entropy_to(target, hover_points), unit),
-            arrow_points=arrow_points,
-            arrow_directions=arrow_steps,
-            arrow_norms=np.linalg.norm(arrow_steps, axis=1),
-            temperatures=curve_temperatures,
-            temperature_probs=temperature_path(z, curve_temperatures),
-            frame=frame,
-        ),
-        key="sx_chart",
-        alt=simplex_alt(now.probs, now.loss, target, steps, unit),
+    chart = simplex_figure(
+        grid_x,
+        grid_y,
+        in_unit(surface, unit),
+        levels=SIMPLEX_CONTOURS[unit],
+        unit=unit,
+        names=NAMES,
+        true_index=true_index,
+        target=target,
+        hover_points=hover_points,
+        hover_losses=in_unit(cross_entropy_to(target, hover_points), unit),
+        arrow_points=arrow_points,
+        arrow_directions=arrow_steps,
+        arrow_norms=np.linalg.norm(arrow_steps, axis=1),
+        temperatures=curve_temperatures,
+        temperature_probs=temperature_path(z, curve_temperatures),
+        frame=frame,
     )
+    show_figure(chart, key="sx_chart", alt=simplex_alt(now.probs, now.loss, target, steps, unit))
+    # While the T slider is dragged, the path, the point and the readout follow it in the browser.
+    scrub = _temperature_scrub(tuple(z12), true_index, eps, lr, steps, unit, len(trace_dicts(chart)))
+    follow_drag("sx_chart", T_KEY, scrub)
     st.caption(BARYCENTRIC_NOTE)
 
 descent_col, why_col = st.columns(2, gap="large")

@@ -19,9 +19,11 @@ from typing import NamedTuple
 import numpy as np
 
 from core.figures.engine import Draft, figure_builder, plottable
+from core.figures.scrub import scrub_frames, steps_from_figures
 from core.figures.style import COLORS, FONT_SIZE, LINE_WIDTH, MARKER_SIZE, NEUTRAL, move_legend_below, styled
 from core.formatting import number
-from core.simplex import CORNERS, HEIGHT, to_cartesian
+from core.simplex import CORNERS, HEIGHT, temperature_sweep, to_cartesian
+from core.units import in_unit
 
 # The loss surface looks the same on a light and a dark page, so what is drawn on it keeps its colours in
 # both themes: these are not the swapped "black"/"white" of core.figures.output.adapt.
@@ -447,3 +449,46 @@ def descent_loss_figure(losses, *, floor: float, unit: str, height: int = 360) -
     fig.update_yaxes(range=[0, top])
     fig.update_xaxes(range=[-0.02 * max(len(values) - 1, 1), (len(values) - 1) * 1.02 + 0.5])
     return fig
+
+
+def temperature_label(temperature: float) -> str:
+    """The readout's first line: ``T = 1.0`` (one decimal when that is exact, else all digits needed).
+
+    >>> temperature_label(1.0), temperature_label(0.25)
+    ('T = 1.0', 'T = 0.25')
+    """
+    return f"T = {temperature:.1f}" if round(temperature, 1) == temperature else f"T = {temperature:g}"
+
+
+def temperature_frames(
+    logits, target, temperatures, lr: float, steps: int, *, unit: str, names, n_traces: int
+) -> dict:
+    """The frames a chart follows while its temperature slider is dragged (``ui.scrub``): one per T.
+
+    At each T of ``temperatures`` (every value the slider can take, in order), the path, the point and
+    the readout that :func:`simplex_figure` draws there, from :func:`core.simplex.temperature_sweep` and
+    the same trace builders.  They are the chart's last three traces, of ``n_traces``.
+
+    Returns
+    -------
+    dict
+        ``{"traces": [n_traces - 3, n_traces - 2, n_traces - 1], "frames": [...]}``
+        (:func:`core.figures.scrub.scrub_frames`).
+    """
+    sweep = temperature_sweep(logits, target, temperatures, lr, steps)
+    figures = []
+    for i, t in enumerate(sweep.temperatures):
+        loss = float(in_unit(sweep.losses[i], unit))
+        frame = SimplexFrame(
+            label=temperature_label(float(t)),
+            point=sweep.probs[i],
+            point_loss=loss,
+            grad_norm=float(np.linalg.norm(sweep.grads[i])),
+            path_probs=sweep.path_probs[i],
+        )
+        data = [path_trace(frame.path_probs), point_trace(frame.point, loss, names=names, unit=unit)]
+        figures.append({"data": [*data, readout_trace(frame, unit=unit)]})
+    labels = [temperature_label(float(t)) for t in sweep.temperatures]
+    frames = scrub_frames(steps_from_figures(figures[0], figures, labels))
+    frames["traces"] = [n_traces - 3 + i for i in frames["traces"]]
+    return frames

@@ -9,6 +9,7 @@ import pytest
 
 from core.figures.engine import trace_dicts
 from core.figures.output import adapt, figure_csv
+from core.figures.scrub import check_frame
 from core.figures.simplex import (
     ARROW_SCALE,
     PATH_TRACE,
@@ -20,7 +21,9 @@ from core.figures.simplex import (
     point_trace,
     readout_trace,
     simplex_figure,
+    temperature_frames,
 )
+from core.formatting import number
 from core.simplex import (
     CORNERS,
     cross_entropy_surface,
@@ -258,3 +261,37 @@ def test_descent_loss_figure_shows_each_step_and_the_floor():
     assert fig.layout.yaxis.range[0] == 0
     assert fig.layout.yaxis.range[1] > path.losses.max()
     assert fig.layout.xaxis.title.text == "step k"
+
+
+T_VALUES = [round(0.1 * k, 1) for k in range(1, 51)]  # every value of the page's temperature slider
+
+
+@pytest.mark.parametrize("unit", ["nats", "bits"])
+def test_temperature_frames_show_cores_numbers_at_every_temperature(unit):
+    target = smoothed_target(0, 0.1)
+    fig, *_ = build(eps=0.1, unit=unit, steps=10)
+    n_traces = len(trace_dicts(fig))
+    frames = temperature_frames(Z, target, T_VALUES, 1.0, 10, unit=unit, names=NAMES, n_traces=n_traces)
+    assert frames["traces"] == [n_traces - 3, n_traces - 2, n_traces - 1]
+    assert len(frames["frames"]) == len(T_VALUES)
+    for t, (path, point, readout) in zip(T_VALUES, frames["frames"], strict=True):
+        now = point_readout(Z, target, t)
+        descent = descent_path(Z, target, 1.0, 10, t)
+        corners = np.array([to_cartesian(q) for q in descent.probs])
+        np.testing.assert_allclose(path["x"], corners[:, 0], atol=1e-12)
+        np.testing.assert_allclose(path["y"], corners[:, 1], atol=1e-12)
+        np.testing.assert_allclose([point["x"][0], point["y"][0]], to_cartesian(now.probs), atol=1e-12)
+        text = readout["text"][0]
+        assert text.startswith(f"T = {t:.1f}<br>")
+        assert f"loss {number(float(in_unit(now.loss, unit)), 3)} {unit}" in text
+        assert f"|∂L/∂z| {number(now.grad_norm, 3)}" in text
+
+
+@pytest.mark.parametrize("temperature", [0.1, 1.0, 2.5, 5.0])
+def test_the_frame_at_the_sliders_value_is_the_chart_the_page_draws(temperature):
+    target = smoothed_target(0, 0.0)
+    fig, *_ = build(steps=10, temperature=temperature)
+    frames = temperature_frames(
+        Z, target, T_VALUES, 1.0, 10, unit="nats", names=NAMES, n_traces=len(trace_dicts(fig))
+    )
+    check_frame({"data": trace_dicts(fig)}, frames, T_VALUES.index(temperature))
