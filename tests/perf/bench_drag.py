@@ -180,7 +180,15 @@ def main(argv=None) -> None:
         "--app-dir", type=Path, default=None, help="run this checkout's app.py (e.g. /work/before) instead"
     )
     parser.add_argument("--query", default="", help="appended to every page's URL, e.g. '?present=1'")
+    parser.add_argument(
+        "--slider",
+        action="append",
+        default=[],
+        metavar="PAGE=KEY",
+        help="drag this slider on that page instead of bench_latency's (e.g. simplex=sx_T); repeatable",
+    )
     args = parser.parse_args(argv)
+    slider_keys = dict(SLIDER_KEYS) | dict(item.split("=", 1) for item in args.slider)
     from playwright.sync_api import sync_playwright
 
     script = str(args.app_dir.resolve() / "app.py") if args.app_dir else "app.py"
@@ -200,7 +208,7 @@ def main(argv=None) -> None:
                 page_url(base, url_path) + args.query,
                 args.moves,
                 args.interval_ms,
-                SLIDER_KEYS.get(url_path),
+                slider_keys.get(url_path),
                 sent,
             )
             context.close()
