@@ -236,6 +236,11 @@ PREPARED: dict[str, list[Change]] = {
         Change("select", "mc_true", "Dog"),
         Change("slider", "mc_T", "PageUp"),
     ],
+    "simplex": [
+        Change("radio", "sx_true", "Dog"),
+        Change("slider", "sx_T", "PageUp"),
+        Change("slider", "sx_eps", "PageUp"),
+    ],
     "kl": [
         Change("radio", "kl_mode", "Soft"),
         Change("slider", "kl_q0", "PageDown"),
@@ -342,11 +347,15 @@ CRAFTED: dict[str, Crafted | None] = {
     ),
     "binary": Crafted(("bce_z", "-2.5", -2.5), ("bce_pw", "50", 1.0), (("bce_y", "y = 1"), ("bce_p", 0.7))),
     "multiclass": Crafted(("mc_T", "2.5", 2.5), ("mc_n", "11", 4), (("mc_true", "Cat"), ("mc_z0", 3.5))),
+    "simplex": Crafted(("sx_T", "2.5", 2.5), ("sx_steps", "999", 30), (("sx_true", "Cat"), ("sx_eps", 0.0))),
     "comparison": Crafted(
         ("cmp_gamma", "3.5", 3.5), ("cmp_margin", "9", 1.0), (("cmp_p", 0.7), ("cmp_eps", 0.1))
     ),
     "kl": Crafted(
         ("kl_eps", "0.25", 0.25), ("kl_q0", "0", 85), (("kl_classes", "4"), ("kl_mode", "One-hot"))
+    ),
+    "language": Crafted(
+        ("lm_T", "2.5", 2.5), ("lm_context", "9", 3), (("lm_passage", "Held-out text"), ("lm_length", 300))
     ),
     "pitfalls": Crafted(
         ("pit_scale", "3.5", 3.5), ("pit_eps", "-20", -7), (("pit_true", "smallest"), ("pit_sz", -6.0))
@@ -369,6 +378,16 @@ CRAFTED: dict[str, Crafted | None] = {
         ("train_target", "0.75", 0.75),
         ("train_noise", "0.9", 0.1),
         (("train_data", "Spiral"), ("train_lr", 0.1)),
+    ),
+    "calibration": Crafted(
+        ("calibration_bins", "20", 20),
+        ("calibration_epochs", "5000", 50),
+        (("calibration_eps", 0), ("calibration_width", 32)),
+    ),
+    "predictions": Crafted(
+        ("preds_bins", "20", 20),
+        ("preds_worst", "5000", 10),
+        (("preds_source", "Example: probabilities"), ("preds_kind", "Auto-detect")),
     ),
 }
 PAGE_PATHS = [spec.url_path for spec in PAGES]
