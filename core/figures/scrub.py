@@ -186,8 +186,8 @@ def steps_from_figures(shown, figures: Sequence, labels: Sequence[str]) -> list[
         data, layout = _parts(figure)
         if len(data) != len(shown_data) or _counts(layout) != _counts(shown_layout):
             raise ValueError(
-                f"figure {k} ({labels[k]}) must have the traces, annotations, shapes and images of the figure "
-                f"shown: got {len(data)} traces and {_counts(layout)}, expected {len(shown_data)} traces "
+                f"figure {k} ({labels[k]}) must have the traces, annotations, shapes and images of the "
+                f"figure shown: got {len(data)} traces and {_counts(layout)}, expected {len(shown_data)} traces "
                 f"and {_counts(shown_layout)}"
             )
         layout = {key: value for key, value in layout.items() if key != "sliders"}
@@ -239,9 +239,10 @@ def scrub_frames(steps: Sequence[Step]) -> dict:
 
     Examples
     --------
-    >>> steps = [Step(f"p = {p}", traces={0: {"x": [p], "marker.size": 10 * p}}) for p in (0.25, 0.5)]  # noqa: E501
-    >>> scrub_frames(steps)
-    {'traces': [0], 'frames': [[{'x': [0.25], 'marker': {'size': 2.5}}], [{'x': [0.5], 'marker': {'size': 5.0}}]]}
+    >>> steps = [Step(f"p = {p}", traces={0: {"x": [p], "marker.size": 10 * p}}) for p in (0.25, 0.5)]
+    >>> frames = scrub_frames(steps)
+    >>> frames["traces"], frames["frames"][0], frames["frames"][1]
+    ([0], [{'x': [0.25], 'marker': {'size': 2.5}}], [{'x': [0.5], 'marker': {'size': 5.0}}])
     """
     if len(steps) < 2:
         raise ValueError(f"a sweep needs at least 2 steps; got {len(steps)}")
