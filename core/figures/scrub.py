@@ -187,8 +187,8 @@ def steps_from_figures(shown, figures: Sequence, labels: Sequence[str]) -> list[
         if len(data) != len(shown_data) or _counts(layout) != _counts(shown_layout):
             raise ValueError(
                 f"figure {k} ({labels[k]}) must have the traces, annotations, shapes and images of the "
-                f"figure shown: got {len(data)} traces and {_counts(layout)}, expected {len(shown_data)} traces "
-                f"and {_counts(shown_layout)}"
+                f"figure shown: got {len(data)} traces and {_counts(layout)}, "
+                f"expected {len(shown_data)} traces and {_counts(shown_layout)}"
             )
         layout = {key: value for key, value in layout.items() if key != "sliders"}
         flat.append(([_flatten(trace) for trace in data], _flatten(layout, top=True)))
