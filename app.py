@@ -38,7 +38,8 @@ navigation = st.navigation(
             for spec in specs
         ]
         for section, specs in pages_by_section().items()
-    }
+    },
+    expanded=True,  # every page in the menu: with 16 pages Streamlit would hide some behind "View more"
 )
 
 st.session_state[PAGE_KEY] = navigation.url_path or DEFAULT_PAGE.url_path
