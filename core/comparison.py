@@ -8,7 +8,8 @@
   the total loss and of the total gradient each class gets under plain, class-weighted and focal
   cross-entropy.
 - :func:`smooth_labels`, :func:`smoothing_floor_curve`: label smoothing of a target distribution, and
-  the entropy floor it puts under the loss.
+  the entropy floor it puts under the loss; :func:`entropy_kl_sweep`: H(P, Q) = H(P) + KL(P ‖ Q) at every
+  value of one of the Entropy and KL page's sliders.
 
 Shapes: ``logits (n, C)``, class indices ``(n,)``, distributions on the last axis.
 """
@@ -16,7 +17,9 @@ Shapes: ``logits (n, C)``, class indices ``(n,)``, distributions on the last axi
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -30,7 +33,7 @@ from core._validation import (
     check_scalar,
     check_unit_interval,
 )
-from core.information import entropy
+from core.information import cross_entropy_between, entropy, kl_divergence
 from core.losses import (
     cross_entropy,
     cross_entropy_grad,
@@ -41,6 +44,7 @@ from core.losses import (
     softmax_mse_loss,
     softmax_mse_loss_grad,
 )
+from core.proportions import normalise_weights
 
 __all__ = [
     "COMPARISON_LOSSES",
@@ -54,6 +58,8 @@ __all__ = [
     "imbalance_shares",
     "smooth_labels",
     "smoothing_floor_curve",
+    "EntropyKLSweep",
+    "entropy_kl_sweep",
 ]
 
 # The losses of the comparison, in the order they are drawn.
@@ -422,3 +428,68 @@ def smoothing_floor_curve(p, label_smoothing, base: float = math.e) -> np.ndarra
     base = check_base(base)
     smoothed = (1 - eps[:, None]) * arr + eps[:, None] / arr.size
     return entropy(smoothed, base=base)
+
+
+class EntropyKLSweep(NamedTuple):
+    """H(P, Q) = H(P) + KL(P ‖ Q) in n states, one row each (in the unit of the base asked for)."""
+
+    p: np.ndarray  # the (smoothed) target P_ε of each state, (n, K)
+    q: np.ndarray  # the prediction Q of each state, (n, K)
+    entropy: np.ndarray  # H(P), (n,)
+    kl: np.ndarray  # KL(P ‖ Q), (n,)
+    cross_entropy: np.ndarray  # H(P, Q), (n,)
+
+
+def entropy_kl_sweep(
+    p_weights, q_weights, label_smoothing: float, vary, values: Sequence[float], *, base: float = math.e
+) -> EntropyKLSweep:
+    """The split of the cross-entropy at every value of one control, the others held: what a drag shows.
+
+    State i is P = :func:`smooth_labels` (``normalise_weights(p_weights)``, ε) and
+    Q = ``normalise_weights(q_weights)``, with the varied control at ``values[i]``: Q's weight ``vary``
+    if it is a class index, ε if it is ``"label_smoothing"``.  Its P, Q, entropy, KL divergence and
+    cross-entropy are, to the last bit, those :mod:`core.information` gives for that one state.
+
+    Parameters
+    ----------
+    p_weights, q_weights : array_like ``(K,)``
+        Non-negative weights (:func:`core.proportions.normalise_weights`); Q's stay positive where P's are.
+    label_smoothing : float in [0, 1]
+        ε, held unless ``vary == "label_smoothing"``.
+    vary : int in [0, K) or "label_smoothing"
+    values : sequence of float ``(n,)``, n >= 1
+    base : float, default e (nats); 2 for bits
+
+    Returns
+    -------
+    EntropyKLSweep
+
+    Examples
+    --------
+    >>> s = entropy_kl_sweep([100, 0, 0, 0], [85, 10, 3, 2], 0.0, 0, [85, 50])  # drag Q's first weight
+    >>> s.q[:, 0].round(4), s.kl.round(4), s.entropy
+    (array([0.85  , 0.7692]), array([0.1625, 0.2624]), array([0., 0.]))
+    >>> entropy_kl_sweep([100, 0], [85, 15], 0.0, "label_smoothing", [0.0, 0.2]).entropy.round(4)
+    array([0.    , 0.3251])
+    """
+    n_classes = len(normalise_weights(q_weights))
+    if vary == "label_smoothing":
+        p_rows = [smooth_labels(normalise_weights(p_weights), eps) for eps in values]
+        q_rows = [normalise_weights(q_weights)] * len(p_rows)
+    else:
+        if isinstance(vary, str):
+            raise ValueError(f"vary must be a class index or 'label_smoothing'; got {vary!r}")
+        k = check_int(vary, "vary", low=0, below=n_classes)
+        p = smooth_labels(normalise_weights(p_weights), label_smoothing)
+        q_rows = [normalise_weights([w if j != k else v for j, w in enumerate(q_weights)]) for v in values]
+        p_rows = [p] * len(q_rows)
+    if not q_rows:
+        raise ValueError("values must hold at least one value")
+    p_arr, q_arr = np.stack(p_rows), np.stack(q_rows)
+    return EntropyKLSweep(
+        p=p_arr,
+        q=q_arr,
+        entropy=entropy(p_arr, base=base),
+        kl=kl_divergence(p_arr, q_arr, base=base),
+        cross_entropy=cross_entropy_between(p_arr, q_arr, base=base),
+    )

@@ -1,10 +1,16 @@
 """Binary cross-entropy: the loss against p for both labels, its gradient, and the same in logit space."""
 
+import numpy as np
 import streamlit as st
 
 from core.curves import bce_logit_curves, bce_probability_curves
 from core.defaults import BINARY_LABEL, BINARY_P, BINARY_POS_WEIGHT, BINARY_Z
-from core.figures.binary import bce_logit_figure, bce_probability_figure
+from core.figures.binary import (
+    bce_logit_figure,
+    bce_logit_frames,
+    bce_probability_figure,
+    bce_probability_frames,
+)
 from core.formatting import signed
 from core.functional import sigmoid
 from core.losses import (
@@ -16,6 +22,7 @@ from core.losses import (
 from core.units import in_unit
 from ui.common import show_figure, units
 from ui.page import page_header
+from ui.scrub import follow_drag, scrub_payload
 from ui.sections import safe_fragment
 from words.sentences import bce_logit_sentence, bce_sentence
 
@@ -30,6 +37,39 @@ GRAD_HELP = (
     "The gradient of the loss in nats, as frameworks compute it (natural log). "
     "For the loss in bits, divide by ln 2 ≈ 0.693."
 )
+P_STEP, Z_STEP = 0.01, 0.05
+
+
+def _slider_values(low: float, high: float, step: float, decimals: int) -> tuple[float, ...]:
+    """Every value of an ``st.slider`` from ``low`` to ``high`` by ``step``, rounded as the slider does."""
+    return tuple(round(low + k * step, decimals) for k in range(round((high - low) / step) + 1))
+
+
+P_VALUES = _slider_values(BINARY_P[0], BINARY_P[1], P_STEP, 2)  # 0.01, 0.02, ..., 0.99
+Z_VALUES = _slider_values(BINARY_Z[0], BINARY_Z[1], Z_STEP, 2)  # -8.00, -7.95, ..., 8.00
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _probability_scrub(y: int, unit: str) -> str:
+    """The probability chart at every p, for a drag of the p slider (one text per label and unit)."""
+    p = np.asarray(P_VALUES)
+    target = np.full_like(p, float(y))
+    losses = in_unit(binary_cross_entropy(p, target, reduction="none"), unit)
+    grads = binary_cross_entropy_grad(p, target, reduction="none")
+    return scrub_payload(P_VALUES, bce_probability_frames(p, losses, grads, unit=unit))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _logit_scrub(y: int, unit: str, pos_weight: float) -> str:
+    """The logit chart at every z, for a drag of the z slider (one text per label, unit and pos_weight)."""
+    z = np.asarray(Z_VALUES)
+    target = np.full_like(z, float(y))
+    losses = in_unit(
+        binary_cross_entropy_with_logits(z, target, pos_weight=pos_weight, reduction="none"), unit
+    )
+    grads = binary_cross_entropy_with_logits_grad(z, target, pos_weight=pos_weight, reduction="none")
+    return scrub_payload(Z_VALUES, bce_logit_frames(z, sigmoid(z), losses, grads, unit=unit))
+
 
 st.radio(
     "True label y (used by both charts)",
@@ -60,7 +100,7 @@ def probability_space() -> None:
         p = st.slider(
             "Predicted p = P(y = 1)",
             *BINARY_P,
-            step=0.01,
+            step=P_STEP,
             format="%.2f",
             key="bce_p",
             bind="query-params",
@@ -94,6 +134,7 @@ def probability_space() -> None:
                 f"the gradient {grad:.2f}."
             ),
         )
+        follow_drag("bce_prob_chart", "bce_p", _probability_scrub(y, unit))
         st.latex(r"\mathcal{L} = -\bigl[\,y \ln p + (1 - y) \ln(1 - p)\,\bigr]")
         st.latex(
             r"\frac{\partial \mathcal{L}}{\partial p} = -\frac{y}{p} + \frac{1 - y}{1 - p}"
@@ -116,7 +157,7 @@ def logit_space() -> None:
     )
     controls, chart = st.columns([1, 2.2], gap="large")
     with controls:
-        z = st.slider("Logit z", *BINARY_Z, step=0.05, format="%.2f", key="bce_z", bind="query-params")
+        z = st.slider("Logit z", *BINARY_Z, step=Z_STEP, format="%.2f", key="bce_z", bind="query-params")
         pos_weight = st.slider(
             "pos_weight p_w",
             *BINARY_POS_WEIGHT,
@@ -148,6 +189,7 @@ def logit_space() -> None:
                 y=y,
                 loss=z_loss,
                 grad=z_grad,
+                sigma_z=sigma,
                 pos_weight=pos_weight,
                 unit=unit,
             ),
@@ -157,6 +199,7 @@ def logit_space() -> None:
                 f"below it σ(z) and the gradient ∂L/∂z, with the point z = {z:.2f} (gradient {z_grad:.3f})."
             ),
         )
+        follow_drag("bce_logit_chart", "bce_z", _logit_scrub(y, unit, pos_weight))
         st.latex(r"\mathcal{L} = -\bigl[\,p_w\, y \ln \sigma(z) + (1 - y) \ln(1 - \sigma(z))\,\bigr]")
         st.latex(
             r"\frac{\partial \mathcal{L}}{\partial z} = \sigma(z)\,\bigl(1 + (p_w - 1)\,y\bigr) - p_w\, y"

@@ -13,15 +13,61 @@ from core.comparison import (
 )
 from core.defaults import COMPARISON_GAMMA, COMPARISON_MARGIN, COMPARISON_P_TRUE, COMPARISON_SMOOTHING
 from core.figures.comparison import imbalance_share_figure
-from core.figures.curves import curves_figure
+from core.figures.curves import curves_figure, curves_point_frames
 from core.formatting import signed
 from core.functional import softmax
 from ui.common import show_figure
 from ui.page import page_header
+from ui.scrub import follow_drag, scrub_payload
 from ui.sections import safe_fragment
 
 P_KEY, GAMMA_KEY, MARGIN_KEY, EPS_KEY = "cmp_p", "cmp_gamma", "cmp_margin", "cmp_eps"
 IMB_GAMMA_KEY = "cmp_imb_gamma"
+LOSS_CHART, GRAD_CHART = "cmp_loss_chart", "cmp_grad_chart"
+P_RANGE, P_STEP = (0.01, 0.99), 0.01
+# Where each chart writes the curves' values at the operating point: a corner no curve reaches.
+LOSS_READOUT, GRAD_READOUT = "top right", "bottom right"
+
+
+def _slider_values(low: float, high: float, step: float, decimals: int) -> tuple[float, ...]:
+    """Every value of an ``st.slider`` from ``low`` to ``high`` by ``step``, rounded as the slider does."""
+    return tuple(round(low + k * step, decimals) for k in range(round((high - low) / step) + 1))
+
+
+P_VALUES = _slider_values(*P_RANGE, P_STEP, 2)  # 0.01, 0.02, ..., 0.99
+
+
+def loss_labels(gamma: float, margin: float, eps: float) -> dict[str, str]:
+    """Each loss's name on the charts and in the table, with its parameter."""
+    return {
+        "cross_entropy": "CE",
+        "mse": "MSE on probabilities",
+        "focal": f"focal (γ = {gamma:g})",
+        "hinge": f"hinge (margin {margin:g})",
+        "label_smoothing": f"label-smoothed CE (ε = {eps:g})",
+    }
+
+
+def point_label(p: float) -> str:
+    return f"p = {p:.2f}"
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _point_scrub(gamma: float, margin: float, eps: float) -> tuple[str, str]:
+    """Both charts at every p_true, for a drag of the operating point (one pair per loss setting)."""
+    at = comparison_curves(P_VALUES, gamma=gamma, margin=margin, label_smoothing=eps)
+    labels = loss_labels(gamma, margin, eps)
+    names = [point_label(p) for p in P_VALUES]
+    return tuple(
+        scrub_payload(
+            P_VALUES,
+            curves_point_frames(
+                P_VALUES, {labels[k]: values[k] for k in COMPARISON_LOSSES}, names, readout=True
+            ),
+        )
+        for values in (at.loss, at.grad)
+    )
+
 
 page_header(
     "Loss comparison",
@@ -43,14 +89,14 @@ def curves_section() -> None:
     c1, c2, c3, c4 = st.columns(4)
     p = c1.slider(
         "Operating point: p_true",
-        0.01,
-        0.99,
+        *P_RANGE,
         COMPARISON_P_TRUE,
-        step=0.01,
+        step=P_STEP,
         key=P_KEY,
         help="The probability the model gives the true class; marked on both charts and listed in the table.",
         bind="query-params",
     )
+    p = round(p, 2)  # the slider's value, as the drag's frames name it
     gamma = c2.slider(
         "Focal loss γ",
         0.0,
@@ -68,13 +114,7 @@ def curves_section() -> None:
         "Label smoothing ε", 0.0, 0.5, COMPARISON_SMOOTHING, step=0.01, key=EPS_KEY, bind="query-params"
     )
 
-    LABELS = {
-        "cross_entropy": "CE",
-        "mse": "MSE on probabilities",
-        "focal": f"focal (γ = {gamma:g})",
-        "hinge": f"hinge (margin {margin:g})",
-        "label_smoothing": f"label-smoothed CE (ε = {eps:g})",
-    }
+    LABELS = loss_labels(gamma, margin, eps)
 
     grid = comparison_grid()
     curves = comparison_curves(grid, gamma=gamma, margin=margin, label_smoothing=eps)
@@ -98,13 +138,16 @@ def curves_section() -> None:
             x_title="p_true = σ(z)",
             point_x=p,
             point_values={LABELS[k]: float(at_point[k][0]) for k in COMPARISON_LOSSES},
-            point_label=f"p = {p:.2f}",
+            point_label=point_label(p),
             legend_below=True,
             x_range=(0, 1),
             x_dtick=0.2,
             height=520,
+            point_traces=True,  # the point, its line and the readout follow a drag of p (ui.scrub)
             **options,
         )
+
+    loss_scrub, grad_scrub = _point_scrub(gamma, margin, eps)
 
     left, right = st.columns(2, gap="medium")
     with left:
@@ -114,13 +157,15 @@ def curves_section() -> None:
             title="Loss against the true-class probability",
             y_title="loss ℓ (nats)",
             y_range=(0, 5),
+            readout_corner=LOSS_READOUT,
         )
         show_figure(
             fig,
-            key="cmp_loss_chart",
+            key=LOSS_CHART,
             alt="Five classification losses against the probability of the true class, with the operating "
             "point marked on each curve.",
         )
+        follow_drag(LOSS_CHART, P_KEY, loss_scrub)
     with right:
         low = min(-1.0, min(float(g.min()) for g in curves.grad.values()))
         high = max(0.1, max(float(g.max()) for g in curves.grad.values()))
@@ -135,13 +180,15 @@ def curves_section() -> None:
                 (0.03, float(edge.grad["mse"][0]) + 0.06, "MSE → 0"),
             ],
             y_range=(low - 0.08, high + 0.08),
+            readout_corner=GRAD_READOUT,
         )
         show_figure(
             fig,
-            key="cmp_grad_chart",
+            key=GRAD_CHART,
             alt="The derivative of each loss with respect to the true-class logit against the probability of "
             "the true class: cross-entropy tends to minus one as p goes to zero while MSE tends to zero.",
         )
+        follow_drag(GRAD_CHART, P_KEY, grad_scrub)
 
     st.latex(
         r"\begin{array}{lll}"

@@ -6,20 +6,59 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.comparison import smooth_labels, smoothing_floor_curve
+from core.comparison import EntropyKLSweep, entropy_kl_sweep, smooth_labels, smoothing_floor_curve
 from core.defaults import DEFAULT_CLASS_NAMES, KL_CLASSES, KL_P_WEIGHTS, KL_Q_WEIGHTS
-from core.figures.information import distribution_bars_figure, entropy_kl_bar_figure, smoothing_floor_figure
+from core.figures.information import (
+    distribution_bars_figure,
+    distribution_frames,
+    entropy_kl_bar_figure,
+    entropy_kl_frames,
+    floor_point_frames,
+    smoothing_floor_figure,
+)
 from core.information import cross_entropy_between, entropy, kl_divergence, surprise
 from core.proportions import normalise_weights
 from ui.common import show_figure, units
 from ui.page import page_header
+from ui.scrub import follow_drag, scrub_payload
 
 CLASSES_KEY, MODE_KEY, TRUE_KEY, EPS_KEY = "kl_classes", "kl_mode", "kl_true", "kl_eps"
+Q0_KEY = "kl_q0"  # Q's weight of the first class: a drag of it, or of ε, moves the charts in the browser
+STACK_CHART, DIST_CHART, FLOOR_CHART = "kl_stack_chart", "kl_dist_chart", "kl_floor_chart"
 ONE_HOT, SOFT = "One-hot (a hard label)", "Soft (a distribution)"
 CLASS_CHOICES = (3, 4)
 DEFAULT_P = KL_P_WEIGHTS  # soft truth, in percent-like weights
 DEFAULT_Q = KL_Q_WEIGHTS  # the guessing game's model: Cat 85 %, Dog 10 %, Bird 3 %, Fish 2 %
 EPS_GRID = np.linspace(0.0, 0.5, 101)
+EPS_RANGE, EPS_STEP = (0.0, 0.5), 0.01
+Q_RANGE = (1, 100)
+EPS_VALUES = tuple(round(EPS_RANGE[0] + k * EPS_STEP, 2) for k in range(51))  # 0.00, 0.01, ..., 0.50
+Q_VALUES = tuple(range(Q_RANGE[0], Q_RANGE[1] + 1))  # 1, 2, ..., 100
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _sweep(p_weights: tuple, q_weights: tuple, eps: float, vary, unit: str) -> EntropyKLSweep:
+    """The split at every value of Q's first weight (``vary`` 0) or of ε (``"label_smoothing"``).
+
+    The varied control's own entry (``q_weights[0]`` or ``eps``) is 0 in the arguments, so a drag and its
+    release leave this sweep cached.
+    """
+    values = EPS_VALUES if vary == "label_smoothing" else Q_VALUES
+    return entropy_kl_sweep(p_weights, q_weights, eps, vary, values, base=2.0 if unit == "bits" else math.e)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _scrub(p_weights: tuple, q_weights: tuple, eps: float, vary, unit: str, top: float) -> tuple:
+    """The payloads for a drag of Q's first weight or of ε: the stacked bar (on an axis holding ``top``),
+    the distributions and, for ε, the floor's point (None for Q's weight, which does not move it)."""
+    s = _sweep(p_weights, q_weights, eps, vary, unit)
+    values = EPS_VALUES if vary == "label_smoothing" else Q_VALUES
+    return (
+        scrub_payload(values, entropy_kl_frames(s.entropy, s.kl, unit=unit, top=top)),
+        scrub_payload(values, distribution_frames(s.p, s.q)),
+        scrub_payload(values, floor_point_frames(values, s.entropy, unit=unit)) if vary != 0 else None,
+    )
+
 
 page_header(
     "Entropy and KL",
@@ -39,15 +78,15 @@ floor_col, smooth_col = st.columns([3, 2], gap="large")
 with smooth_col:
     eps = st.slider(
         "Label smoothing ε",
+        *EPS_RANGE,
         0.0,
-        0.5,
-        0.0,
-        step=0.01,
+        step=EPS_STEP,
         key=EPS_KEY,
         help="P_ε = (1 − ε) P + ε / C, the target that cross_entropy(label_smoothing=ε) trains towards. "
         "It also changes the split above.",
         bind="query-params",
     )
+    eps = round(eps, 2)  # the slider's value, as the drag's frames name it
 
 with top:
     controls, charts = st.columns([1, 2.3], gap="large")
@@ -85,7 +124,7 @@ with top:
             "Weights are normalised to sum to 1. They stay above 0: Q = 0 where P > 0 is an infinite loss."
         )
         q_weights = [
-            st.slider(f"Q weight: {names[k]}", 1, 100, DEFAULT_Q[k], key=f"kl_q{k}", bind="query-params")
+            st.slider(f"Q weight: {names[k]}", *Q_RANGE, DEFAULT_Q[k], key=f"kl_q{k}", bind="query-params")
             for k in range(n_classes)
         ]
 
@@ -101,6 +140,14 @@ with top:
             st.warning(f"These settings cannot be used: {exc}", icon=":material/warning:")
         st.stop()
 
+    # While Q's first weight or ε is dragged, the charts follow the thumb (ui.scrub): one sweep per slider,
+    # the other held.  The stacked bar's axis holds every H(P, Q) either drag reaches, so it stays put.
+    q_drag = (tuple(float(w) for w in p_weights), (0, *q_weights[1:]), eps, 0, unit)
+    e_drag = (q_drag[0], tuple(q_weights), 0.0, "label_smoothing", unit)
+    split_top = max(float(_sweep(*drag).cross_entropy.max()) for drag in (q_drag, e_drag))
+    q_stack, q_dist, _ = _scrub(*q_drag, split_top)
+    e_stack, e_dist, e_floor = _scrub(*e_drag, split_top)
+
     with charts:
         m1, m2, m3 = st.columns(3)
         m1.metric(f"H(P) ({unit})", f"{h_p:.4f}", help="The entropy of the truth: the unavoidable part.")
@@ -108,12 +155,17 @@ with top:
             f"KL(P ‖ Q) ({unit})", f"{kl:.4f}", help="Wasted by predicting Q instead of P; 0 iff Q = P."
         )
         m3.metric(f"H(P, Q) ({unit})", f"{ce:.4f}", help="The cross-entropy loss = H(P) + KL(P ‖ Q).")
-        show_figure(
-            entropy_kl_bar_figure(h_p, kl, unit=unit),
-            key="kl_stack_chart",
-            alt=f"Stacked bar: cross-entropy {ce:.4f} {unit} is entropy {h_p:.4f} plus KL divergence "
-            f"{kl:.4f}, under the best possible prediction Q = P with only the entropy.",
-        )
+        # follow_drag keys its listener by the chart's key, so ε's listeners find the two charts through
+        # keyed containers of their own around them.
+        with st.container(key=f"{STACK_CHART}_eps"):
+            show_figure(
+                entropy_kl_bar_figure(h_p, kl, unit=unit, top=split_top),
+                key=STACK_CHART,
+                alt=f"Stacked bar: cross-entropy {ce:.4f} {unit} is entropy {h_p:.4f} plus KL divergence "
+                f"{kl:.4f}, under the best possible prediction Q = P with only the entropy.",
+            )
+        follow_drag(STACK_CHART, Q0_KEY, q_stack)
+        follow_drag(f"{STACK_CHART}_eps", EPS_KEY, e_stack)
         st.latex(r"H(P, Q) = -\sum_x P(x)\log Q(x) = H(P) + \mathrm{KL}(P\,\|\,Q)")
         h_col, kl_col = st.columns(2)
         h_col.latex(r"H(P) = -\sum_x P(x)\log P(x)")
@@ -139,11 +191,14 @@ with top:
 
     dist_col, table_col = st.columns([3, 2], gap="large")
     with dist_col:
-        show_figure(
-            distribution_bars_figure(names, p, q),
-            key="kl_dist_chart",
-            alt="Grouped bars of the true distribution P and the prediction Q for each class.",
-        )
+        with st.container(key=f"{DIST_CHART}_eps"):
+            show_figure(
+                distribution_bars_figure(names, p, q),
+                key=DIST_CHART,
+                alt="Grouped bars of the true distribution P and the prediction Q for each class.",
+            )
+        follow_drag(DIST_CHART, Q0_KEY, q_dist)
+        follow_drag(f"{DIST_CHART}_eps", EPS_KEY, e_dist)
     with table_col:
         shown = pd.DataFrame({"class": names, "P (used)": p, "Q (normalised)": q})
         st.dataframe(
@@ -165,10 +220,11 @@ floor = smoothing_floor_curve(p_raw, EPS_GRID, base=base)
 with floor_col:
     show_figure(
         smoothing_floor_figure(EPS_GRID, floor, eps=eps, floor_at_eps=h_p, unit=unit, n_classes=n_classes),
-        key="kl_floor_chart",
+        key=FLOOR_CHART,
         alt="The entropy of the smoothed target, the smallest loss any prediction can reach, rising with the "
         "label smoothing epsilon, with the current epsilon marked.",
     )
+    follow_drag(FLOOR_CHART, EPS_KEY, e_floor)
 with smooth_col:
     st.latex(r"P_\varepsilon = (1-\varepsilon)\,P + \frac{\varepsilon}{C}")
     st.latex(r"\min_Q H(P_\varepsilon, Q) = H(P_\varepsilon) \quad\text{at } Q = P_\varepsilon")

@@ -4,12 +4,13 @@ import numpy as np
 import streamlit as st
 
 from core.defaults import DEFAULT_CLASS_NAMES, MULTICLASS_CLASSES, MULTICLASS_LOGITS
-from core.figures.multiclass import multiclass_bars_figure
+from core.figures.multiclass import multiclass_bars_figure, multiclass_scrub_frames
 from core.formatting import signed
-from core.multiclass import multiclass_breakdown
+from core.multiclass import multiclass_breakdown, multiclass_sweep
 from core.units import in_unit
 from ui.common import show_figure, units
 from ui.page import page_header
+from ui.scrub import follow_drag, scrub_payload
 from words.class_names import MAX_NAME_LENGTH, class_label, sanitize_class_names
 from words.sentences import gradient_insight, multiclass_sentence
 
@@ -18,6 +19,34 @@ MIN_CLASSES, MAX_CLASSES = 2, len(DEFAULT_CLASS_NAMES)
 # -> P(true) 89.1 %, loss 0.1155 nats, true-class gradient -0.109.
 DEFAULT_LOGITS = MULTICLASS_LOGITS
 LOGITS_PER_ROW = 5
+LOGIT_RANGE, LOGIT_STEP = (-10.0, 10.0), 0.1
+T_RANGE, T_STEP = (0.1, 5.0), 0.1
+T_KEY, CHART_KEY, T_CHART_BOX = "mc_T", "mc_chart", "mc_chart_T"
+
+
+def _slider_values(low: float, high: float, step: float, decimals: int) -> tuple[float, ...]:
+    """Every value of an ``st.slider`` from ``low`` to ``high`` by ``step``, rounded as the slider does."""
+    return tuple(round(low + k * step, decimals) for k in range(round((high - low) / step) + 1))
+
+
+LOGIT_VALUES = _slider_values(*LOGIT_RANGE, LOGIT_STEP, 1)  # -10.0, -9.9, ..., 10.0
+T_VALUES = _slider_values(*T_RANGE, T_STEP, 1)  # 0.1, 0.2, ..., 5.0
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _scrub(held: tuple[float, ...], true_index: int, vary, temperature: float, eps: float, unit: str):
+    """The bars at every value of one slider (logit ``vary``, or ``"temperature"``), the others held.
+
+    ``held`` holds the logits with the varied one's entry set to 0 and ``temperature`` is 0 when it is the
+    one varied, so dragging a slider and releasing it leaves its own sweep cached.  Returns the payload
+    for ``follow_drag`` and the largest loss part (in ``unit``) and |gradient| the sweep reaches.
+    """
+    values = T_VALUES if vary == "temperature" else LOGIT_VALUES
+    s = multiclass_sweep(held, true_index, vary, values, temperature=temperature, label_smoothing=eps)
+    parts = in_unit(s.contributions, unit)
+    payload = scrub_payload(values, multiclass_scrub_frames(s.probs, parts, s.grad))
+    return payload, float(parts.max()), float(np.abs(s.grad).max())
+
 
 page_header(
     "Multi-class logits",
@@ -52,15 +81,15 @@ true_index = c2.selectbox(
 )
 temperature = c3.slider(
     "Temperature T",
-    0.1,
-    5.0,
+    *T_RANGE,
     1.0,
-    step=0.1,
+    step=T_STEP,
     format="%.1f",
-    key="mc_T",
+    key=T_KEY,
     help="softmax(z / T): T < 1 sharpens the probabilities, T > 1 flattens them.",
     bind="query-params",
 )
+temperature = round(temperature, 1)  # the slider's value, as the drag's frames name it
 smoothing = c4.slider(
     "Label smoothing ε",
     0.0,
@@ -82,16 +111,15 @@ for row_start in range(0, n, LOGITS_PER_ROW):
         logits.append(
             columns[k - row_start].slider(
                 label,
-                -10.0,
-                10.0,
+                *LOGIT_RANGE,
                 DEFAULT_LOGITS[k],
-                step=0.1,
+                step=LOGIT_STEP,
                 format="%.1f",
                 key=f"mc_z{k}",
                 bind="query-params",
             )
         )
-z = np.array(logits)
+z = np.round(logits, 1)  # the sliders' values, as the drag's frames name them
 
 b = multiclass_breakdown(z, true_index, temperature=temperature, label_smoothing=smoothing)
 m1, m2, m3, m4 = st.columns(4)
@@ -104,22 +132,38 @@ m4.metric(
     help="∂L/∂z of the true class, for the loss in nats (divide by ln 2 for bits).",
 )
 
-show_figure(
-    multiclass_bars_figure(
-        labels,
-        b.probs,
-        in_unit(b.contributions, unit),
-        b.grad,
-        true_index=true_index,
-        unit=unit,
-    ),
-    key="mc_chart",
-    alt=(
-        f"For each of {n} classes: the softmax probability, the part of the loss and the gradient with "
-        f"respect to its logit; the true class {names[true_index]} has probability "
-        f"{b.probs[true_index]:.3f} and gradient {b.grad[true_index]:.3f}."
-    ),
+# While the true class's logit or T is dragged, the bars follow the thumb (ui.scrub): one sweep per slider,
+# the other sliders held.  The axes hold every state either drag reaches, so they stay put.  (A sweep costs
+# a rerun a few ms of CPU when another slider has moved; every logit's would cost that C times over.)
+true_key = f"mc_z{true_index}"
+held = tuple(0.0 if k == true_index else float(v) for k, v in enumerate(z))
+z_payload, z_loss_top, z_grad_top = _scrub(held, true_index, true_index, temperature, smoothing, unit)
+t_payload, t_loss_top, t_grad_top = _scrub(
+    tuple(map(float, z)), true_index, "temperature", 0.0, smoothing, unit
 )
+# follow_drag keys its listener by the chart's key, so T's listener finds the chart through a keyed
+# container of its own around it.
+with st.container(key=T_CHART_BOX):
+    show_figure(
+        multiclass_bars_figure(
+            labels,
+            b.probs,
+            in_unit(b.contributions, unit),
+            b.grad,
+            true_index=true_index,
+            unit=unit,
+            loss_top=max(z_loss_top, t_loss_top),
+            grad_top=max(z_grad_top, t_grad_top),
+        ),
+        key=CHART_KEY,
+        alt=(
+            f"For each of {n} classes: the softmax probability, the part of the loss and the gradient with "
+            f"respect to its logit; the true class {names[true_index]} has probability "
+            f"{b.probs[true_index]:.3f} and gradient {b.grad[true_index]:.3f}."
+        ),
+    )
+follow_drag(CHART_KEY, true_key, z_payload)
+follow_drag(T_CHART_BOX, T_KEY, t_payload)
 st.caption(
     "Gradient bars: **+** (vermillion, plain) means gradient descent pushes that logit down; **−** (blue, "
     "hatched) pushes it up. "

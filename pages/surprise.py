@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import streamlit as st
 
 from core.bands import band_intervals
@@ -14,13 +15,14 @@ from core.defaults import (
     SURPRISE_GAME_PRESET,
     SURPRISE_TRUE_INDEX,
 )
-from core.figures.surprise import neg_log_curve_figure, surprise_game_figure
+from core.figures.surprise import neg_log_curve_figure, neg_log_curve_frames, surprise_game_figure
 from core.information import cross_entropy_between, entropy, kl_divergence, surprise, surprise_or_inf
 from core.losses import binary_cross_entropy_grad, one_hot
 from core.proportions import normalise_weights, rebalance_percentages
 from core.units import in_unit
 from ui.common import show_figure, units
 from ui.page import page_header
+from ui.scrub import follow_drag, scrub_payload
 from ui.sections import safe_fragment
 from words.class_names import class_label
 from words.sentences import surprise_sentence, surprise_tex
@@ -55,6 +57,12 @@ DEFAULT_PRESET = SURPRISE_GAME_PRESET  # Cat 85/10/3/2, true Cat -> 0.23 bits, 0
 EXPLORER_KEYS = ("sur_x_cat", "sur_x_dog", "sur_x_bird")
 EXPLORER_DEFAULTS = SURPRISE_EXPLORER  # P(true) = 70.0 %, 0.3567 nats, 0.51 bits
 EXPLORER_STEP = SURPRISE_EXPLORER_STEP
+EXPLORER_RANGE = (EXPLORER_STEP, 100.0 - 2 * EXPLORER_STEP)  # each class keeps at least one step
+# Every value an explorer slider can take, rounded as the slider rounds them: 0.5, 1.0, ..., 99.0 (%).
+EXPLORER_VALUES = tuple(
+    round(EXPLORER_RANGE[0] + k * EXPLORER_STEP, 1)
+    for k in range(round((EXPLORER_RANGE[1] - EXPLORER_RANGE[0]) / EXPLORER_STEP) + 1)
+)
 
 
 def _apply_preset(name: str) -> None:
@@ -72,6 +80,15 @@ def _rebalance(changed: int) -> None:
         st.session_state[key] = value
 
 
+@st.cache_data(max_entries=2, show_spinner=False)
+def _curve_scrub(unit: str) -> str:
+    """The -log p chart at every value of the true class's slider, for a drag of it (one text per unit)."""
+    p = np.asarray(EXPLORER_VALUES) / 100
+    losses = surprise(p, base=2 if unit == "bits" else math.e)
+    slopes = in_unit(binary_cross_entropy_grad(p, np.ones_like(p), reduction="none"), unit)
+    return scrub_payload(EXPLORER_VALUES, neg_log_curve_frames(p, losses, slopes, unit=unit))
+
+
 @safe_fragment
 def guessing_game() -> None:
     """The game: presets, the true answer, Q, and surprise / loss / wasted bits (reruns on its own)."""
@@ -81,10 +98,9 @@ def guessing_game() -> None:
         "its belief over the four animals. When the truth comes out, the model is **surprised** in "
         "proportion to how unlikely it thought that answer was: surprise = −log Q(true answer)."
     )
+    # Each control declares the page's default as its own (value=, index=): Streamlit leaves a control at
+    # its declared default out of the link, so a default set only in session state would lose, e.g., 0 %.
     _, default_percents, default_true, _ = PRESETS[DEFAULT_PRESET]
-    for key, value in zip(GAME_KEYS, default_percents, strict=True):
-        st.session_state.setdefault(key, value)
-    st.session_state.setdefault(TRUE_KEY, default_true)
 
     buttons = st.columns(len(PRESETS))
     for column, (name, (label, *_)) in zip(buttons, PRESETS.items(), strict=True):
@@ -95,6 +111,7 @@ def guessing_game() -> None:
         true_index = st.radio(
             "The true answer (revealed)",
             range(len(ANIMALS)),
+            index=default_true,
             format_func=lambda k: LABELS[k],
             key=TRUE_KEY,
             horizontal=True,
@@ -102,8 +119,8 @@ def guessing_game() -> None:
         )
         st.markdown("**The model's predicted probabilities**")
         weights = [
-            st.slider(label, 0, 100, step=1, format="%d%%", key=key, bind="query-params")
-            for label, key in zip(LABELS, GAME_KEYS, strict=True)
+            st.slider(label, 0, 100, value, step=1, format="%d%%", key=key, bind="query-params")
+            for label, key, value in zip(LABELS, GAME_KEYS, default_percents, strict=True)
         ]
     try:
         q = normalise_weights(weights)
@@ -179,16 +196,14 @@ def explorer() -> None:
         "Drag any slider: the other two share what is left, keeping their ratio, so the three always "
         "sum to 100%. Only the probability of the true class (Cat) moves the loss along the curve."
     )
-    for key, value in zip(EXPLORER_KEYS, EXPLORER_DEFAULTS, strict=True):
-        st.session_state.setdefault(key, value)
     names = [f"{LABELS[0]} (true)", LABELS[1], LABELS[2]]
     controls, chart = st.columns([1, 2.2], gap="large")
     with controls:
         for k, (name, key) in enumerate(zip(names, EXPLORER_KEYS, strict=True)):
             st.slider(
                 name,
-                EXPLORER_STEP,
-                100.0 - 2 * EXPLORER_STEP,
+                *EXPLORER_RANGE,
+                EXPLORER_DEFAULTS[k],  # declared, so that 0.5 % (the minimum) stays in the link
                 step=EXPLORER_STEP,
                 format="%.1f%%",
                 key=key,
@@ -225,6 +240,7 @@ def explorer() -> None:
                 f"(loss {loss_true:.4f} {unit}) and its tangent."
             ),
         )
+        follow_drag("sur_curve_chart", EXPLORER_KEYS[0], _curve_scrub(unit))
         st.latex(surprise_tex(unit))
         st.caption(
             f"p_t is the probability of the true class. The chart is in {unit} (choose in the sidebar), "

@@ -34,7 +34,9 @@ export default function ({ data }) {
     // window.Plotly is plotly.js's own global, set when Streamlit loads its chart code.
     if (!graph || !window.Plotly || index < 0 || index === shown) return;
     shown = index;
-    window.Plotly.animate(graph, { data: frames[index], traces }, FRAME_ONLY);
+    // A frame still queued when the next one arrives is interrupted, and plotly.js rejects its promise
+    // (with no reason); the newer frame is drawn, so that rejection is expected and dropped here.
+    window.Plotly.animate(graph, { data: frames[index], traces }, FRAME_ONLY).catch(() => {});
   }
 
   const valueObserver = new MutationObserver(follow);

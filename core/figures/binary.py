@@ -1,59 +1,88 @@
-"""Figures of the Binary cross-entropy page: the loss against p, and against the logit z with dL/dz."""
+"""Figures of the Binary cross-entropy page: the loss against p, and against the logit z with dL/dz.
+
+Each chart follows a drag of its slider (``ui.scrub.follow_drag``): what moves with p (or z) is drawn
+as traces (the point, the descent arrow as a line with an arrow marker, the gradient's label and a
+readout naming p and the loss), and :func:`bce_probability_frames` / :func:`bce_logit_frames` give
+those traces' positions and texts at every value of the slider, from the same helpers the builders
+use, so a frame is exactly what the builder draws at that value.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from core.figures.engine import Draft, figure_builder
+from core._validation import as_vector, check_same_shape
+from core.figures.engine import Draft, figure_builder, scatter
 from core.figures.style import COLORS, FONT_SIZE, LINE_WIDTH, MARKER_SIZE, NEUTRAL, marked_point, styled
-from core.formatting import signed
+from core.formatting import number, signed
 
 # Each label's colour, line dash and point symbol (the symbol tells the labels apart without colour).
 _LABEL_STYLE = {1: (COLORS["blue"], "solid", "circle"), 0: (COLORS["vermillion"], "dash", "square")}
 
 
-def _descent_arrow(*, x: float, y: float, grad: float, text: str) -> list[dict]:
-    """An orange arrow from (x, y) along -grad (the way gradient descent moves x), and its label ``text``.
+# The traces that move with the slider, by index (the builders add them in this order).
+PROBABILITY_MARKS = (2, 3, 4, 5)  # the point, the descent arrow, its label, the readout
+LOGIT_MARKS = (2, 5, 6, 7)  # the point on the loss, the point on dL/dz, the two panels' readouts
+# Readouts sit in the empty top middle of the loss panel, just right of the decision boundary: their
+# left end's x, and their middle's height as a fraction of the loss axis' top.
+_READOUT_P, _READOUT_Z, _READOUT_HEIGHT = 0.52, 0.3, 0.8
+_GRADIENT_READOUT_AT = (-7.8, 1.25)  # the dL/dz panel's readout: its top left corner (empty there)
 
-    Its length grows with log(1 + |grad|) and is capped so it stays inside [0, 1] for probabilities.
-    Returns two annotation dicts (the builders set all annotations in one layout update: adding them
-    one by one re-validates the whole tuple each time, which is several times slower).
+
+def _descent_marks(*, x: float, y: float, grad: float) -> tuple[dict, dict]:
+    """The descent arrow from (x, y) along -grad and its label's place: the attributes that move.
+
+    The arrow points the way gradient descent moves x; its length grows with log(1 + |grad|) and is
+    capped so it stays inside [0, 1] for probabilities.  The label sits above the arrow's middle, and
+    leans away from a side of the plot it would leave.
     """
     direction = -1.0 if grad > 0 else 1.0
     room = (1.0 - x) if direction > 0 else x
     length = min(0.06 + 0.1 * float(np.log1p(abs(grad))), 0.45, max(room, 0.0))
     head = x + direction * length
     middle = (x + head) / 2
-    arrow = {
-        "x": head,
-        "y": y,
-        "ax": x,
-        "ay": y,
-        "xref": "x",
-        "yref": "y",
-        "axref": "x",
-        "ayref": "y",
-        "showarrow": True,
-        "arrowhead": 3,
-        "arrowsize": 1.2,
-        "arrowwidth": 4,
-        "arrowcolor": COLORS["orange"],
-        "text": "",
-        "name": "descent arrow",
-    }
-    label = {
-        "x": middle,
-        "y": y,
-        "xanchor": "left" if middle < 0.15 else ("right" if middle > 0.85 else "center"),
-        "yanchor": "bottom",
-        "yshift": 14,
-        "text": text,
-        "showarrow": False,
-        "bgcolor": "rgba(255,255,255,0.85)",
-        "font": {"size": FONT_SIZE, "color": COLORS["black"]},
-        "name": "gradient label",
-    }
-    return [arrow, label]
+    side = "right" if middle < 0.15 else ("left" if middle > 0.85 else "center")
+    arrow = {"x": [x, head], "y": [y, y]}
+    label = {"x": [middle], "y": [y], "text": [f"dL/dp = {signed(grad, 2)}"], "textposition": f"top {side}"}
+    return arrow, label
+
+
+def _probability_marks(p: float, loss: float, grad: float, unit: str) -> list[dict]:
+    """What moves with p, in :data:`PROBABILITY_MARKS` order: positions and texts, no style."""
+    arrow, label = _descent_marks(x=p, y=loss, grad=grad)
+    readout = {"text": [f"p = {p:.2f}<br>loss = {loss:.4f} {unit}"]}
+    return [{"x": [p], "y": [loss]}, arrow, label, readout]
+
+
+def _logit_marks(z: float, sigma: float, loss: float, grad: float, unit: str) -> list[dict]:
+    """What moves with z, in :data:`LOGIT_MARKS` order: positions and texts, no style."""
+    return [
+        {"x": [z], "y": [loss]},
+        {"x": [z], "y": [grad]},
+        {"text": [f"z = {number(z, 2)}<br>p = σ(z) = {sigma:.4f}<br>loss = {loss:.4f} {unit}"]},
+        {"text": [f"dL/dz = {signed(grad, 3)}"]},
+    ]
+
+
+def _text_trace(marks: dict, name: str, *, position: str | None = None, spacer: int = 0) -> dict:
+    """A label or readout that moves with the slider: black text at ``position`` of its point.
+
+    ``marks`` holds its place and text (and its ``textposition``, if that moves too).  ``spacer`` > 0
+    gives the point an invisible marker of that size, which keeps the text that far off the point.
+    """
+    trace = scatter(
+        mode="markers+text" if spacer else "text",
+        name=name,
+        textfont={"size": FONT_SIZE, "color": COLORS["black"]},
+        cliponaxis=False,  # on a phone a readout's last letters may run into the margin, not vanish
+        hoverinfo="skip",
+        showlegend=False,
+    )
+    if spacer:
+        trace["marker"] = {"size": spacer, "opacity": 0}
+    if position is not None:
+        trace["textposition"] = position
+    return trace | marks
 
 
 def _curve_label(
@@ -113,16 +142,33 @@ def _label_curve(
 
 
 def _operating_point(var: str, x: float, loss: float, y: int, unit: str) -> dict:
-    """The operating point (``var`` = ``x``, its loss) on the true label's curve, as a trace."""
+    """The operating point (``var`` = ``x``, its loss) on the true label's curve, as a trace.
+
+    Its name stays the same at every ``x`` (the readout names the numbers), so a drag moves only its place.
+    """
     color, _, symbol = _LABEL_STYLE[y]
     return marked_point(
         x,
         loss,
-        f"{var} = {x:.2f}: loss {loss:.4f} {unit}",
+        "operating point",
         color=color,
         size=MARKER_SIZE + 4,
         symbol=symbol,
         hovertemplate=f"{var} = %{{x:.2f}}<br>loss = %{{y:.4f}} {unit}<extra></extra>",
+    )
+
+
+def _arrow_trace(marks: dict) -> dict:
+    """The orange descent arrow: a two-point line whose end marker is an arrowhead along the line."""
+    return scatter(
+        **marks,
+        mode="lines+markers",
+        name="descent arrow (−∂L/∂p)",
+        line={"color": COLORS["orange"], "width": 4},
+        # Only the head is drawn: the tail's marker has size 0 (the point is there).
+        marker={"symbol": "arrow", "angleref": "previous", "size": [0, 18], "color": COLORS["orange"]},
+        hoverinfo="skip",
+        showlegend=False,
     )
 
 
@@ -164,8 +210,10 @@ def bce_probability_figure(
     Returns
     -------
     go.Figure
-        Traces: the y = 1 curve, the y = 0 curve, the operating point.  Annotations name the curves
-        on the chart (no legend), the boundary, the point, and the arrow with its label ``dL/dp = …``.
+        Traces: the y = 1 curve, the y = 0 curve, then what moves with p (:data:`PROBABILITY_MARKS`):
+        the operating point, the descent arrow, its label ``dL/dp = …`` and the readout ``p = …`` /
+        ``loss = … unit`` in the empty top middle.  Annotations name the curves on the chart (no legend)
+        and the boundary.
     """
     grid = np.asarray(p_grid, dtype=np.float64)
     fig = Draft()
@@ -190,9 +238,13 @@ def bce_probability_figure(
             "font": {"size": FONT_SIZE - 2},
         }
     )
-    fig.add_trace(_operating_point("p", p, loss, y, unit))
-    notes += _descent_arrow(x=p, y=loss, grad=grad, text=f"dL/dp = {signed(grad, 2)}")
     top = max(float(np.max(loss_pos)), float(np.max(loss_neg)))
+    point, arrow, label, readout = _probability_marks(p, loss, grad, unit)
+    fig.add_trace(_operating_point("p", point["x"][0], point["y"][0], y, unit))
+    fig.add_trace(_arrow_trace(arrow))
+    fig.add_trace(_text_trace(label, "gradient label", spacer=18))
+    readout_at = {"x": [_READOUT_P], "y": [_READOUT_HEIGHT * top]}
+    fig.add_trace(_text_trace(readout_at | readout, "readout", position="middle right"))
     styled(
         fig,
         title="Binary cross-entropy against the predicted probability",
@@ -222,6 +274,7 @@ def bce_logit_figure(
     y: int,
     loss: float,
     grad: float,
+    sigma_z: float,
     pos_weight: float,
     unit: str,
 ) -> Draft:
@@ -236,6 +289,8 @@ def bce_logit_figure(
     grad_active : array_like ``(m,)``
         dL/dz for the true label y (of the loss in nats).
     z, y, loss, grad : the operating point: logit, label, loss (in ``unit``) and dL/dz.
+    sigma_z : float
+        σ(z) at the operating point, written in the readout.
     pos_weight : float
         Named in the y = 1 curve's label when it is not 1.
     unit : {"nats", "bits"}
@@ -243,9 +298,10 @@ def bce_logit_figure(
     Returns
     -------
     go.Figure
-        Row 1: the y = 1 and y = 0 loss curves and the operating point.  Row 2: σ(z), dL/dz and the
-        operating point on dL/dz.  Curves are named on the chart (no legend); the point's gradient
-        is written next to it (``dL/dz = …``).
+        Traces: row 1, the y = 1 and y = 0 loss curves and the operating point; row 2, σ(z), dL/dz and
+        the operating point on dL/dz; then the readouts ``z = …`` / ``p = σ(z) = …`` / ``loss = …``
+        (row 1, top middle) and ``dL/dz = …`` (row 2, top left).  The two points and the two readouts
+        move with z (:data:`LOGIT_MARKS`).  Curves are named on the chart (no legend).
     """
     zs = np.asarray(z_grid, dtype=np.float64)
     fig = Draft(rows=2, cols=1, shared_xaxes=True, row_heights=[0.56, 0.44], vertical_spacing=0.07)
@@ -275,7 +331,8 @@ def bce_logit_figure(
         below = ys[i] > 0.3 * top  # low curves are named from above, so the label stays in this panel
         color = _LABEL_STYLE[label][0]
         notes.append(_curve_label(zs, ys, at, name, color, ax=ax, ay=55 if below else -45, top=top))
-    fig.add_trace(_operating_point("z", z, loss, y, unit), row=1, col=1)
+    point, gradient, readout, gradient_readout = _logit_marks(z, sigma_z, loss, grad, unit)
+    fig.add_trace(_operating_point("z", point["x"][0], point["y"][0], y, unit), row=1, col=1)
     sig = np.asarray(sigma, dtype=np.float64)
     fig.add_scatter(
         x=zs,
@@ -314,8 +371,8 @@ def bce_logit_figure(
         )
     )
     gradient_point = marked_point(
-        z,
-        grad,
+        gradient["x"][0],
+        gradient["y"][0],
         "dL/dz at z",
         color=COLORS["orange"],
         size=MARKER_SIZE + 2,
@@ -323,22 +380,11 @@ def bce_logit_figure(
         hovertemplate="z = %{x:.2f}<br>dL/dz = %{y:.4f}<extra></extra>",
     )
     fig.add_trace(gradient_point, row=2, col=1)
-    notes.append(
-        {
-            "x": z,
-            "y": grad,
-            "xref": "x2",
-            "yref": "y2",
-            "ax": 50 if z < 3 else -50,
-            "ay": -35 if grad < 0.5 else 35,
-            "text": f"dL/dz = {signed(grad, 2)}",
-            "showarrow": True,
-            "arrowhead": 0,
-            "arrowwidth": 1.5,
-            "bgcolor": "rgba(255,255,255,0.85)",
-            "font": {"size": FONT_SIZE, "color": COLORS["black"]},
-            "name": "gradient label",
-        }
+    readout_at = {"x": [_READOUT_Z], "y": [_READOUT_HEIGHT * top]}
+    fig.add_trace(_text_trace(readout_at | readout, "readout", position="middle right"), row=1, col=1)
+    gradient_at = {"x": [_GRADIENT_READOUT_AT[0]], "y": [_GRADIENT_READOUT_AT[1]]}
+    fig.add_trace(
+        _text_trace(gradient_at | gradient_readout, "gradient readout", position="bottom right"), row=2, col=1
     )
     styled(fig, title="The same loss against the logit z, with σ(z) and dL/dz", height=560, legend=False)
     fig.update_layout(
@@ -355,5 +401,95 @@ def bce_logit_figure(
         row=2,
         col=1,
     )
+    # The curves' extent, as before the readouts: text traces would widen an autorange by their text.
+    fig.update_xaxes(range=[float(zs.min()), float(zs.max())])
     fig.update_xaxes(title_text="z, the logit (decision boundary at z = 0)", row=2, col=1)
     return fig
+
+
+def _columns(values, **named) -> list[np.ndarray]:
+    """``values`` (the slider's) and each named sequence as float64 vectors, the named ones of its shape."""
+    out = [as_vector(values, "values", "be a 1-D sequence of the slider's values")]
+    for name, column in named.items():
+        out.append(as_vector(column, name, "be a 1-D sequence, one value per slider value"))
+        check_same_shape(out[-1], out[0], name, "the slider's values")
+    return out
+
+
+def bce_probability_frames(p_values, losses, grads, *, unit: str) -> dict:
+    """What :func:`bce_probability_figure` shows at every value of the p slider, for a drag of it.
+
+    One frame per value, in order: the updates of :data:`PROBABILITY_MARKS` (the point, the descent
+    arrow, its label and the readout) at that p, made by the helpers the builder draws them with.
+
+    Parameters
+    ----------
+    p_values : array_like ``(n,)``
+        Every value the slider can take, in order.
+    losses : array_like ``(n,)``
+        The loss at each p for the true label, in ``unit``.
+    grads : array_like ``(n,)``
+        dL/dp at each p (of the loss in nats).
+    unit : {"nats", "bits"}
+
+    Returns
+    -------
+    dict
+        ``{"traces": [2, 3, 4, 5], "frames": [[update per trace] per value]}`` for ``ui.scrub.follow_drag``.
+
+    Raises
+    ------
+    ValueError
+        If a sequence is not 1-D and finite, or not of ``p_values``' length.
+
+    Examples
+    --------
+    >>> out = bce_probability_frames([0.5, 0.7], [0.6931, 0.3567], [-2.0, -1.4286], unit="nats")
+    >>> out["traces"], out["frames"][1][3]
+    ([2, 3, 4, 5], {'text': ['p = 0.70<br>loss = 0.3567 nats']})
+    """
+    ps, ls, gs = _columns(p_values, losses=losses, grads=grads)
+    frames = [_probability_marks(float(p), float(ls[i]), float(gs[i]), unit) for i, p in enumerate(ps)]
+    return {"traces": list(PROBABILITY_MARKS), "frames": frames}
+
+
+def bce_logit_frames(z_values, sigmas, losses, grads, *, unit: str) -> dict:
+    """What :func:`bce_logit_figure` shows at every value of the z slider, for a drag of it.
+
+    One frame per value, in order: the updates of :data:`LOGIT_MARKS` (the point on the loss, the point
+    on dL/dz, the loss panel's readout and the gradient panel's readout) at that z, made by the helper
+    the builder draws them with.
+
+    Parameters
+    ----------
+    z_values : array_like ``(n,)``
+        Every value the slider can take, in order.
+    sigmas : array_like ``(n,)``
+        σ(z) at each z.
+    losses : array_like ``(n,)``
+        The loss at each z for the true label (and the page's pos_weight), in ``unit``.
+    grads : array_like ``(n,)``
+        dL/dz at each z (of the loss in nats).
+    unit : {"nats", "bits"}
+
+    Returns
+    -------
+    dict
+        ``{"traces": [2, 5, 6, 7], "frames": [[update per trace] per value]}`` for ``ui.scrub.follow_drag``.
+
+    Raises
+    ------
+    ValueError
+        If a sequence is not 1-D and finite, or not of ``z_values``' length.
+
+    Examples
+    --------
+    >>> out = bce_logit_frames([-0.5], [0.3775], [0.9741], [-0.6225], unit="nats")
+    >>> out["frames"][0][2:]
+    [{'text': ['z = −0.50<br>p = σ(z) = 0.3775<br>loss = 0.9741 nats']}, {'text': ['dL/dz = −0.623']}]
+    """
+    zs, ss, ls, gs = _columns(z_values, sigmas=sigmas, losses=losses, grads=grads)
+    frames = [
+        _logit_marks(float(z), float(ss[i]), float(ls[i]), float(gs[i]), unit) for i, z in enumerate(zs)
+    ]
+    return {"traces": list(LOGIT_MARKS), "frames": frames}

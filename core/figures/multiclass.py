@@ -1,16 +1,89 @@
-"""Figures of the Multi-class logits page: each class's probability, loss part and gradient."""
+"""Figures of the Multi-class logits page: each class's probability, loss part and gradient.
+
+:func:`multiclass_bars_figure` draws one state; :func:`multiclass_scrub_frames` gives the same bars at every
+value of one slider (a logit or the temperature), for ``ui.scrub.follow_drag``: while the slider is dragged,
+the browser redraws the bars from numbers :func:`core.multiclass.multiclass_sweep` computed.  Both take the
+bars' moving attributes from one helper, so a frame and the figure drawn at its value are equal.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 from core.figures.engine import Draft, figure_builder
-from core.figures.style import COLORS, FONT_SIZE, TRUE_CLASS, signed_bars, styled
+from core.figures.style import COLORS, FONT_SIZE, TRUE_CLASS, hatch, signed_bars, styled
 from core.formatting import percent, signed
+
+__all__ = ["MOVING_TRACES", "multiclass_bars_figure", "multiclass_scrub_frames"]
+
+#: The traces that change with the logits and the temperature: all three bar panels.
+MOVING_TRACES = (0, 1, 2)
+
+
+def _moving(probs: np.ndarray, contributions: np.ndarray, grads: np.ndarray) -> list[dict]:
+    """The attributes of the three bar traces that change from state to state, in trace order.
+
+    The gradient bars change colour and hatching with their sign.  Those colours are the same on a dark
+    page (``core.figures.output.adapt`` swaps neither, and keeps hatching as it is), so a frame that sets
+    them never puts a light-theme colour back.
+    """
+    p, c, g = probs.tolist(), contributions.tolist(), grads.tolist()  # Python floats format 10× faster
+    sign = signed_bars(g)
+    return [
+        {"x": p, "text": [percent(v) for v in p]},
+        {"x": c, "text": [f"{v:.4f}" for v in c]},
+        {
+            "x": g,
+            "text": [signed(v) for v in g],
+            "marker": {"color": sign["color"], "pattern": {"shape": sign["pattern"]["shape"]}},
+        },
+    ]
+
+
+def multiclass_scrub_frames(probs, contributions, grads) -> dict:
+    """What ``ui.scrub.follow_drag`` sends to the browser: the bars at every value of one slider.
+
+    Parameters
+    ----------
+    probs, contributions, grads : array_like ``(n, C)``
+        One row per value of the slider, as :func:`core.multiclass.multiclass_sweep` gives them
+        (``contributions`` in the page's unit), in the slider's order.
+
+    Returns
+    -------
+    dict
+        ``{"traces": [0, 1, 2], "frames": [[update of each bar trace] for each value]}``; an update
+        holds the bars' ``x`` and ``text`` (and the gradient bars' colours and hatching by sign), exactly
+        as :func:`multiclass_bars_figure` draws them at that value.
+
+    Examples
+    --------
+    >>> probs, parts, grads = [[0.9, 0.1], [0.5, 0.5]], [[0.1, 0.0], [0.7, 0.0]], [[-0.1, 0.1], [-0.5, 0.5]]
+    >>> out = multiclass_scrub_frames(probs, parts, grads)
+    >>> out["traces"], out["frames"][1][0]["text"], out["frames"][0][2]["marker"]["pattern"]["shape"]
+    ([0, 1, 2], ['50.0%', '50.0%'], ['/', ''])
+    """
+    p, c, g = (np.asarray(a, dtype=np.float64) for a in (probs, contributions, grads))
+    if p.ndim != 2 or p.shape != c.shape or p.shape != g.shape:
+        raise ValueError(
+            f"probs, contributions and grads must be (n, C) arrays of one shape; got {p.shape}, {c.shape} "
+            f"and {g.shape}"
+        )
+    return {"traces": list(MOVING_TRACES), "frames": [_moving(*row) for row in zip(p, c, g, strict=True)]}
 
 
 @figure_builder
-def multiclass_bars_figure(labels, probs, contributions, grads, *, true_index: int, unit: str) -> Draft:
+def multiclass_bars_figure(
+    labels,
+    probs,
+    contributions,
+    grads,
+    *,
+    true_index: int,
+    unit: str,
+    loss_top: float | None = None,
+    grad_top: float | None = None,
+) -> Draft:
     """Per class: softmax probability, loss contribution and gradient, as three panels of horizontal bars.
 
     Parameters
@@ -27,6 +100,10 @@ def multiclass_bars_figure(labels, probs, contributions, grads, *, true_index: i
     true_index : int
         The true class, named "(true)" and drawn green in the probability panel.
     unit : {"nats", "bits"}
+    loss_top, grad_top : float, optional
+        The largest loss part and the largest |gradient| the panels' axes must hold, e.g. over every
+        state a drag can reach (:func:`multiclass_scrub_frames`), so the axes stay put while the bars
+        move.  Default: this state's largest.
 
     Returns
     -------
@@ -46,37 +123,30 @@ def multiclass_bars_figure(labels, probs, contributions, grads, *, true_index: i
         subplot_titles=("probability p", f"loss part −y′ log p ({unit})", "gradient ∂L/∂z"),
     )
     common = {"orientation": "h", "textposition": "outside", "cliponaxis": False, "constraintext": "none"}
-    panels = (  # one per column: values, trace name, marker, bar labels, hover text of the value
+    moving = _moving(p_arr, c_arr, g_arr)
+    moving[2]["marker"]["pattern"] = hatch(moving[2]["marker"]["pattern"]["shape"])
+    panels = (  # one per column: trace name, marker, hover text of the value
         (
-            p_arr,
             "probability",
             {"color": [TRUE_CLASS if k == true_index else COLORS["sky"] for k in range(n)]},
-            [percent(v) for v in p_arr],
             "p = %{x:.4f}",
         ),
-        (
-            c_arr,
-            "loss contribution",
-            {"color": COLORS["orange"]},
-            [f"{v:.4f}" for v in c_arr],
-            f"−y′ log p = %{{x:.4f}} {unit}",
-        ),
-        (g_arr, "gradient", signed_bars(g_arr), [signed(v) for v in g_arr], "∂L/∂z = %{x:.4f}"),
+        ("loss contribution", {"color": COLORS["orange"]}, f"−y′ log p = %{{x:.4f}} {unit}"),
+        ("gradient", {}, "∂L/∂z = %{x:.4f}"),
     )
-    for col, (values, name, marker, text, hover) in enumerate(panels, start=1):
+    for col, ((name, marker, hover), values) in enumerate(zip(panels, moving, strict=True), start=1):
         fig.add_bar(
             y=names,
-            x=values,
             name=name,
-            marker=marker,
-            text=text,
             hovertemplate=f"%{{y}}<br>{hover}<extra></extra>",
             row=1,
             col=col,
             **common,
+            **values,
+            **({"marker": marker} if marker else {}),
         )
-    c_top = max(float(c_arr.max()), 1e-3)
-    g_top = max(float(np.abs(g_arr).max()), 1e-3)
+    c_top = max(float(c_arr.max()) if loss_top is None else float(loss_top), 1e-3)
+    g_top = max(float(np.abs(g_arr).max()) if grad_top is None else float(grad_top), 1e-3)
     styled(fig, title="Per class: probability, loss and gradient", height=170 + 44 * n, legend=False)
     fig.update_yaxes(autorange="reversed", row=1, col=1)
     fig.update_xaxes(range=[0, 1.35], tickformat=".0%", row=1, col=1)

@@ -1,9 +1,16 @@
-"""Figures of the Surprise page: the guessing game and the curve −log p."""
+"""Figures of the Surprise page: the guessing game and the curve −log p.
+
+The curve follows a drag of the true class's slider (``ui.scrub.follow_drag``): what moves with p is
+drawn as traces (the tangent, its slope label, the guides to the axes, the point and a readout naming
+p, the loss and the slope in the chart's unit), and :func:`neg_log_curve_frames` gives those traces'
+positions and texts at every value of the slider, from the helper the builder draws them with.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
+from core._validation import as_vector, check_same_shape
 from core.figures.engine import Draft, figure_builder
 from core.figures.style import (
     COLORS,
@@ -20,6 +27,35 @@ from core.formatting import percent, signed
 
 # Light fills for the confidence bands of core.bands.band_intervals (each band is also named in text).
 _BAND_FILLS = (COLORS["vermillion"], COLORS["orange"], COLORS["sky"], COLORS["green"])
+# The traces of neg_log_curve_figure that move with p: the tangent, the guides, the point, the slope
+# label and the readout.
+CURVE_MARKS = (1, 2, 3, 4, 5)
+_TANGENT_HALF = 0.12  # the tangent is drawn over p ± this
+_READOUT_AT = (0.98, 0.8)  # the readout's top right corner: p, and a fraction of the loss axis' top
+_LABEL_X_MAX = 0.8  # the slope's label starts at most here: its text fits in the plot to the right
+
+
+def _curve_marks(p_true: float, loss_true: float, slope: float, unit: str) -> list[dict]:
+    """What moves with p, in :data:`CURVE_MARKS` order: positions and texts, no style."""
+    tx = [max(p_true - _TANGENT_HALF, 0.0), min(p_true + _TANGENT_HALF, 1.0)]
+    ty = [loss_true + slope * (x - p_true) for x in tx]
+    # The slope's label starts at the tangent's right end (or where it leaves the plot through loss 0),
+    # written rightwards above the line; never right of _LABEL_X_MAX, so near p = 1 it stays in the plot.
+    end = tx[1] if ty[1] >= 0 else p_true - loss_true / slope
+    label_x = min(end, _LABEL_X_MAX)
+    label_y = max(loss_true + slope * (label_x - p_true), 0.0)
+    return [
+        {"x": tx, "y": ty},
+        {"x": [p_true, p_true, 0.0], "y": [0.0, loss_true, loss_true]},
+        {"x": [p_true], "y": [loss_true]},
+        {"x": [label_x], "y": [label_y], "text": [f"slope {signed(slope, 2)}"]},
+        {
+            "text": [
+                f"p = {percent(p_true)}, loss = {loss_true:.4f} {unit}<br>"
+                f"slope {signed(slope, 2)} {unit} per unit p"
+            ]
+        },
+    ]
 
 
 @figure_builder
@@ -141,8 +177,10 @@ def neg_log_curve_figure(
     Returns
     -------
     go.Figure
-        Traces: the curve, the tangent, the operating point (with a text label); one shape and one
-        label per band.
+        Traces: the curve, then what moves with p (:data:`CURVE_MARKS`): the tangent, the dotted guides
+        from the point to the axes, the point, the slope's label ``slope …`` at the tangent's end and
+        the readout ``p = …, loss = … unit`` / ``slope … unit per unit p`` in the top right.  One shape
+        and one label per band.
     """
     p_arr = np.asarray(p, dtype=np.float64)
     l_arr = np.asarray(loss, dtype=np.float64)
@@ -186,60 +224,25 @@ def neg_log_curve_figure(
         line={"color": COLORS["blue"], "width": LINE_WIDTH},
         hovertemplate=f"p = %{{x:.3f}}<br>−log p = %{{y:.4f}} {unit}<extra></extra>",
     )
-    half = 0.12
-    tx = np.array([max(p_true - half, 0.0), min(p_true + half, 1.0)])
-    ty = loss_true + slope * (tx - p_true)
+    tangent, guides, point, slope_label, readout = _curve_marks(p_true, loss_true, slope, unit)
     fig.add_scatter(
-        x=tx,
-        y=ty,
+        **tangent,
         mode="lines",
-        name=f"tangent: slope {signed(slope, 2)} {unit} per unit p",
+        name=f"tangent ({unit} per unit p)",
         line={"color": COLORS["orange"], "width": LINE_WIDTH, "dash": "dash"},
         hoverinfo="skip",
     )
-    label_x = float(tx[1]) if ty[1] >= 0 else p_true - loss_true / slope
-    notes.append(
-        {
-            "x": label_x,
-            "y": max(float(ty[1]), 0.0),
-            "text": f"slope {signed(slope, 2)}",
-            "showarrow": False,
-            "xanchor": "left",
-            "yanchor": "bottom",
-            "font": {"size": FONT_SIZE - 2, "color": COLORS["orange"]},
-            "name": "slope label",
-        }
-    )
     fig.add_scatter(
-        x=[p_true, p_true, 0.0],
-        y=[0.0, loss_true, loss_true],
+        **guides,
         mode="lines",
         line={"color": NEUTRAL, "width": 1.5, "dash": "dot"},
         showlegend=False,
         hoverinfo="skip",
         name="guides",
     )
-    high = loss_true > 0.5 * top  # near the top the label goes below the point, inside the plot
-    notes.append(
-        {
-            "x": p_true,
-            "y": loss_true,
-            "ax": 40 if p_true < 0.6 else -40,
-            "ay": 60 if high else -70,
-            "text": f"p = {percent(p_true)}, loss = {loss_true:.4f} {unit}",
-            "showarrow": True,
-            "arrowhead": 0,
-            "arrowwidth": 1.5,
-            "arrowcolor": COLORS["black"],
-            "xanchor": "left" if p_true < 0.6 else "right",
-            "bgcolor": "rgba(255,255,255,0.85)",
-            "font": {"size": FONT_SIZE, "color": COLORS["black"]},
-            "name": "operating point label",
-        }
-    )
     you_are_here = marked_point(
-        p_true,
-        loss_true,
+        point["x"][0],
+        point["y"][0],
         "you are here",
         color=COLORS["vermillion"],
         size=MARKER_SIZE + 2,
@@ -247,6 +250,29 @@ def neg_log_curve_figure(
         hovertemplate=f"p = %{{x:.3f}}<br>loss = %{{y:.4f}} {unit}<extra></extra>",
     )
     fig.add_trace(you_are_here)
+    fig.add_scatter(
+        **slope_label,
+        mode="markers+text",
+        marker={"size": 14, "opacity": 0},  # invisible: keeps the text a few pixels off the tangent
+        textposition="top right",
+        name="slope label",
+        textfont={"size": FONT_SIZE - 2, "color": COLORS["orange"]},
+        cliponaxis=False,
+        hoverinfo="skip",
+        showlegend=False,
+    )
+    # The readout, in the empty top right under the band names: numbers in the chart's unit.
+    fig.add_scatter(
+        x=[_READOUT_AT[0]],
+        y=[_READOUT_AT[1] * top],
+        **readout,
+        mode="text",
+        name="readout",
+        textposition="bottom left",
+        textfont={"size": FONT_SIZE, "color": COLORS["black"]},
+        hoverinfo="skip",
+        showlegend=False,
+    )
     styled(
         fig,
         title="Loss of the true class: −log p",
@@ -257,3 +283,46 @@ def neg_log_curve_figure(
     )
     fig.update_layout(shapes=shapes, annotations=notes, xaxis={"range": [0, 1.0]}, yaxis={"range": [0, top]})
     return fig
+
+
+def neg_log_curve_frames(p_values, losses, slopes, *, unit: str) -> dict:
+    """What :func:`neg_log_curve_figure` shows at every value of the true class's slider, for a drag.
+
+    One frame per value, in order: the updates of :data:`CURVE_MARKS` (the tangent, the guides, the
+    point, the slope's label and the readout) at that p, made by the helper the builder draws them with.
+
+    Parameters
+    ----------
+    p_values : array_like ``(n,)``
+        The probability of the true class at every value of the slider, in order.
+    losses : array_like ``(n,)``
+        -log p at each p, in ``unit``.
+    slopes : array_like ``(n,)``
+        d(-log p)/dp at each p, in ``unit`` per unit of probability.
+    unit : {"nats", "bits"}
+        The chart's unit, written in the readout.
+
+    Returns
+    -------
+    dict
+        ``{"traces": [1, 2, 3, 4, 5], "frames": [[update per trace] per value]}`` for
+        ``ui.scrub.follow_drag``.
+
+    Raises
+    ------
+    ValueError
+        If a sequence is not 1-D and finite, or not of ``p_values``' length.
+
+    Examples
+    --------
+    >>> out = neg_log_curve_frames([0.5], [1.0], [-2.885], unit="bits")
+    >>> out["frames"][0][4]["text"]
+    ['p = 50.0%, loss = 1.0000 bits<br>slope −2.88 bits per unit p']
+    """
+    ps = as_vector(p_values, "p_values", "be a 1-D sequence of the slider's probabilities")
+    ls = as_vector(losses, "losses", "be a 1-D sequence, one loss per slider value")
+    ss = as_vector(slopes, "slopes", "be a 1-D sequence, one slope per slider value")
+    check_same_shape(ls, ps, "losses", "p_values")
+    check_same_shape(ss, ps, "slopes", "p_values")
+    frames = [_curve_marks(float(p), float(ls[i]), float(ss[i]), unit) for i, p in enumerate(ps)]
+    return {"traces": list(CURVE_MARKS), "frames": frames}

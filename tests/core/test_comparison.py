@@ -12,6 +12,7 @@ from core.comparison import (
     balanced_class_weights,
     comparison_curves,
     comparison_grid,
+    entropy_kl_sweep,
     imbalance_dataset,
     imbalance_shares,
     smooth_labels,
@@ -20,8 +21,9 @@ from core.comparison import (
 )
 from core.functional import softmax
 from core.gradcheck import numerical_gradient
-from core.information import entropy
+from core.information import cross_entropy_between, entropy, kl_divergence
 from core.losses import cross_entropy, focal_loss_grad
+from core.proportions import normalise_weights
 
 
 def sigmoid(z):
@@ -291,3 +293,40 @@ def test_every_loss_is_finite_and_non_negative(p, gamma, margin, eps):
         assert np.isfinite(c.loss[name]).all(), name
         assert (c.loss[name] >= 0).all(), name
         assert np.isfinite(c.grad[name]).all(), name
+
+
+@pytest.mark.parametrize("p_weights", [(100, 0, 0, 0), (60, 25, 10, 5)])
+@pytest.mark.parametrize("base", [math.e, 2.0])
+def test_entropy_kl_sweep_rows_are_each_states_split_to_the_last_bit(p_weights, base):
+    q_weights = (85, 10, 3, 2)
+    for vary, values in (
+        (0, range(1, 101)),
+        (2, range(1, 101)),
+        ("label_smoothing", [0.01 * k for k in range(51)]),
+    ):
+        s = entropy_kl_sweep(p_weights, q_weights, 0.1, vary, values, base=base)
+        assert s.p.shape == s.q.shape == (len(values), 4)
+        for i, value in enumerate(values):
+            qw, eps = list(q_weights), 0.1
+            if vary == "label_smoothing":
+                eps = value
+            else:
+                qw[vary] = value
+            p, q = smooth_labels(normalise_weights(p_weights), eps), normalise_weights(qw)
+            np.testing.assert_array_equal(s.p[i], p)
+            np.testing.assert_array_equal(s.q[i], q)
+            assert s.entropy[i] == entropy(p, base=base)
+            assert s.kl[i] == kl_divergence(p, q, base=base)
+            assert s.cross_entropy[i] == cross_entropy_between(p, q, base=base)
+        np.testing.assert_allclose(s.entropy + s.kl, s.cross_entropy, rtol=1e-12, atol=1e-15)
+
+
+def test_entropy_kl_sweep_validates_its_input():
+    with pytest.raises(ValueError, match="vary must be a class index or 'label_smoothing'; got 'eps'"):
+        entropy_kl_sweep([1, 0], [1, 1], 0.0, "eps", [0.1])
+    with pytest.raises(ValueError, match=r"vary must be an integer in \[0, 2\); got 2"):
+        entropy_kl_sweep([1, 0], [1, 1], 0.0, 2, [1])
+    with pytest.raises(ValueError, match="values must hold at least one value"):
+        entropy_kl_sweep([1, 0], [1, 1], 0.0, 0, [])
+    with pytest.raises(ValueError, match="label_smoothing must be in"):
+        entropy_kl_sweep([1, 0], [1, 1], 0.0, "label_smoothing", [1.5])

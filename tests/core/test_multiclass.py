@@ -6,7 +6,7 @@ import pytest
 from core.defaults import MULTICLASS_CLASSES, MULTICLASS_LOGITS
 from core.gradcheck import numerical_gradient
 from core.losses import cross_entropy
-from core.multiclass import multiclass_breakdown
+from core.multiclass import multiclass_breakdown, multiclass_sweep
 
 DEFAULT_LOGITS = MULTICLASS_LOGITS[:MULTICLASS_CLASSES]  # Cat 3.5, Dog 0.8, Bird 0.2, Fish -0.5
 
@@ -67,3 +67,44 @@ def test_multiclass_breakdown_validates_its_input():
         multiclass_breakdown([1.0, 2.0], 0, temperature=0)
     with pytest.raises(ValueError, match=r"label_smoothing must be in \[0, 1\]; got 1.5"):
         multiclass_breakdown([1.0, 2.0], 0, label_smoothing=1.5)
+
+
+LOGIT_VALUES = [round(-10 + 0.1 * k, 1) for k in range(201)]
+T_VALUES = [round(0.1 + 0.1 * k, 1) for k in range(50)]
+
+
+@pytest.mark.parametrize(("true_index", "vary"), [(0, 0), (0, 2), (3, 3), (1, "temperature")])
+@pytest.mark.parametrize(("temperature", "eps"), [(1.0, 0.0), (0.3, 0.2)])
+def test_multiclass_sweep_rows_are_each_states_breakdown_to_the_last_bit(true_index, vary, temperature, eps):
+    z = np.array([3.5, 0.8, 0.2, -0.5, 1.1])
+    values = T_VALUES if vary == "temperature" else LOGIT_VALUES
+    s = multiclass_sweep(z, true_index, vary, values, temperature=temperature, label_smoothing=eps)
+    assert s.probs.shape == s.contributions.shape == s.grad.shape == (len(values), 5)
+    for i, value in enumerate(values):
+        state = z.copy()
+        if vary == "temperature":
+            b = multiclass_breakdown(state, true_index, temperature=value, label_smoothing=eps)
+        else:
+            state[vary] = value
+            b = multiclass_breakdown(state, true_index, temperature=temperature, label_smoothing=eps)
+        for field in ("probs", "contributions", "grad_scaled", "grad"):
+            np.testing.assert_array_equal(
+                getattr(s, field)[i], getattr(b, field), err_msg=f"{field} at {value}"
+            )
+        assert s.loss[i] == pytest.approx(b.loss, rel=1e-13)
+    np.testing.assert_array_equal(s.target, b.target)
+
+
+def test_multiclass_sweep_validates_its_input():
+    with pytest.raises(ValueError, match=r"vary must be a class index or 'temperature'; got 'T'"):
+        multiclass_sweep([1.0, 2.0], 0, "T", [1.0])
+    with pytest.raises(ValueError, match=r"vary must be an integer in \[0, 2\); got 2"):
+        multiclass_sweep([1.0, 2.0], 0, 2, [1.0])
+    with pytest.raises(ValueError, match=r"temperatures must be > 0; got 0.0"):
+        multiclass_sweep([1.0, 2.0], 0, "temperature", [0.0, 1.0])
+    with pytest.raises(
+        ValueError, match=r"values must be a 1-D array of at least one value; got shape \(0,\)"
+    ):
+        multiclass_sweep([1.0, 2.0], 0, 1, [])
+    with pytest.raises(ValueError, match=r"temperature must be in \(0, inf\]; got 0"):
+        multiclass_sweep([1.0, 2.0], 0, 1, [1.0], temperature=0)

@@ -1,12 +1,20 @@
 """The Binary cross-entropy page: probability space and logit space, driven through AppTest."""
 
+import json
 import math
 
 import numpy as np
 import pytest
 
+from core.figures.scrub import check_frame
 from core.formatting import signed
-from core.losses import binary_cross_entropy_with_logits
+from core.functional import sigmoid
+from core.losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_grad,
+    binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_grad,
+)
 from tests.pages._apptest import (
     annotation_texts,
     assert_clean,
@@ -35,10 +43,13 @@ def _logit(at):
 
 
 def _arrow(fig):
-    """(tail x, head x) of the descent arrow."""
-    arrows = [a for a in fig["layout"]["annotations"] if a.get("showarrow") and a.get("axref") == "x"]
-    assert len(arrows) == 1
-    return arrows[0]["ax"], arrows[0]["x"]
+    """(tail x, head x) of the descent arrow (a two-point line trace)."""
+    return tuple(trace(fig, "descent arrow (−∂L/∂p)")["x"])
+
+
+def _texts(fig) -> list[str]:
+    """Every text the chart writes: its traces' texts (labels, readouts) and its annotations."""
+    return [text for t in fig["data"] for text in t.get("text") or []] + annotation_texts(fig)
 
 
 def test_defaults_show_the_seed_numbers(at):
@@ -62,10 +73,11 @@ def test_probability_chart_draws_both_curves_the_boundary_point_and_arrow(at):
     np.testing.assert_allclose(pos["y"], -np.log(pos["x"]), rtol=1e-12)
     np.testing.assert_allclose(neg["y"], -np.log1p(-neg["x"]), rtol=1e-12)
     assert len(pos["x"]) <= 400
-    point = trace(fig, "p = 0.70: loss 0.3567 nats")
+    point = trace(fig, "operating point")
     assert point["x"] == [0.7]
     assert point["y"][0] == pytest.approx(-math.log(0.7))
-    assert "dL/dp = −1.43" in annotation_texts(fig)
+    assert "dL/dp = −1.43" in _texts(fig)
+    assert "p = 0.70<br>loss = 0.3567 nats" in _texts(fig)  # the readout names the metrics' numbers
     assert "decision boundary p = 0.5" in annotation_texts(fig)
     assert any(s["type"] == "line" and s["x0"] == 0.5 == s["x1"] for s in fig["layout"]["shapes"])
     tail, head = _arrow(fig)
@@ -101,7 +113,8 @@ def test_p_slider_min_middle_max(at, p, expected, sentence):
     assert _prob(at) == expected
     assert sentence in markdown_text(at)
     fig = chart(at, 0)
-    assert f"dL/dp = {expected[2]}" in annotation_texts(fig)
+    assert f"dL/dp = {expected[2]}" in _texts(fig)
+    assert f"p = {expected[0]}<br>loss = {expected[1]} nats" in _texts(fig)
     tail, head = _arrow(fig)
     assert tail == p
     assert 0 <= head <= 1
@@ -127,7 +140,8 @@ def test_z_slider_min_middle_max(at, z, sentence):
     point = trace(fig, "dL/dz at z")
     assert point["x"] == [z]
     assert point["y"][0] == pytest.approx(s - 1)
-    assert f"dL/dz = {signed(s - 1, 2)}" in annotation_texts(fig)
+    assert f"dL/dz = {signed(s - 1, 3)}" in _texts(fig)  # as the metric writes it
+    assert f"p = σ(z) = {s:.4f}<br>loss = {loss:.4f} nats" in trace(fig, "readout")["text"][0]
 
 
 @pytest.mark.parametrize(
@@ -187,3 +201,80 @@ def test_losses_follow_the_sidebar_unit_and_gradients_stay_in_nats(at):
     pos = trace(fig, "y = 1: −log p (true label)")
     np.testing.assert_allclose(pos["y"], -np.log2(pos["x"]), rtol=1e-12)
     assert chart(at, 1)["layout"]["yaxis"]["title"]["text"] == "loss (bits)"
+
+
+# ---------------------------------------------------------------------------------------------- scrubbing
+@pytest.fixture
+def dragged(monkeypatch):
+    """Open the page with ui.scrub.follow_drag recorded: chart key -> (slider key, payload as JSON)."""
+    sent = {}
+
+    def record(chart_key, widget_key, payload):
+        sent[chart_key] = (widget_key, json.loads(payload))
+
+    monkeypatch.setattr("ui.scrub.follow_drag", record)
+    return open_page(PAGE), sent
+
+
+def _slider_values(at, key):
+    """Every value the slider can take, from what the page gave st.slider."""
+    slider = at.slider(key=key)
+    decimals = len(repr(slider.step).split(".")[1])
+    count = round((slider.max - slider.min) / slider.step) + 1
+    return [round(slider.min + k * slider.step, decimals) for k in range(count)]
+
+
+def test_the_probability_chart_follows_a_drag_of_p_with_cores_numbers(dragged):
+    at, sent = dragged
+    widget, payload = sent["bce_prob_chart"]
+    assert widget == "bce_p"
+    values = _slider_values(at, "bce_p")
+    assert len(values) == 99
+    assert payload["values"] == values
+    for value, (point, arrow, label, readout) in zip(values, payload["frames"], strict=True):
+        loss = float(binary_cross_entropy(value, 1.0))
+        grad = float(binary_cross_entropy_grad(value, 1.0))
+        assert point == {"x": [value], "y": [pytest.approx(loss, rel=1e-12)]}
+        assert arrow["x"][0] == value
+        assert np.sign(arrow["x"][1] - value) == -np.sign(grad)
+        assert label["text"] == [f"dL/dp = {signed(grad, 2)}"]
+        assert readout["text"] == [f"p = {value:.2f}<br>loss = {loss:.4f} nats"]
+    # The frame at the slider's value is the chart the page draws there: the drag starts without a jump.
+    check_frame(chart(at, 0), payload, values.index(0.7))
+    at.slider(key="bce_p").set_value(0.23).run()
+    assert_clean(at)
+    check_frame(chart(at, 0), sent["bce_prob_chart"][1], values.index(0.23))
+
+
+def test_the_logit_chart_follows_a_drag_of_z_with_cores_numbers(dragged):
+    at, sent = dragged
+    widget, payload = sent["bce_logit_chart"]
+    assert widget == "bce_z"
+    values = _slider_values(at, "bce_z")
+    assert len(values) == 321
+    assert payload["values"] == values
+    for value, (point, gradient, readout, gradient_readout) in zip(values, payload["frames"], strict=True):
+        loss = float(binary_cross_entropy_with_logits(value, 1.0))
+        grad = float(binary_cross_entropy_with_logits_grad(value, 1.0))
+        assert point == {"x": [value], "y": [pytest.approx(loss, rel=1e-12)]}
+        assert gradient == {"x": [value], "y": [pytest.approx(grad, rel=1e-12, abs=1e-15)]}
+        z_text = f"{value:.2f}".replace("-", "−")
+        sigma = float(sigmoid(value))
+        assert readout["text"] == [f"z = {z_text}<br>p = σ(z) = {sigma:.4f}<br>loss = {loss:.4f} nats"]
+        assert gradient_readout["text"] == [f"dL/dz = {signed(grad, 3)}"]
+    check_frame(chart(at, 1), payload, values.index(0.85))
+
+
+def test_the_frames_follow_the_label_the_unit_and_pos_weight(dragged):
+    at, sent = dragged
+    at.radio(key="bce_y").set_value(0)
+    at.sidebar.radio(key=UNITS_KEY).set_value("bits")
+    at.slider(key="bce_pw").set_value(3.0).run()
+    assert_clean(at)
+    p_frames, z_frames = sent["bce_prob_chart"][1], sent["bce_logit_chart"][1]
+    loss = float(binary_cross_entropy(0.7, 0.0)) / math.log(2)
+    assert p_frames["frames"][69][3]["text"] == [f"p = 0.70<br>loss = {loss:.4f} bits"]
+    check_frame(chart(at, 0), p_frames, 69)
+    check_frame(chart(at, 1), z_frames, _slider_values(at, "bce_z").index(0.85))
+    z_loss = float(binary_cross_entropy_with_logits(-8.0, 0.0, pos_weight=3.0)) / math.log(2)
+    assert z_frames["frames"][0][2]["text"][0].endswith(f"loss = {z_loss:.4f} bits")

@@ -1,11 +1,14 @@
 """The Loss comparison page through AppTest: every slider at its minimum, maximum and a middle value."""
 
+import json
 import math
 
 import numpy as np
 import pytest
 
 from core.comparison import COMPARISON_LOSSES, comparison_curves, imbalance_dataset, imbalance_shares
+from core.figures.scrub import check_frame
+from core.formatting import number
 from tests.pages._apptest import charts, dataframe, open_page, rerun, text, trace, values
 from ui.common import UNITS_KEY
 
@@ -195,3 +198,42 @@ def test_units_choice_does_not_change_the_nats_shown_here(at):
     rerun(at)
     assert point_table(at) == before
     assert any("**nats**" in c.value for c in at.caption)
+
+
+P_VALUES = [round(0.01 + 0.01 * k, 2) for k in range(99)]
+
+
+@pytest.mark.parametrize(
+    ("settings", "p"), [({}, 0.7), ({"cmp_gamma": 0.5, "cmp_margin": 2.5, "cmp_eps": 0.3}, 0.42)]
+)
+def test_dragging_the_operating_point_moves_both_charts_through_every_p_from_core(monkeypatch, settings, p):
+    calls = []
+    monkeypatch.setattr("ui.scrub.follow_drag", lambda *args: calls.append(args))
+    at = open_page(PAGE)
+    for key, value in {**settings, "cmp_p": p}.items():
+        at.slider(key=key).set_value(value)
+    rerun(at)
+    calls = calls[-2:]
+    assert [(chart_key, widget) for chart_key, widget, _ in calls] == [
+        ("cmp_loss_chart", "cmp_p"),
+        ("cmp_grad_chart", "cmp_p"),
+    ]
+    gamma, margin, eps = (
+        settings.get(k, d) for k, d in (("cmp_gamma", 2.0), ("cmp_margin", 1.0), ("cmp_eps", 0.1))
+    )
+    figures = charts(at)[:2]
+    for (_, _, sent), kind, fig in zip(calls, ("loss", "grad"), figures, strict=True):
+        payload = json.loads(sent)
+        assert payload["values"] == P_VALUES
+        for i, value in enumerate(P_VALUES):
+            at_value = getattr(
+                comparison_curves([value], gamma=gamma, margin=margin, label_smoothing=eps), kind
+            )
+            frame = payload["frames"][i]
+            assert [m["y"][0] for m in frame[:5]] == [float(at_value[name][0]) for name in COMPARISON_LOSSES]
+            assert frame[6]["text"] == [f"p = {value:.2f}"]
+            readout = frame[7]["text"][0].split("<br>")
+            assert [line.rsplit(": ", 1)[1] for line in readout] == [
+                number(float(at_value[name][0])) for name in COMPARISON_LOSSES
+            ]
+        check_frame(fig, payload, P_VALUES.index(p))  # the chart on the page is the frame at p

@@ -1,11 +1,13 @@
 """The Entropy and KL page through AppTest: every widget at its minimum, maximum and a middle value."""
 
+import json
 import math
 
 import numpy as np
 import pytest
 
 from core.comparison import smooth_labels
+from core.figures.scrub import check_frame
 from core.information import cross_entropy_between, entropy, kl_divergence
 from core.proportions import normalise_weights
 from tests.pages._apptest import (
@@ -186,3 +188,71 @@ def test_label_smoothing_raises_the_floor(at, eps):
         np.testing.assert_allclose(dataframe(at, 0).iloc[:, 1], smooth_labels([1.0, 0, 0, 0], eps))
     else:
         assert "Raise ε to see the floor rise" in text(at)
+
+
+Q_VALUES = list(range(1, 101))
+EPS_VALUES = [round(0.01 * k, 2) for k in range(51)]
+
+
+@pytest.mark.parametrize(
+    ("change", "p_weights", "q_weights", "eps", "unit"),
+    [
+        (None, (100, 0, 0, 0), (85, 10, 3, 2), 0.0, "nats"),
+        (
+            lambda at: (
+                at.radio(key="kl_mode").set_value(SOFT),
+                at.slider(key="kl_q0").set_value(30),
+                at.slider(key="kl_eps").set_value(0.2),
+                at.sidebar.radio(key=UNITS_KEY).set_value("bits"),
+            ),
+            (60, 25, 10, 5),
+            (30, 10, 3, 2),
+            0.2,
+            "bits",
+        ),
+    ],
+)
+def test_dragging_q_or_eps_moves_the_charts_through_every_value_from_core(
+    monkeypatch, change, p_weights, q_weights, eps, unit
+):
+    calls = []
+    monkeypatch.setattr("ui.scrub.follow_drag", lambda *args: calls.append(args))
+    at = open_page(PAGE)
+    if change is not None:
+        change(at)
+        rerun(at)
+    calls = calls[-5:]
+    assert [(chart_key, widget) for chart_key, widget, _ in calls] == [
+        ("kl_stack_chart", "kl_q0"),
+        ("kl_stack_chart_eps", "kl_eps"),
+        ("kl_dist_chart", "kl_q0"),
+        ("kl_dist_chart_eps", "kl_eps"),
+        ("kl_floor_chart", "kl_eps"),
+    ]
+    base = 2.0 if unit == "bits" else math.e
+    stack, dist, floor = charts(at)
+    now = {"kl_q0": Q_VALUES.index(q_weights[0]), "kl_eps": EPS_VALUES.index(eps)}
+    for (chart_key, widget, sent), fig in zip(calls, (stack, stack, dist, dist, floor), strict=True):
+        payload = json.loads(sent)
+        assert payload["values"] == (Q_VALUES if widget == "kl_q0" else EPS_VALUES)
+        for i, value in enumerate(payload["values"]):
+            qw, e = list(q_weights), eps
+            if widget == "kl_q0":
+                qw[0] = value
+            else:
+                e = value
+            h, kl, ce = expected(p_weights, qw, e, base=base)
+            frame = payload["frames"][i]
+            if chart_key.startswith("kl_stack"):
+                assert frame[2]["text"][1] == f"  H(P, Q) = {ce:.4f} {unit}"
+                assert frame[1]["x"][1] == pytest.approx(kl, rel=1e-12, abs=1e-15)
+            elif chart_key.startswith("kl_dist"):
+                q = normalise_weights(qw)
+                assert frame[1]["text"] == [f"{100 * v:.1f}%" for v in q]
+            else:
+                assert frame[0]["text"] == [f"ε = {value:.2f}: {h:.4f} {unit}"]
+        check_frame(fig, payload, now[widget])  # the chart on the page is the frame at the slider's value
+    # the stacked bar's axis holds every H(P, Q) either drag reaches
+    reach = max(expected(p_weights, [w, *q_weights[1:]], eps, base)[2] for w in Q_VALUES)
+    reach = max(reach, *(expected(p_weights, q_weights, e, base)[2] for e in EPS_VALUES))
+    assert stack["layout"]["xaxis"]["range"][1] == pytest.approx(1.55 * reach)

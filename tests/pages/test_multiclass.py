@@ -1,16 +1,18 @@
 """The Multi-class logits page: logits, softmax, temperature, label smoothing, driven through AppTest."""
 
+import json
 import math
 
 import numpy as np
 import pytest
 
+from core.figures.scrub import check_frame
 from core.figures.style import NEGATIVE, POSITIVE
 from core.formatting import signed
 from core.functional import softmax
 from core.losses import cross_entropy
 from core.multiclass import multiclass_breakdown
-from tests.pages._apptest import assert_clean, chart, markdown_text, metric, open_page, trace
+from tests.pages._apptest import assert_clean, chart, markdown_text, metric, open_page, rerun, trace
 from ui.common import UNITS_KEY
 
 PAGE = "pages/multiclass.py"
@@ -186,3 +188,74 @@ def test_total_loss_follows_the_sidebar_unit(at):
     assert _metrics(at, "bits") == ("89.1%", f"{b.loss / math.log(2):.4f}", "3.5", "−0.109")
     _, parts, _ = _bars(at)
     assert parts["x"][0] == pytest.approx(b.loss / math.log(2))
+
+
+LOGIT_VALUES = [round(-10 + 0.1 * k, 1) for k in range(201)]
+T_VALUES = [round(0.1 + 0.1 * k, 1) for k in range(50)]
+
+
+def _drags(monkeypatch, change=None):
+    """The page's follow_drag calls (chart key, slider key, payload as JSON), after ``change(at)``."""
+    calls = []
+    monkeypatch.setattr("ui.scrub.follow_drag", lambda *args: calls.append(args))
+    at = open_page(PAGE)
+    if change is not None:
+        change(at)
+        rerun(at)
+        calls = calls[-2:]
+    return at, [(chart_key, widget, json.loads(payload)) for chart_key, widget, payload in calls]
+
+
+@pytest.mark.parametrize(
+    ("change", "true_index", "logits", "temperature", "eps"),
+    [
+        (None, 0, SEED_LOGITS, 1.0, 0.0),
+        (
+            lambda at: (at.selectbox(key="mc_true").set_value(2), at.slider(key="mc_T").set_value(0.4)),
+            2,
+            SEED_LOGITS,
+            0.4,
+            0.0,
+        ),
+        (lambda at: at.slider(key="mc_eps").set_value(0.1), 0, SEED_LOGITS, 1.0, 0.1),
+    ],
+)
+def test_dragging_the_true_logit_or_t_shows_every_states_numbers_from_core(
+    monkeypatch, change, true_index, logits, temperature, eps
+):
+    at, calls = _drags(monkeypatch, change)
+    assert [(c, w) for c, w, _ in calls] == [("mc_chart", f"mc_z{true_index}"), ("mc_chart_T", "mc_T")]
+    fig = chart(at, 0)
+    for (_, widget, payload), values, now in (
+        (calls[0], LOGIT_VALUES, logits[true_index]),
+        (calls[1], T_VALUES, temperature),
+    ):
+        assert payload["values"] == values
+        for i, value in enumerate(values):
+            z, t = np.array(logits, dtype=float), temperature
+            if widget == "mc_T":
+                t = value
+            else:
+                z[true_index] = value
+            b = _expected(z, true_index, temperature=t, eps=eps)
+            probs, parts, grads = payload["frames"][i]
+            assert probs["text"] == [f"{100 * v:.1f}%" for v in b.probs]
+            assert parts["text"] == [f"{v:.4f}" for v in b.contributions]
+            assert grads["text"] == [signed(float(v), 3) for v in b.grad]
+        # the frame at the slider's value is the chart on the page: a drag starts without a jump
+        check_frame(fig, payload, values.index(now))
+        loss_axis, grad_axis = fig["layout"]["xaxis2"]["range"], fig["layout"]["xaxis3"]["range"]
+        for _, parts, grads in payload["frames"]:
+            assert max(parts["x"]) <= loss_axis[1]
+            assert grad_axis[0] <= min(grads["x"]) <= max(grads["x"]) <= grad_axis[1]
+
+
+def test_a_drag_released_on_a_value_is_the_pages_state(at):
+    # What the browser sends at release: the value under the thumb, as the slider's state.
+    at.slider(key="mc_z0").set_value(-2.3).run()
+    assert_clean(at)
+    b = _expected([-2.3, *SEED_LOGITS[1:]], 0)
+    assert _metrics(at) == (f"{b.probs[0]:.1%}", f"{b.loss:.4f}", "-2.3", signed(b.grad[0], 3))
+    probs, parts, grads = _bars(at)
+    assert probs["text"] == [f"{100 * v:.1f}%" for v in b.probs]
+    assert parts["text"][0] == f"{b.loss:.4f}"

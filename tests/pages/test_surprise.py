@@ -1,11 +1,18 @@
 """The Surprise page: the guessing game and the -log p explorer, driven through AppTest."""
 
+import json
 import math
 
 import numpy as np
 import pytest
+from streamlit.testing.v1 import AppTest
 
+from core.figures.scrub import check_frame
+from core.formatting import signed
+from core.information import surprise
+from core.losses import binary_cross_entropy_grad
 from tests.pages._apptest import (
+    APP,
     annotation_texts,
     assert_clean,
     chart,
@@ -33,6 +40,11 @@ def _game(at):
 
 def _explorer(at):
     return (metric(at, "P(true class)"), metric(at, "CE loss (nats)", 1), metric(at, "Surprise (bits)", 1))
+
+
+def _texts(fig) -> list[str]:
+    """Every text the chart writes: its traces' texts (labels, readouts) and its annotations."""
+    return [text for t in fig["data"] for text in t.get("text") or []] + annotation_texts(fig)
 
 
 def test_defaults_show_the_seed_numbers_with_the_wasted_bits_corrected(at):
@@ -160,15 +172,15 @@ def test_explorer_sliders_always_sum_to_100_and_move_the_point(
 def test_curve_follows_the_sidebar_unit(at):
     fig = chart(at, 1)
     assert fig["layout"]["yaxis"]["title"]["text"] == "loss (nats)"
-    assert "p = 70.0%, loss = 0.3567 nats" in annotation_texts(fig)
-    assert "slope −1.43" in annotation_texts(fig)
+    assert "p = 70.0%, loss = 0.3567 nats<br>slope −1.43 nats per unit p" in _texts(fig)
+    assert "slope −1.43" in _texts(fig)
 
     at.sidebar.radio(key=UNITS_KEY).set_value("bits").run()
     assert_clean(at)
     fig = chart(at, 1)
     assert fig["layout"]["yaxis"]["title"]["text"] == "loss (bits)"
-    assert "p = 70.0%, loss = 0.5146 bits" in annotation_texts(fig)
-    assert "slope −2.06" in annotation_texts(fig)  # -1 / (0.7 ln 2)
+    assert "p = 70.0%, loss = 0.5146 bits<br>slope −2.06 bits per unit p" in _texts(fig)
+    assert "slope −2.06" in _texts(fig)  # -1 / (0.7 ln 2)
     assert trace(fig, "you are here")["y"][0] == pytest.approx(-math.log2(0.7))
     # The metrics show both units, as the seed does, whatever the sidebar says.
     assert _game(at) == ("0.23", "0.1625", "0.23")
@@ -183,7 +195,7 @@ def test_the_sentence_the_tangent_and_the_formula_agree_on_the_slope_in_the_chos
 ):
     at.sidebar.radio(key=UNITS_KEY).set_value(unit).run()
     assert_clean(at)
-    assert f"slope {slope}" in annotation_texts(chart(at, 1))  # the tangent's label, -1/(p ln b) at p = 0.7
+    assert f"slope {slope}" in _texts(chart(at, 1))  # the tangent's label, -1/(p ln b) at p = 0.7
     sentence = next(md.value for md in at.main.markdown if md.value.startswith("**Moderate confidence.**"))
     assert f"= {slope} {unit} per unit of probability" in sentence
     other = "−2.06" if unit == "nats" else "−1.43"
@@ -199,3 +211,76 @@ def test_curve_names_the_confidence_bands(at):
     texts = annotation_texts(chart(at, 1))
     for band in ("confidently<br>wrong", "doubtful", "moderate", "confident"):
         assert band in texts
+
+
+# ---------------------------------------------------------------------------------------------- scrubbing
+@pytest.fixture
+def dragged(monkeypatch):
+    """Open the page with ui.scrub.follow_drag recorded: chart key -> (slider key, payload as JSON)."""
+    sent = {}
+
+    def record(chart_key, widget_key, payload):
+        sent[chart_key] = (widget_key, json.loads(payload))
+
+    monkeypatch.setattr("ui.scrub.follow_drag", record)
+    return open_page(PAGE), sent
+
+
+def _slider_values(at, key):
+    """Every value the slider can take, from what the page gave st.slider."""
+    slider = at.slider(key=key)
+    decimals = len(repr(float(slider.step)).split(".")[1])
+    count = round((slider.max - slider.min) / slider.step) + 1
+    return [round(slider.min + k * slider.step, decimals) for k in range(count)]
+
+
+@pytest.mark.parametrize("unit", ["nats", "bits"])
+def test_the_curve_follows_a_drag_of_the_true_class_in_the_sidebars_unit(dragged, unit):
+    at, sent = dragged
+    if unit == "bits":
+        at.sidebar.radio(key=UNITS_KEY).set_value("bits").run()
+        assert_clean(at)
+    assert list(sent) == ["sur_curve_chart"]  # only the explorer's true class sweeps the curve
+    widget, payload = sent["sur_curve_chart"]
+    assert widget == "sur_x_cat"
+    values = _slider_values(at, "sur_x_cat")
+    assert len(values) == 198
+    assert payload["values"] == values
+    base = 2 if unit == "bits" else math.e
+    for value, (tangent, guides, point, label, readout) in zip(values, payload["frames"], strict=True):
+        p = value / 100
+        loss = float(surprise(p, base=base))
+        slope = float(binary_cross_entropy_grad(p, 1.0)) / math.log(base)
+        assert point == {"x": [p], "y": [pytest.approx(loss, rel=1e-12)]}
+        assert guides["y"][1] == point["y"][0]
+        assert (tangent["y"][1] - tangent["y"][0]) / (tangent["x"][1] - tangent["x"][0]) == pytest.approx(
+            slope
+        )
+        # The tangent's label and the readout name the same slope, in the unit the readout names.
+        assert label["text"] == [f"slope {signed(slope, 2)}"]
+        assert readout["text"] == [
+            f"p = {value:.1f}%, loss = {loss:.4f} {unit}<br>slope {signed(slope, 2)} {unit} per unit p"
+        ]
+    check_frame(chart(at, 1), payload, values.index(70.0))
+
+
+def test_after_a_release_the_frame_at_the_new_value_is_the_chart(dragged):
+    at, sent = dragged
+    at.slider(key="sur_x_dog").set_value(50.0).run()  # Cat follows: 44 %
+    assert_clean(at)
+    check_frame(chart(at, 1), sent["sur_curve_chart"][1], _slider_values(at, "sur_x_cat").index(44.0))
+
+
+def test_a_link_holds_the_sliders_minimum_not_only_values_away_from_it():
+    """A control is left out of the link at its declared default, so the page declares its real defaults:
+    a link with Cat at 0.5 % (the drag's end) or the game's Cat at 0 % opens that view."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    at.query_params["sur_x_cat"] = "0.5"
+    at.query_params["sur_cat"] = "0"
+    at.switch_page(PAGE)
+    at.run()
+    assert_clean(at)
+    assert at.slider(key="sur_x_cat").value == 0.5
+    assert _explorer(at) == ("0.5%", "5.2983", "7.64")
+    assert _game(at) == ("∞", "∞", "∞")

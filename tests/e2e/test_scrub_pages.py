@@ -1,0 +1,311 @@
+"""Scrubbing on the app's pages, in headless Chromium: the chart follows a drag of the page's main slider.
+
+Issue 12, item 1.  For each row of :data:`ROWS` (a page, its slider, the chart that follows it, and the
+metrics that name the slider's numbers) one test:
+
+1. opens the page at its defaults (plus the row's query, e.g. ``units=bits``), presses the mouse on the
+   slider's thumb and, with the button held, moves it :data:`MOVES` small steps along the track: at
+   least every other move must change what the chart draws, and the browser sends the server nothing;
+2. releases: the chart the page draws at the committed value equals the chart the drag left (the frame
+   for that value is the figure ``core`` computes there), the value is in the URL, and the row's
+   metrics show what ``core`` computes for it;
+3. opens that URL in a fresh browser context: the same slider value, metrics and chart.
+
+To add a page, add a row; the frames themselves are compared with ``core`` in each page's figure tests.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import NamedTuple
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from core.comparison import comparison_curves, smooth_labels
+from core.formatting import signed
+from core.functional import sigmoid
+from core.information import cross_entropy_between, entropy, kl_divergence, surprise
+from core.losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_grad,
+    binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_grad,
+)
+from core.multiclass import multiclass_breakdown
+from core.proportions import normalise_weights
+from tests.e2e.harness import SCRIPT_DONE, base_path_probes, keep_console_error, page_url, warm_up
+from tests.e2e.test_pages import settle
+
+MOVES = 24  # a slow drag: one small move every MOVE_MS with the button held
+MOVE_MS = 80
+
+
+class Metric(NamedTuple):
+    """An ``st.metric`` that names the slider's numbers, and what it must show at a slider value."""
+
+    label: str
+    index: int  # the index-th metric with this label, top to bottom (a page may repeat a label)
+    expected: Callable[[float], str]  # the slider's value -> the metric's text, computed with core
+
+
+class Row(NamedTuple):
+    """A page whose chart follows a drag of its slider."""
+
+    url_path: str
+    slider: str  # the st.slider's key
+    chart: str  # the key of the chart that follows it
+    metrics: tuple[Metric, ...]
+    query: str = ""  # added to the page's URL, e.g. "units=bits"
+    drag: float = -0.4  # how far the mouse moves, as a fraction of the track (negative: to the left)
+    texts: tuple[Callable[[float], str], ...] = ()  # the slider's value -> a text the page shows (from core)
+
+    @property
+    def id(self) -> str:
+        return f"{self.url_path}-{self.slider}-{self.chart}" + (f"-{self.query}" if self.query else "")
+
+
+ROWS = [
+    # Binary cross-entropy, at its defaults: y = 1, nats, pos_weight 1.
+    Row(
+        "binary",
+        "bce_p",
+        "bce_prob_chart",
+        (
+            Metric("Predicted p", 0, lambda p: f"{p:.2f}"),
+            Metric("BCE loss (nats)", 0, lambda p: f"{float(binary_cross_entropy(p, 1.0)):.4f}"),
+            Metric("Gradient ∂L/∂p", 0, lambda p: signed(float(binary_cross_entropy_grad(p, 1.0)), 2)),
+        ),
+    ),
+    Row(
+        "binary",
+        "bce_z",
+        "bce_logit_chart",
+        (
+            Metric("σ(z) = p", 0, lambda z: f"{float(sigmoid(z)):.4f}"),
+            Metric("BCE loss (nats)", 1, lambda z: f"{float(binary_cross_entropy_with_logits(z, 1.0)):.4f}"),
+            Metric(
+                "Gradient ∂L/∂z", 0, lambda z: signed(float(binary_cross_entropy_with_logits_grad(z, 1.0)), 3)
+            ),
+        ),
+    ),
+    # Surprise: the explorer's true class (Cat, in %); its chart in the sidebar's unit, so once in bits.
+    *(
+        Row(
+            "surprise",
+            "sur_x_cat",
+            "sur_curve_chart",
+            (
+                Metric("P(true class)", 0, lambda v: f"{v / 100:.1%}"),
+                Metric("CE loss (nats)", 1, lambda v: f"{float(surprise(v / 100, base=math.e)):.4f}"),
+                Metric("Surprise (bits)", 1, lambda v: f"{float(surprise(v / 100, base=2)):.2f}"),
+            ),
+            query=query,
+        )
+        for query in ("", "units=bits")
+    ),
+    # Multi-class logits, at its defaults (Cat 3.5 true, Dog 0.8, Bird 0.2, Fish -0.5; T = 1; ε = 0): the
+    # true class's logit, and the temperature (dragged to the right: T = 1 sits near the track's left end).
+    *(
+        Row(
+            "multiclass",
+            slider,
+            "mc_chart",
+            (
+                Metric("P(true class)", 0, lambda v, s=state: f"{s(v).probs[0]:.1%}"),
+                Metric("Total CE loss (nats)", 0, lambda v, s=state: f"{s(v).loss:.4f}"),
+                Metric("True class logit", 0, lambda v, z=logit: f"{z(v):.1f}"),
+                Metric("Gradient on the true logit", 0, lambda v, s=state: signed(float(s(v).grad[0]), 3)),
+            ),
+            drag=drag,
+        )
+        for slider, state, logit, drag in (
+            ("mc_z0", lambda v: multiclass_breakdown([round(v, 1), 0.8, 0.2, -0.5], 0), lambda v: v, -0.4),
+            (
+                "mc_T",
+                lambda v: multiclass_breakdown([3.5, 0.8, 0.2, -0.5], 0, temperature=round(v, 1)),
+                lambda v: 3.5,
+                0.4,
+            ),
+        )
+    ),
+    # Loss comparison (γ = 2, margin 1, ε = 0.1): the operating point moves the point, its line and the
+    # readout on both charts; the page writes the point's logit z = logit(p_true) (it has no metrics).
+    *(
+        Row(
+            "comparison",
+            "cmp_p",
+            chart,
+            (),
+            texts=(
+                lambda p: f"p_true = {p:.2f} is z = {comparison_curves([round(p, 2)]).logits[0, 0]:.4f}",
+                lambda p: f"The five losses at p_true = {p:.2f}",
+            ),
+        )
+        for chart in ("cmp_loss_chart", "cmp_grad_chart")
+    ),
+    # Entropy and KL (one-hot P = Cat, Q weights 85, 10, 3, 2, ε = 0, nats): Q's Cat weight moves the
+    # stacked bar and the distributions; ε (dragged to the right from 0) moves the floor's point and, through
+    # keyed containers around them, the stacked bar and the distributions.
+    *(
+        Row(
+            "kl",
+            slider,
+            chart,
+            (
+                Metric("H(P) (nats)", 0, lambda v, s=state: f"{float(entropy(s(v)[0])):.4f}"),
+                Metric("KL(P ‖ Q) (nats)", 0, lambda v, s=state: f"{float(kl_divergence(*s(v))):.4f}"),
+                Metric("H(P, Q) (nats)", 0, lambda v, s=state: f"{float(cross_entropy_between(*s(v))):.4f}"),
+            ),
+            drag=drag,
+        )
+        for slider, state, drag, charts in (
+            (
+                "kl_q0",
+                lambda v: ([1.0, 0.0, 0.0, 0.0], normalise_weights([round(v), 10, 3, 2])),
+                -0.4,
+                ("kl_stack_chart", "kl_dist_chart"),
+            ),
+            (
+                "kl_eps",
+                lambda v: (smooth_labels([1.0, 0, 0, 0], round(v, 2)), normalise_weights([85, 10, 3, 2])),
+                0.4,
+                ("kl_floor_chart", "kl_stack_chart_eps", "kl_dist_chart_eps"),
+            ),
+        )
+        for chart in charts
+    ),
+]
+
+# What a chart draws: every trace's x, y and text (typed arrays as plain lists), as one JSON text; null
+# while the chart is not drawn (Streamlit replaces a chart's element when a rerun brings a new figure).
+DRAWN_JS = """(sel) => { const g = document.querySelector(sel);
+    if (!g || !g.data || !g.querySelector('.main-svg')) return null;
+    const plain = (v) => (v && ArrayBuffer.isView(v)) ? Array.from(v) : v;
+    return JSON.stringify(g.data.map(t => [plain(t.x), plain(t.y), t.text])); }"""
+# Every st.metric on the page as [label, value], top to bottom.
+METRICS_JS = """() => Array.from(document.querySelectorAll("[data-testid='stMetric']")).map(m => [
+    m.querySelector("[data-testid='stMetricLabel']").innerText.trim(),
+    m.querySelector("[data-testid='stMetricValue']").innerText.trim()])"""
+
+
+def _chart(row: Row) -> str:
+    return f".st-key-{row.chart} .js-plotly-plot"
+
+
+def _input(row: Row) -> str:
+    return f".st-key-{row.slider} input[type='range']"
+
+
+@pytest.fixture(scope="module")
+def base(browser, app_url):
+    warm_up(browser, app_url)  # the first request goes through app.py, not a deep link
+    return app_url
+
+
+def _open(browser, base: str, row: Row, url: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.errors = []
+    skip = base_path_probes(base, row.url_path)  # a deep link's expected 404s (tests/e2e/harness.py)
+    page.on("console", lambda msg: keep_console_error(msg, page.errors, skip))
+    page.on("pageerror", lambda exc: page.errors.append(f"page error: {exc}"))
+    page.sent = []  # messages from the browser to the server (a rerun request is one)
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: page.sent.append(payload)))
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector(SCRIPT_DONE, timeout=60_000)
+    settle(page)
+    return page
+
+
+def _ready(page, row: Row) -> str:
+    """Scroll the slider into view, wait for its chart; return what the chart draws."""
+    page.locator(_input(row)).wait_for(state="attached", timeout=60_000)  # a busy server draws late
+    page.locator(_input(row)).locator("xpath=../..").scroll_into_view_if_needed()
+    drawn = page.wait_for_function(DRAWN_JS, arg=_chart(row), timeout=30_000).json_value()
+    page.wait_for_timeout(300)  # the listener (ui/scrub.js) finds the slider's input
+    return drawn
+
+
+def _settle_after_release(page, row: Row) -> str:
+    page.wait_for_timeout(300)
+    page.wait_for_selector(SCRIPT_DONE, timeout=60_000)
+    settle(page)
+    return page.wait_for_function(DRAWN_JS, arg=_chart(row), timeout=30_000).json_value()
+
+
+def _value(page, row: Row) -> float:
+    return float(page.locator(_input(row)).input_value())
+
+
+def _metrics(page, row: Row) -> list[str]:
+    """The row's metrics as the page shows them, in the row's order."""
+    shown = page.evaluate(METRICS_JS)
+    out = []
+    for metric in row.metrics:
+        values = [value for label, value in shown if label == metric.label]
+        assert len(values) > metric.index, f"no metric {metric.label!r} #{metric.index} among {shown}"
+        out.append(values[metric.index])
+    return out
+
+
+def _texts_missing(page, row: Row, value: float) -> list[str]:
+    """The row's texts for ``value`` that the page does not show."""
+    shown = page.locator("[data-testid='stMain']").inner_text()
+    return [want for text in row.texts if (want := text(value)) not in shown]
+
+
+def _drag(page, row: Row) -> tuple[int, str]:
+    """Hold the button on the thumb and move MOVES times; return the moves that changed the chart, and the
+    chart as the drag left it (the button is still held)."""
+    thumb = page.locator(_input(row)).locator("xpath=../..")  # input -> visually hidden wrapper -> thumb
+    box, track = thumb.bounding_box(), thumb.locator("xpath=..").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    last = page.evaluate(DRAWN_JS, _chart(row))
+    changed = 0
+    for i in range(1, MOVES + 1):
+        page.mouse.move(x + row.drag * track["width"] * i / MOVES, y)
+        page.wait_for_timeout(MOVE_MS)
+        now = page.evaluate(DRAWN_JS, _chart(row))
+        changed += now != last
+        last = now
+    page.wait_for_timeout(200)
+    return changed, page.evaluate(DRAWN_JS, _chart(row))
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
+def test_the_chart_follows_a_drag_and_the_link_holds_the_value(browser, base, row):
+    query = f"?{row.query}" if row.query else ""
+    page = _open(browser, base, row, page_url(base, row.url_path) + query)
+    before = _ready(page, row)
+    start = _value(page, row)
+    sent = len(page.sent)
+
+    changed, during = _drag(page, row)
+    assert changed >= MOVES / 2, f"the chart changed after {changed} of {MOVES} moves"
+    assert during != before
+    assert len(page.sent) == sent, "the browser sent the server something during the drag"
+    page.mouse.up()
+    after = _settle_after_release(page, row)
+
+    value = _value(page, row)
+    assert value != start
+    assert after == during, "the chart the page drew at release differs from the chart the drag left"
+    link = page.url
+    assert float(parse_qs(urlparse(link).query)[row.slider][0]) == pytest.approx(value)
+    assert _metrics(page, row) == [metric.expected(value) for metric in row.metrics]
+    assert _texts_missing(page, row, value) == []
+    assert page.errors == []
+    print(f"{row.id}: the chart changed after {changed} of {MOVES} moves; released at {value:g}")
+    page.context.close()
+
+    fresh = _open(browser, base, row, link)
+    assert _ready(fresh, row) == after
+    assert _value(fresh, row) == value
+    assert _metrics(fresh, row) == [metric.expected(value) for metric in row.metrics]
+    assert _texts_missing(fresh, row, value) == []
+    assert fresh.errors == []
+    fresh.context.close()
