@@ -8,11 +8,24 @@ To add a page, append a row to ``PAGES`` in ``ui/registry.py``; nothing here cha
 import streamlit as st
 
 from ui.common import safe_page, units_radio
-from ui.frame import PAGE_KEY, link_parameters, presenter_toggle, report_link_problems, share_button
+from ui.frame import (
+    PAGE_KEY,
+    link_parameters,
+    opened_presenting,
+    presenter_toggle,
+    report_link_problems,
+    share_button,
+)
 from ui.registry import DEFAULT_PAGE, pages_by_section
 from ui.runtime import use_one_blas_thread
 
-st.set_page_config(page_title="Cross-Entropy Explorer", page_icon="📉", layout="wide")
+st.set_page_config(
+    page_title="Cross-Entropy Explorer",
+    page_icon="📉",
+    layout="wide",
+    # A lecture link (?present=1) opens with the sidebar folded: the projector's width goes to the page.
+    initial_sidebar_state="collapsed" if opened_presenting() else "auto",
+)
 
 
 @st.cache_resource  # once per server process, not on every rerun

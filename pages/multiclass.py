@@ -18,7 +18,6 @@ MIN_CLASSES, MAX_CLASSES = 2, len(DEFAULT_CLASS_NAMES)
 # The default state is the first four: Cat 3.5, Dog 0.8, Bird 0.2, Fish -0.5 (Cat true)
 # -> P(true) 89.1 %, loss 0.1155 nats, true-class gradient -0.109.
 DEFAULT_LOGITS = MULTICLASS_LOGITS
-LOGITS_PER_ROW = 5
 LOGIT_RANGE, LOGIT_STEP = (-10.0, 10.0), 0.1
 T_RANGE, T_STEP = (0.1, 5.0), 0.1
 T_KEY, CHART_KEY, T_CHART_BOX = "mc_T", "mc_chart", "mc_chart_T"
@@ -56,11 +55,11 @@ page_header(
 )
 unit = units()
 
-c1, c2, c3, c4 = st.columns(4, gap="medium")
+c1, c2, c3, c4, names_col = st.columns([1, 1, 1, 1, 2], gap="medium")
 n = c1.slider(
     "Number of classes C", MIN_CLASSES, MAX_CLASSES, MULTICLASS_CLASSES, key="mc_n", bind="query-params"
 )
-names_text = st.text_input(
+names_text = names_col.text_input(
     "Class names, comma separated",
     ", ".join(DEFAULT_CLASS_NAMES[:MULTICLASS_CLASSES]),
     max_chars=300,
@@ -102,27 +101,25 @@ smoothing = c4.slider(
     bind="query-params",
 )
 
-st.markdown("**Logits z** (one per class)")
-logits = []
-for row_start in range(0, n, LOGITS_PER_ROW):
-    columns = st.columns(LOGITS_PER_ROW, gap="medium")
-    for k in range(row_start, min(row_start + LOGITS_PER_ROW, n)):
-        label = labels[k] + (" (true)" if k == true_index else "")
-        logits.append(
-            columns[k - row_start].slider(
-                label,
-                *LOGIT_RANGE,
-                DEFAULT_LOGITS[k],
-                step=LOGIT_STEP,
-                format="%.1f",
-                key=f"mc_z{k}",
-                bind="query-params",
-            )
-        )
+# The logits beside the chart they drive (on a phone the chart comes first, ui.frame.SCREEN_CSS).
+logits_col, chart_col = st.columns([1, 2.2], gap="large")
+logits_col.markdown("**Logits z** (one per class)")
+logits = [
+    logits_col.slider(
+        labels[k] + (" (true)" if k == true_index else ""),
+        *LOGIT_RANGE,
+        DEFAULT_LOGITS[k],
+        step=LOGIT_STEP,
+        format="%.1f",
+        key=f"mc_z{k}",
+        bind="query-params",
+    )
+    for k in range(n)
+]
 z = np.round(logits, 1)  # the sliders' values, as the drag's frames name them
 
 b = multiclass_breakdown(z, true_index, temperature=temperature, label_smoothing=smoothing)
-m1, m2, m3, m4 = st.columns(4)
+m1, m2, m3, m4 = chart_col.columns(4)
 m1.metric("P(true class)", f"{b.probs[true_index]:.1%}")
 m2.metric(f"Total CE loss ({unit})", f"{in_unit(b.loss, unit):.4f}")
 m3.metric("True class logit", f"{z[true_index]:.1f}")
@@ -143,7 +140,7 @@ t_payload, t_loss_top, t_grad_top = _scrub(
 )
 # follow_drag keys its listener by the chart's key, so T's listener finds the chart through a keyed
 # container of its own around it.
-with st.container(key=T_CHART_BOX):
+with chart_col.container(key=T_CHART_BOX):
     show_figure(
         multiclass_bars_figure(
             labels,
@@ -162,8 +159,9 @@ with st.container(key=T_CHART_BOX):
             f"{b.probs[true_index]:.3f} and gradient {b.grad[true_index]:.3f}."
         ),
     )
-follow_drag(CHART_KEY, true_key, z_payload)
-follow_drag(T_CHART_BOX, T_KEY, t_payload)
+with chart_col:
+    follow_drag(CHART_KEY, true_key, z_payload)
+    follow_drag(T_CHART_BOX, T_KEY, t_payload)
 st.caption(
     "Gradient bars: **+** (vermillion, plain) means gradient descent pushes that logit down; **−** (blue, "
     "hatched) pushes it up. "

@@ -26,13 +26,45 @@ APP_PARAMETERS = frozenset({PRESENT_KEY})  # parameters of the frame, not of a p
 # Longest parameter value quoted back in a notice.
 QUOTE_CHARS = 40
 
+# Every screen.  On a phone Streamlit stacks a row's columns, controls first when they are on the left,
+# and the chart beside them ends up a screen away from the slider that drives it.  Below 640 px, in a row
+# that holds a chart, the columns' elements are laid out as one list (display: contents) in this order:
+# what comes before and including the chart, then the other columns (the controls), then what comes after
+# the chart in its column (download button, formulas, captions).  A row of numbers (st.metric) stays one
+# row instead of a tall stack.  On wider screens, side by side, nothing moves.
+_ROW = '[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stPlotlyChart"])'
+_CHART_COLUMN = f'{_ROW} > [data-testid="stColumn"]:has([data-testid="stPlotlyChart"])'
+_METRICS = (
+    '[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"])'
+    ':not(:has([data-testid="stPlotlyChart"]))'
+)
+SCREEN_CSS = f"""
+<style>
+@media (max-width: 640px) {{
+  {_ROW} {{ row-gap: 1rem; }}
+  {_ROW} > [data-testid="stColumn"],
+  {_ROW} > [data-testid="stColumn"] > [data-testid="stVerticalBlock"] {{ display: contents; }}
+  {_ROW} > [data-testid="stColumn"] > [data-testid="stVerticalBlock"] > * {{ flex: 1 1 100%; min-width: 0; }}
+  {_CHART_COLUMN} > [data-testid="stVerticalBlock"] > * {{ order: -1; }}
+  {_CHART_COLUMN} > [data-testid="stVerticalBlock"] > :has([data-testid="stPlotlyChart"]) ~ * {{ order: 1; }}
+  {_METRICS} {{ flex-wrap: nowrap; gap: 0.5rem; }}
+  {_METRICS} > [data-testid="stColumn"] {{ min-width: 0; }}
+  [data-testid="stMetricValue"] {{ font-size: 1.35rem; }}
+}}
+</style>
+"""
+
+# Presenter mode: larger type for a projector, side notes hidden (charts are scaled in core.figures),
+# and headings and spacing tightened so a page's chart and its controls share the first screen.
 PRESENTER_CSS = """
 <style>
-/* Presenter mode: larger type for a projector, side notes hidden (charts are scaled in core.figures). */
 html { font-size: 22px; }
 [data-testid="stCaptionContainer"] { display: none; }
-[data-testid="stMetricValue"] { font-size: 2.6rem; }
-[data-testid="stMainBlockContainer"] { padding-top: 2rem; max-width: 100%; }
+[data-testid="stMetricValue"] { font-size: 2rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 3rem; max-width: 100%; }  /* clear of the header bar */
+h1 { font-size: 2rem !important; padding-top: 0 !important; padding-bottom: 0.25rem !important; }
+h2 { font-size: 1.4rem !important; padding-top: 0 !important; padding-bottom: 0 !important; }
+h3 { font-size: 1.25rem !important; padding-top: 0.25rem !important; padding-bottom: 0 !important; }
 .katex { font-size: 1.3em; }
 </style>
 """
@@ -41,6 +73,13 @@ html { font-size: 22px; }
 def current_page() -> str:
     """The ``url_path`` of the page being drawn ("" outside the app, e.g. a page run on its own)."""
     return st.session_state.get(PAGE_KEY, "")
+
+
+def opened_presenting() -> bool:
+    """Whether the link asks for presenter mode (``?present=1``): read before the page config is set, so a
+    lecture link opens with the sidebar folded away."""
+    raw = st.query_params.get(PRESENT_KEY)
+    return raw is not None and raw.strip().lower() in TRUE_WORDS
 
 
 def presenter() -> bool:
@@ -89,9 +128,9 @@ def presenter_toggle() -> bool:
     if on:
         if st.query_params.get(PRESENT_KEY) != "1":  # each write sends the browser a message
             st.query_params[PRESENT_KEY] = "1"
-        st.html(PRESENTER_CSS)
     elif PRESENT_KEY in st.query_params:
         del st.query_params[PRESENT_KEY]
+    st.html(SCREEN_CSS + PRESENTER_CSS if on else SCREEN_CSS)  # one style element, drawing nothing
     return on
 
 

@@ -15,6 +15,7 @@ from words.lessons import LESSONS
 __all__ = [
     "PICK_HINT",
     "QUESTION_TITLE",
+    "has_question",
     "WHAT_TO_TRY_TITLE",
     "question_key",
     "render_question",
@@ -62,6 +63,12 @@ def _question_box(url_path: str, question: Question) -> None:
                 st.success(text, icon=":material/check_circle:")
             else:
                 st.error(text, icon=":material/cancel:")
+
+
+def has_question(url_path: str) -> bool:
+    """Whether the page ``url_path`` has a predict-then-check question."""
+    lesson = LESSONS.get(url_path)
+    return lesson is not None and lesson.question is not None
 
 
 def render_question(url_path: str) -> None:

@@ -103,3 +103,23 @@ def test_link_problems_ignores_a_default_given_in_another_spelling():
 def test_view_link_keeps_repeated_values_and_the_page():
     link = view_link("https://x.streamlit.app/?a=1", "kl", {"r": ["1", "2"], "present": ["1"]})
     assert link == "https://x.streamlit.app/kl?r=1&r=2&present=1"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [(None, False), ("1", True), (" Yes ", True), ("0", False), ("x", False)]
+)
+def test_opened_presenting_reads_the_link_before_anything_is_drawn(raw, expected):
+    def page():
+        import streamlit as st
+
+        from ui.frame import opened_presenting
+
+        st.text(repr(opened_presenting()))
+
+    at = AppTest.from_function(page, default_timeout=30)
+    if raw is not None:
+        at.query_params["present"] = raw
+    at.run()
+
+    assert not at.exception
+    assert [t.value for t in at.text] == [repr(expected)]
