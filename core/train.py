@@ -319,6 +319,71 @@ class Trainer:
             self.velocity[key][...] = 0
         self.diverged = True
 
+    def checkpoint(self) -> dict:
+        """A copy of the state the next epochs depend on: parameters, momentum buffers and shuffling.
+
+        With :meth:`restore`, a trainer of the same network, data and loss continues exactly as this one
+        would (the same numbers, bit for bit); ``core.train_runs`` keeps checkpoints to branch a run.
+
+        Returns
+        -------
+        dict
+            ``"params"``, ``"velocity"`` (copies of each array), ``"rng"`` (the generator's state),
+            ``"epoch"`` (epochs trained), ``"diverged"`` and the hyperparameters ``"lr"``,
+            ``"momentum"``, ``"batch_size"``.
+
+        Examples
+        --------
+        >>> from core.mlp import MLP
+        >>> from core.data import make_dataset
+        >>> X, y = make_dataset("blobs", 60, seed=0)
+        >>> a = Trainer(MLP([2, 4, 3], seed=0), X, y, momentum=0.9)
+        >>> _ = a.step_epoch()
+        >>> b = Trainer(MLP([2, 4, 3], seed=1), X, y, momentum=0.9)
+        >>> b.restore(a.checkpoint(), a.history)
+        >>> a.step_epoch() == b.step_epoch()
+        True
+        """
+        return {
+            "params": {key: value.copy() for key, value in self.net.params.items()},
+            "velocity": {key: value.copy() for key, value in self.velocity.items()},
+            "rng": self.rng.bit_generator.state,
+            "epoch": self.epoch,
+            "diverged": self.diverged,
+            "lr": self.lr,
+            "momentum": self.momentum,
+            "batch_size": self.batch_size,
+        }
+
+    def restore(self, checkpoint: dict, history: dict) -> None:
+        """Continue from a :meth:`checkpoint` of a trainer of the same network shape, data and loss.
+
+        Parameters
+        ----------
+        checkpoint : dict
+            From :meth:`checkpoint` (not modified: its arrays are copied in).
+        history : dict
+            A history (:attr:`history`) holding at least the checkpoint's epochs; its first
+            ``checkpoint["epoch"]`` entries become this trainer's history.
+        """
+        n = checkpoint["epoch"]
+        if len(history["epoch"]) < n:
+            raise ValueError(f"history must hold the checkpoint's {n} epochs; got {len(history['epoch'])}")
+        for key, value in checkpoint["params"].items():
+            self.net.params[key][...] = value
+            self.velocity[key][...] = checkpoint["velocity"][key]
+        self.rng.bit_generator.state = checkpoint["rng"]
+        self.diverged = checkpoint["diverged"]
+        self.lr, self.momentum, self.batch_size = (
+            checkpoint["lr"],
+            checkpoint["momentum"],
+            checkpoint["batch_size"],
+        )
+        self.history = {
+            key: ({k: list(v[:n]) for k, v in value.items()} if isinstance(value, dict) else list(value[:n]))
+            for key, value in history.items()
+        }
+
 
 def fit(net, X, y, *, epochs: int = 10, callback: Callable | None = None, **options) -> dict:
     """Train ``net`` in place with mini-batch SGD and momentum; return the per-epoch history.

@@ -1,9 +1,18 @@
-"""Train a network: a core.MLP trained live with mini-batch SGD; two losses raced.
+"""Train a network: a core.MLP trained with mini-batch SGD, played live; two losses raced.
 
-The run (data, networks, trainers) lives in ``st.session_state``; the live views are a fragment that
-reruns every ``TICK_SECONDS`` while playing and trains a few epochs per rerun, so the rest of the page
-is not rerun and stays responsive.  Changing a data, network or loss setting rebuilds the run (with a
-notice); the optimiser settings apply to the running training from the next epoch.
+Training is deterministic (seeded), so a run is trained once per server process and shared by every
+session on the same settings (``core.train_runs``, ``ui.train_runs``): a session keeps only the run's
+spec and its position, the epoch it shows.  "▶ Play" moves the charts on by "Epochs per update"
+``UPDATES_PER_SECOND`` times a second: every ``TICK_SECONDS`` a fragment that reruns alone moves the
+position on by that many updates and sends the charts of each (it trains an epoch only if no session
+has trained it yet).  The charts are drawn once, outside that fragment, and moved in the browser to
+each update in turn (``ui.live_charts``): only the numbers the figure builders computed for it are
+sent.  The readouts above the charts follow once a second.  Pausing reruns the page, which draws
+everything at the epoch reached.
+
+The settings and the views are one fragment, so moving a setting reruns them but not the page's frame.
+Changing a data, network or loss setting starts its run from epoch 0 (with a notice); the optimiser
+settings apply to the running training from the next epoch (a branch of the run, shared as well).
 """
 
 from __future__ import annotations
@@ -11,30 +20,26 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core.data import DATASET_CLASSES, load_digits, make_dataset, train_test_split
+from core.data import DATASET_CLASSES
 from core.figures.train import (
+    CURVES_LIVE_LAYOUT,
+    NORMS_LIVE_LAYOUT,
+    REGIONS_LIVE_LAYOUT,
     confusion_matrix_figure,
     decision_regions_figure,
     digit_images_figure,
     gradient_norms_figure,
+    live_frame,
     training_curves_figure,
 )
 from core.formatting import percent
-from core.mlp import ACTIVATIONS, MLP
-from core.train import (
-    LOGARITHMIC_LOSSES,
-    Trainer,
-    confusion_matrix,
-    decision_grid,
-    epochs_to_reach,
-    loss_scale,
-    predict,
-    race_summary,
-)
+from core.mlp import ACTIVATIONS
+from core.train import LOGARITHMIC_LOSSES, confusion_matrix, epochs_to_reach, loss_scale, race_summary
+from core.train_runs import DIGITS, Frame, Phase, RunSpec, TrainingRun
 from ui.common import show_figure, units
+from ui.live_charts import move_charts
 from ui.page import page_header
-
-# Small matrices: one BLAS thread is several times faster than two on a shared machine (see ui.runtime).
+from ui.train_runs import MAX_EPOCHS, RUNS
 
 # ------------------------------------------------------------------------------------------ options
 DATA_LABELS = {
@@ -44,7 +49,7 @@ DATA_LABELS = {
     "xor": "XOR",
     "blobs": "Blobs",
     "blobs-imbalanced": "Blobs 95/5",
-    "digits": "Digits (8×8)",
+    DIGITS: "Digits (8×8)",
 }
 LOSS_LABELS = {
     "ce": "Cross-entropy",
@@ -86,12 +91,14 @@ OPTIMISER_SLIDERS = (
     ("Batch size", BATCH_OPTIONS, 32, "train_batch", "Applies from the next epoch, no restart."),
 )
 N_POINTS = 400  # points of a 2-D data set
-MAX_EPOCHS = 500  # playing stops here
-TICK_SECONDS = 0.5  # while playing, the live views rerun (a few epochs, then the charts) this often
-GRID_RESOLUTION = 60
+UPDATES_PER_SECOND = 5  # while playing, the charts move this often (in the browser)
+TICK_SECONDS = 1.0  # while playing, the server sends the next TICK_SECONDS of updates this often
+UPDATES_PER_TICK = round(UPDATES_PER_SECOND * TICK_SECONDS)
+READOUT_SECONDS = 1.0  # while playing, the numbers above the charts are drawn again this often
+GRID_RESOLUTION = 40  # decision-region grid points per axis (a run keeps one grid per network and epoch)
 N_MISCLASSIFIED = 8
 
-STATE = "train_state"  # session-state key of the run and the play state (not a widget key)
+STATE = "train_state"  # session-state key of the session's run, position and play state (not a widget key)
 
 CONFIG_NAMES = {
     "data": "the data set",
@@ -110,12 +117,14 @@ CONFIG_NAMES = {
 
 # ------------------------------------------------------------------------------------------ state
 def _state() -> dict:
+    """The session's view of training: its run (a spec), its position (epochs shown), playing or not."""
     if STATE not in st.session_state:
         st.session_state[STATE] = {
             "config": None,
-            "run": None,
+            "spec": None,
+            "position": 0,
             "playing": False,
-            "pending": 0,
+            "reset": False,
             "notice": None,
         }
     return st.session_state[STATE]
@@ -132,21 +141,21 @@ def _on_pause() -> None:
 def _on_step() -> None:
     state = _state()
     state["playing"] = False
-    state["pending"] += 1
+    state["position"] += 1
 
 
 def _on_reset() -> None:
     state = _state()
-    state["run"] = None
+    state["reset"] = True
     state["notice"] = "Reset: training starts again from the same initial weights (same seed)."
 
 
-def _loss_kwargs(choice: str, eps: float, gamma: float) -> dict:
+def _loss_options(choice: str, eps: float, gamma: float) -> tuple:
     if choice == "ls":
-        return {"label_smoothing": eps}
+        return (("label_smoothing", eps),)
     if choice == "focal":
-        return {"gamma": gamma}
-    return {}
+        return (("gamma", gamma),)
+    return ()
 
 
 def _loss_label(choice: str, eps: float, gamma: float) -> str:
@@ -157,49 +166,35 @@ def _loss_label(choice: str, eps: float, gamma: float) -> str:
     return LOSS_LABELS[choice]
 
 
-def _build_run(cfg: dict, lr: float, momentum: float, batch_size: int) -> dict:
-    """Data, one network and a Trainer per loss; every trainer starts from a copy of the same weights."""
-    if cfg["data"] == "digits":
-        X, y = load_digits()
-        class_names = [str(d) for d in range(10)]
-    else:
-        X, y = make_dataset(cfg["data"], N_POINTS, noise=cfg["noise"], seed=cfg["seed"])
-        class_names = [f"class {k}" for k in range(DATASET_CLASSES[cfg["data"]])]
-    X_train, X_test, y_train, y_test = train_test_split(X, y, cfg["test"], seed=cfg["seed"])
-    sizes = [X.shape[1], *[cfg["width"]] * cfg["depth"], len(class_names)]
-    net = MLP(sizes, activation=cfg["act"], seed=cfg["seed"])
+def _spec(cfg: dict, lr: float, momentum: float, batch_size: int) -> RunSpec:
+    """The run of these settings from epoch 0: every network starts from a copy of the same weights."""
     choices = [cfg["loss_a"]] if cfg["loss_b"] is None else [cfg["loss_a"], cfg["loss_b"]]
-    trainers, labels = [], []
-    for choice in choices:
-        trainers.append(
-            Trainer(
-                net.copy(),
-                X_train,
-                y_train,
-                loss=LOSS_NAMES[choice],
-                lr=lr,
-                momentum=momentum,
-                batch_size=batch_size,
-                seed=cfg["seed"],
-                X_test=X_test,
-                y_test=y_test,
-                **_loss_kwargs(choice, cfg["eps"], cfg["gamma"]),
-            )
-        )
-        labels.append(_loss_label(choice, cfg["eps"], cfg["gamma"]))
+    return RunSpec(
+        data=cfg["data"],
+        test_share=cfg["test"],
+        seed=cfg["seed"],
+        hidden=(cfg["width"],) * cfg["depth"],
+        activation=cfg["act"],
+        losses=tuple((LOSS_NAMES[c], _loss_options(c, cfg["eps"], cfg["gamma"])) for c in choices),
+        schedule=(Phase(0, lr, momentum, batch_size),),
+        noise=cfg["noise"] or 0.0,
+        n_points=N_POINTS,
+        grid=GRID_RESOLUTION,
+    )
+
+
+def _labels(cfg: dict) -> list[str]:
+    choices = [cfg["loss_a"]] if cfg["loss_b"] is None else [cfg["loss_a"], cfg["loss_b"]]
+    labels = [_loss_label(c, cfg["eps"], cfg["gamma"]) for c in choices]
     if len(labels) == 2 and labels[0] == labels[1]:
         labels = [f"{labels[0]} (A)", f"{labels[1]} (B)"]
-    return {
-        "trainers": trainers,
-        "labels": labels,
-        "choices": choices,
-        "sizes": sizes,
-        "activation": cfg["act"],
-        "n_params": net.n_params,
-        "class_names": class_names,
-        "data": (X_train, X_test, y_train, y_test),
-        "two_d": cfg["data"] != "digits",
-    }
+    return labels
+
+
+def _class_names(data: str) -> list[str]:
+    if data == DIGITS:
+        return [str(d) for d in range(10)]
+    return [f"class {k}" for k in range(DATASET_CLASSES[data])]
 
 
 def _changed(old: dict, new: dict) -> str:
@@ -214,24 +209,216 @@ def _changed(old: dict, new: dict) -> str:
     return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
 
 
-def _epoch(run: dict) -> int:
-    """Epochs trained (a diverged run stops counting; the other goes on)."""
-    return max(trainer.epoch for trainer in run["trainers"])
+def _follow_settings(state: dict, config: dict, lr: float, momentum: float, batch_size: int) -> None:
+    """Point the session at the run of its settings (restart, branch or keep) before anything is drawn."""
+    if state["spec"] is not None and state["config"] != config:
+        state["notice"] = f"You changed {_changed(state['config'], config)}: training restarted from epoch 0."
+        state["spec"] = None
+    if state["spec"] is None or state["reset"]:
+        state["spec"], state["position"], state["config"], state["reset"] = (
+            _spec(config, lr, momentum, batch_size),
+            0,
+            config,
+            False,
+        )
+        return
+    spec, position = state["spec"], state["position"]
+    phase = spec.schedule[-1]
+    if (phase.lr, phase.momentum, phase.batch_size) != (lr, momentum, batch_size):
+        state["spec"] = spec.with_optimiser(position, lr=lr, momentum=momentum, batch_size=batch_size)
 
 
-def _finished(run: dict) -> bool:
-    return _epoch(run) >= MAX_EPOCHS or all(trainer.diverged for trainer in run["trainers"])
+# ------------------------------------------------------------------------------------------ readouts
+def _metrics(frame: Frame, losses: list[str], labels: list[str], unit: str) -> None:
+    cols = st.columns([1] + [3] * len(frame.nets), gap="small")
+    cols[0].metric("Epoch", frame.epoch, help=f"Playing stops after {MAX_EPOCHS} epochs.", border=True)
+    for col, net, loss, label in zip(cols[1:], frame.nets, losses, labels, strict=True):
+        now = net.history if net.epochs else {k: [v] for k, v in net.initial.items()}
+        loss_unit = f" {unit}" if loss in LOGARITHMIC_LOSSES else ""
+        with col.container(border=True):
+            loss_value = now["loss"][-1] * loss_scale(loss, unit)
+            st.markdown(f"**{label}** · training loss {loss_value:.4f}{loss_unit}")
+            m1, m2 = st.columns(2)
+            m1.metric("train accuracy", percent(now["accuracy"][-1], 1, space=True))
+            m2.metric("test accuracy", percent(now["test_accuracy"][-1], 1, space=True))
+        if net.diverged:
+            col.warning(
+                f"**{label}** diverged in epoch {net.epochs + 1}: its outputs overflowed, so it "
+                f"stopped at epoch {net.epochs}. Lower the learning rate and press Reset.",
+                icon=":material/warning:",
+            )
 
 
-def _step(run: dict, epochs: int) -> None:
-    for _ in range(epochs):
-        if _finished(run):
-            return
-        for trainer in run["trainers"]:
-            trainer.step_epoch()
+def _race_sentence(frame: Frame, choices: list[str], labels: list[str], target: float) -> str:
+    reached = [epochs_to_reach(net.history, target) for net in frame.nets]
+    claim = None
+    if len(frame.nets) == 2:
+        plain_ce = [choice == "ce" for choice in choices]
+        if plain_ce[0] != plain_ce[1]:
+            claim = (0, 1) if plain_ce[0] else (1, 0)
+    return ("**The race.** " if len(frame.nets) == 2 else "") + race_summary(
+        labels, reached, frame.epoch, target, claim=claim
+    )
 
 
-# ------------------------------------------------------------------------------------------ controls
+def _dead_layers(frame: Frame, labels: list[str]) -> None:
+    for net, label in zip(frame.nets, labels, strict=True):
+        dead = [key for key, norms in net.history["grad_norm"].items() if norms and norms[-1] == 0]
+        if dead:
+            st.warning(
+                f"**{label}**: the gradient of {', '.join(dead)} is exactly 0, so no example reaches "
+                "those weights any more (with ReLU: every unit of a layer is off). This network has "
+                "stopped learning; press Reset or lower the learning rate.",
+                icon=":material/warning:",
+            )
+
+
+# ------------------------------------------------------------------------------------------ charts
+def _curve_runs(frame: Frame, labels: list[str]) -> list[dict]:
+    return [
+        {"label": label, "history": net.history, "initial": net.initial}
+        for net, label in zip(frame.nets, labels, strict=True)
+    ]
+
+
+def _accuracy_draft(frame: Frame, labels: list[str], target: float):
+    return training_curves_figure.draft(
+        _curve_runs(frame, labels),
+        metric="accuracy",
+        title="Accuracy per epoch (train solid, test dotted)",
+        y_title="accuracy",
+        target=target,
+        reached=[epochs_to_reach(net.history, target) for net in frame.nets],
+    )
+
+
+def _loss_draft(frame: Frame, losses: list[str], labels: list[str], unit: str):
+    loss_units = sorted({unit if loss in LOGARITHMIC_LOSSES else "no unit" for loss in losses})
+    return training_curves_figure.draft(
+        _curve_runs(frame, labels),
+        metric="loss",
+        title="Loss per epoch (each run its own loss)",
+        y_title=f"loss ({', '.join(loss_units)})",
+        scale=[loss_scale(loss, unit) for loss in losses],
+    )
+
+
+def _norms_draft(frame: Frame, labels: list[str]):
+    return gradient_norms_figure.draft(
+        _curve_runs(frame, labels), title="Gradient norm of each layer per epoch"
+    )
+
+
+def _regions_draft(run: TrainingRun, net, label: str, class_names: list[str], hover: bool):
+    X_train, X_test, y_train, y_test = run.data
+    grid = {**net.grid, "confidence": net.grid["confidence"] / 255.0}
+    return decision_regions_figure.draft(
+        grid,
+        X_train,
+        y_train,
+        X_test=X_test,
+        y_test=y_test,
+        class_names=class_names,
+        title=f"Decision regions: {label}",
+        hover=hover,
+    )
+
+
+def _confusion_draft(run: TrainingRun, net, label: str, class_names: list[str]):
+    cm = confusion_matrix(run.data[3], net.predicted.astype(np.intp), len(class_names))
+    return confusion_matrix_figure.draft(cm, class_names, title=f"Test confusion matrix: {label}")
+
+
+def _wrong(run: TrainingRun, net) -> tuple[np.ndarray, list[str]]:
+    """The first misclassified test digits and their captions (true → predicted)."""
+    X_test, y_test = run.data[1], run.data[3]
+    wrong = np.flatnonzero(net.predicted != y_test)[:N_MISCLASSIFIED]
+    return X_test[wrong], [f"{y_test[j]} → {net.predicted[j]}" for j in wrong]
+
+
+def _wrong_draft(run: TrainingRun, net, label: str):
+    images, captions = _wrong(run, net)
+    return digit_images_figure.draft(
+        images,
+        captions,
+        title=f"Misclassified: {label}<br><sup>true → predicted digit</sup>",
+        slots=N_MISCLASSIFIED,
+    )
+
+
+def _live_frames(run: TrainingRun, frame: Frame, losses, labels, class_names, unit, target) -> dict:
+    """What moves every chart to ``frame`` in the browser (the figure builders' numbers only)."""
+    frames = {
+        "train_accuracy": live_frame(_accuracy_draft(frame, labels, target), layout=CURVES_LIVE_LAYOUT),
+        "train_loss": live_frame(_loss_draft(frame, losses, labels, unit), layout=CURVES_LIVE_LAYOUT),
+        "train_grads": live_frame(_norms_draft(frame, labels), layout=NORMS_LIVE_LAYOUT),
+    }
+    for i, (net, label) in enumerate(zip(frame.nets, labels, strict=True)):
+        if net.grid is None and net.predicted is None:
+            continue  # its outputs overflow: nothing to draw (the chart stays; paused, a warning says why)
+        if run.spec.two_d:
+            draft = _regions_draft(run, net, label, class_names, hover=False)
+            frames[f"train_regions_{i}"] = live_frame(draft, traces=False, layout=REGIONS_LIVE_LAYOUT)
+        else:
+            draft = _confusion_draft(run, net, label, class_names)
+            frames[f"train_confusion_{i}"] = live_frame(
+                draft, traces=False, restyle=("z", "text", "customdata")
+            )
+            captions = tuple(f"annotations[{k}].text" for k in range(N_MISCLASSIFIED))
+            draft = _wrong_draft(run, net, label)
+            frames[f"train_wrong_{i}"] = live_frame(draft, traces=False, restyle=("z",), layout=captions)
+    return frames
+
+
+def _network_views(run: TrainingRun, frame: Frame, labels: list[str], class_names: list[str], playing: bool):
+    """Decision regions (2-D data) or the test confusion matrix and misclassified digits, per network."""
+    view_cols = st.columns(len(frame.nets), gap="medium")
+    for i, (col, net, label) in enumerate(zip(view_cols, frame.nets, labels, strict=True)):
+        with col:
+            if net.grid is None and net.predicted is None:
+                st.warning(
+                    f"**{label}**: its weights have grown so large that its outputs overflow, so there is "
+                    "nothing to draw. Lower the learning rate and press Reset.",
+                    icon=":material/warning:",
+                )
+                continue
+            if run.spec.two_d:
+                show_figure(
+                    _regions_draft(run, net, label, class_names, hover=not playing).figure(),
+                    key=f"train_regions_{i}",
+                    alt=f"The class the network trained with {label} predicts at every point of the plane, "
+                    "shaded by its confidence, with the training points (filled) and test points (open).",
+                    export=not playing,
+                )
+                continue
+            show_figure(
+                _confusion_draft(run, net, label, class_names).figure(),
+                key=f"train_confusion_{i}",
+                alt=f"Confusion matrix of the network trained with {label} on the test digits: true digit "
+                "in rows, predicted digit in columns.",
+                export=not playing,
+            )
+            images, captions = _wrong(run, net)
+            if playing or len(captions):
+                fig = (
+                    _wrong_draft(run, net, label).figure()
+                    if playing
+                    else digit_images_figure(
+                        images, captions, title=f"Misclassified: {label}<br><sup>true → predicted digit</sup>"
+                    )
+                )
+                show_figure(
+                    fig,
+                    key=f"train_wrong_{i}",
+                    alt=f"The first test digits (up to {N_MISCLASSIFIED}) the network trained with {label} "
+                    "gets wrong, each captioned with its true and predicted digit.",
+                    export=not playing,
+                )
+            else:
+                st.success(f"{label}: every test digit is classified correctly.")
+
+
+# ------------------------------------------------------------------------------------------ the page
 page_header(
     "Train a network",
     "Press **▶ Play** and watch a small network learn: mini-batch SGD on the gradient of the batch-mean "
@@ -240,357 +427,275 @@ page_header(
     "train faster?",
 )
 
-c_data, c_loss, c_race, c_lr, c_mom, c_batch = st.columns([1.25, 1.45, 1.45, 1, 1, 1])
-data = c_data.selectbox(
-    "Data set",
-    list(DATA_LABELS),
-    format_func=DATA_LABELS.__getitem__,
-    key="train_data",
-    help="Spiral (3 classes, 3 arms), two moons, two circles, XOR (4 quadrants), 3 blobs, 2 blobs with "
-    "95 % / 5 % of the points, or the 1797 handwritten digits (10 classes, 64 pixels each).",
-    bind="query-params",
-)
-loss_a = c_loss.selectbox(
-    "Loss", list(LOSS_LABELS), format_func=LOSS_LABELS.__getitem__, key="train_loss_a", bind="query-params"
-)
-loss_b = c_race.selectbox(
-    "Race against",
-    list(RACE_LABELS),
-    index=list(RACE_LABELS).index("mse"),
-    format_func=RACE_LABELS.__getitem__,
-    key="train_loss_b",
-    help="A second loss trained from the same start, drawn next to the first. 'No race' trains one network.",
-    bind="query-params",
-)
-lr, momentum, batch_size = (
-    column.select_slider(label, options, value=value, key=key, help=help_text, bind="query-params")
-    for column, (label, options, value, key, help_text) in zip(
-        (c_lr, c_mom, c_batch), OPTIMISER_SLIDERS, strict=True
-    )
-)
-race = loss_b != "none"
-used = {loss_a, loss_b}
-with st.expander("Network, data and loss options", icon=":material/tune:"):
-    e1, e2, e3, e4 = st.columns(4, gap="medium")
-    depth = e1.slider("Hidden layers", 1, 4, 2, key="train_depth", bind="query-params")
-    width = e1.select_slider(
-        "Units per hidden layer", WIDTH_OPTIONS, value=32, key="train_width", bind="query-params"
-    )
-    activation = e2.selectbox(
-        "Activation",
-        list(ACTIVATIONS),
-        format_func=ACTIVATION_LABELS.__getitem__,
-        key="train_act",
+
+@st.fragment
+def workspace() -> None:
+    """The settings, the readouts and the charts: a setting moved reruns this, not the page's frame."""
+    c_data, c_loss, c_race, c_lr, c_mom, c_batch = st.columns([1.25, 1.45, 1.45, 1, 1, 1])
+    data = c_data.selectbox(
+        "Data set",
+        list(DATA_LABELS),
+        format_func=DATA_LABELS.__getitem__,
+        key="train_data",
+        help="Spiral (3 classes, 3 arms), two moons, two circles, XOR (4 quadrants), 3 blobs, 2 blobs with "
+        "95 % / 5 % of the points, or the 1797 handwritten digits (10 classes, 64 pixels each).",
         bind="query-params",
     )
-    seed = e2.number_input(
-        "Seed",
-        min_value=0,
-        max_value=9999,
-        value=0,
-        step=1,
-        key="train_seed",
-        help="Seeds the data, the initial weights and the order of the batches.",
+    loss_a = c_loss.selectbox(
+        "Loss",
+        list(LOSS_LABELS),
+        format_func=LOSS_LABELS.__getitem__,
+        key="train_loss_a",
         bind="query-params",
     )
-    noise = e3.slider(
-        "Noise",
-        0.0,
-        0.5,
-        0.1,
-        step=0.05,
-        key="train_noise",
-        disabled=data == "digits",
-        help="Standard deviation of the Gaussian noise added to the 2-D points (not for the digits).",
+    loss_b = c_race.selectbox(
+        "Race against",
+        list(RACE_LABELS),
+        index=list(RACE_LABELS).index("mse"),
+        format_func=RACE_LABELS.__getitem__,
+        key="train_loss_b",
+        help="A second loss trained from the same start, drawn next to the first. 'No race' trains one "
+        "network.",
         bind="query-params",
     )
-    test_share = e3.slider(
-        "Test share",
-        0.1,
-        0.5,
-        0.2,
-        step=0.05,
-        key="train_test",
-        help="The share of each class held out as a test set: never trained on, evaluated every epoch.",
-        bind="query-params",
+    lr, momentum, batch_size = (
+        column.select_slider(label, options, value=value, key=key, help=help_text, bind="query-params")
+        for column, (label, options, value, key, help_text) in zip(
+            (c_lr, c_mom, c_batch), OPTIMISER_SLIDERS, strict=True
+        )
     )
-    eps = e4.slider(
-        "Label smoothing ε",
-        0.05,
-        0.5,
-        0.1,
-        step=0.05,
-        key="train_eps",
-        disabled="ls" not in used,
-        bind="query-params",
-    )
-    gamma = e4.slider(
-        "Focal γ",
-        0.5,
-        5.0,
-        2.0,
-        step=0.5,
-        key="train_gamma",
-        disabled="focal" not in used,
-        bind="query-params",
-    )
+    race = loss_b != "none"
+    used = {loss_a, loss_b}
+    with st.expander("Network, data and loss options", icon=":material/tune:"):
+        e1, e2, e3, e4 = st.columns(4, gap="medium")
+        depth = e1.slider("Hidden layers", 1, 4, 2, key="train_depth", bind="query-params")
+        width = e1.select_slider(
+            "Units per hidden layer", WIDTH_OPTIONS, value=32, key="train_width", bind="query-params"
+        )
+        activation = e2.selectbox(
+            "Activation",
+            list(ACTIVATIONS),
+            format_func=ACTIVATION_LABELS.__getitem__,
+            key="train_act",
+            bind="query-params",
+        )
+        seed = e2.number_input(
+            "Seed",
+            min_value=0,
+            max_value=9999,
+            value=0,
+            step=1,
+            key="train_seed",
+            help="Seeds the data, the initial weights and the order of the batches.",
+            bind="query-params",
+        )
+        noise = e3.slider(
+            "Noise",
+            0.0,
+            0.5,
+            0.1,
+            step=0.05,
+            key="train_noise",
+            disabled=data == DIGITS,
+            help="Standard deviation of the Gaussian noise added to the 2-D points (not for the digits).",
+            bind="query-params",
+        )
+        test_share = e3.slider(
+            "Test share",
+            0.1,
+            0.5,
+            0.2,
+            step=0.05,
+            key="train_test",
+            help="The share of each class held out as a test set: never trained on, evaluated every epoch.",
+            bind="query-params",
+        )
+        eps = e4.slider(
+            "Label smoothing ε",
+            0.05,
+            0.5,
+            0.1,
+            step=0.05,
+            key="train_eps",
+            disabled="ls" not in used,
+            bind="query-params",
+        )
+        gamma = e4.slider(
+            "Focal γ",
+            0.5,
+            5.0,
+            2.0,
+            step=0.5,
+            key="train_gamma",
+            disabled="focal" not in used,
+            bind="query-params",
+        )
 
-config = {
-    "data": data,
-    "noise": noise if data != "digits" else None,
-    "test": test_share,
-    "seed": int(seed),
-    "depth": depth,
-    "width": width,
-    "act": activation,
-    "loss_a": loss_a,
-    "loss_b": loss_b if race else None,
-    "eps": eps if "ls" in used else None,
-    "gamma": gamma if "focal" in used else None,
-}
-state = _state()
-if state["run"] is not None and state["config"] != config:
-    state["notice"] = f"You changed {_changed(state['config'], config)}: training restarted from epoch 0."
-    state["run"] = None
-if state["run"] is None:
-    state["run"] = _build_run(config, lr, momentum, batch_size)
-    state["config"] = config
-run = state["run"]
-for trainer in run["trainers"]:
-    trainer.set_hyperparameters(lr=lr, momentum=momentum, batch_size=batch_size)
-if state["pending"]:
-    _step(run, state["pending"])
-    state["pending"] = 0
-if state["playing"] and _finished(run):
-    state["playing"] = False
-
-b_play, b_pause, b_step, b_reset, b_speed, b_target = st.columns(
-    [1, 1, 1.1, 1, 1.5, 1.9], vertical_alignment="bottom"
-)
-b_play.button(
-    "▶ Play",
-    key="train_play",
-    on_click=_on_play,
-    type="primary",
-    disabled=state["playing"] or _finished(run),
-    width="stretch",
-)
-b_pause.button(
-    "⏸ Pause", key="train_pause", on_click=_on_pause, disabled=not state["playing"], width="stretch"
-)
-b_step.button(
-    "One epoch",
-    key="train_step",
-    on_click=_on_step,
-    disabled=_finished(run),
-    width="stretch",
-    help="Train exactly one more epoch (and pause).",
-)
-b_reset.button(
-    "↺ Reset",
-    key="train_reset",
-    on_click=_on_reset,
-    width="stretch",
-    help="Start again from the same initial weights.",
-)
-speed = b_speed.select_slider(
-    "Epochs per update", SPEED_OPTIONS, value=2, key="train_speed", bind="query-params"
-)
-target = b_target.slider(
-    "Race target: training accuracy",
-    0.5,
-    1.0,
-    0.9,
-    step=0.01,
-    key="train_target",
-    format="%.2f",
-    bind="query-params",
-)
-if state["notice"]:
-    st.info(state["notice"], icon=":material/restart_alt:")
-    state["notice"] = None
-
-
-# ------------------------------------------------------------------------------------------ live views
-def _metrics(run: dict, unit: str) -> None:
-    trainers, labels = run["trainers"], run["labels"]
-    cols = st.columns([1] + [3] * len(trainers), gap="small")
-    cols[0].metric("Epoch", _epoch(run), help=f"Playing stops after {MAX_EPOCHS} epochs.", border=True)
-    for col, trainer, label in zip(cols[1:], trainers, labels, strict=True):
-        now = trainer.history if trainer.epoch else {k: [v] for k, v in trainer.initial.items()}
-        loss_unit = f" {unit}" if trainer.loss in LOGARITHMIC_LOSSES else ""
-        with col.container(border=True):
-            loss_value = now["loss"][-1] * loss_scale(trainer.loss, unit)
-            st.markdown(f"**{label}** · training loss {loss_value:.4f}{loss_unit}")
-            m1, m2 = st.columns(2)
-            m1.metric("train accuracy", percent(now["accuracy"][-1], 1, space=True))
-            m2.metric("test accuracy", percent(now["test_accuracy"][-1], 1, space=True))
-        if trainer.diverged:
-            col.warning(
-                f"**{label}** diverged in epoch {trainer.epoch + 1}: its outputs overflowed, so it "
-                f"stopped at epoch {trainer.epoch}. Lower the learning rate and press Reset.",
-                icon=":material/warning:",
-            )
-
-
-def _network_views(run: dict) -> None:
-    """Decision regions (2-D data) or the test confusion matrix and misclassified digits, per run."""
-    X_train, X_test, y_train, y_test = run["data"]
-    view_cols = st.columns(len(run["trainers"]), gap="medium")
-    for i, (col, trainer, label) in enumerate(zip(view_cols, run["trainers"], run["labels"], strict=True)):
-        with col:
-            try:
-                if run["two_d"]:
-                    grid = decision_grid(trainer.net, np.concatenate([X_train, X_test]), GRID_RESOLUTION)
-                else:
-                    predicted, _ = predict(trainer.net, X_test)
-            except ValueError as exc:  # a diverged network whose outputs are not finite here
-                st.warning(f"{label}: {exc}")
-                continue
-            if run["two_d"]:
-                fig = decision_regions_figure(
-                    grid,
-                    X_train,
-                    y_train,
-                    X_test=X_test,
-                    y_test=y_test,
-                    class_names=run["class_names"],
-                    title=f"Decision regions: {label}",
-                )
-                show_figure(
-                    fig,
-                    key=f"train_regions_{i}",
-                    alt=f"The class the network trained with {label} predicts at every point of the plane, "
-                    "shaded by its confidence, with the training points (filled) and test points (open).",
-                )
-                continue
-            cm = confusion_matrix(y_test, predicted, len(run["class_names"]))
-            fig = confusion_matrix_figure(cm, run["class_names"], title=f"Test confusion matrix: {label}")
-            show_figure(
-                fig,
-                key=f"train_confusion_{i}",
-                alt=f"Confusion matrix of the network trained with {label} on the test digits: true digit "
-                "in rows, predicted digit in columns.",
-            )
-            wrong = np.flatnonzero(predicted != y_test)[:N_MISCLASSIFIED]
-            if wrong.size:
-                captions = [f"{y_test[j]} → {predicted[j]}" for j in wrong]
-                fig = digit_images_figure(
-                    X_test[wrong],
-                    captions,
-                    title=f"Misclassified: {label}<br><sup>true → predicted digit</sup>",
-                )
-                show_figure(
-                    fig,
-                    key=f"train_wrong_{i}",
-                    alt=f"The first {wrong.size} test digits the network trained with {label} gets wrong, "
-                    "each captioned with its true and predicted digit.",
-                )
-            else:
-                st.success(f"{label}: every test digit is classified correctly.")
-
-
-@st.fragment(run_every=TICK_SECONDS if state["playing"] else None)
-def live_views() -> None:
+    config = {
+        "data": data,
+        "noise": noise if data != DIGITS else None,
+        "test": test_share,
+        "seed": int(seed),
+        "depth": depth,
+        "width": width,
+        "act": activation,
+        "loss_a": loss_a,
+        "loss_b": loss_b if race else None,
+        "eps": eps if "ls" in used else None,
+        "gamma": gamma if "focal" in used else None,
+    }
     state = _state()
-    run = state["run"]
-    if state["playing"]:
-        _step(run, speed)
-        if _finished(run):
-            state["playing"] = False
-            st.rerun(scope="app")  # turn the timer off and re-enable the buttons
-    trainers, labels = run["trainers"], run["labels"]
-    unit = units()
-    epoch = _epoch(run)
-    arrows = " → ".join(str(n) for n in run["sizes"])
-    if state["playing"]:
-        status = "**Playing.**"
-    elif _finished(run):
-        status = f"**Stopped** after {epoch} epochs (the limit is {MAX_EPOCHS}, or every run diverged)."
-    else:
-        status = "Paused."
-    st.caption(
-        f"Network {arrows} ({ACTIVATION_LABELS[run['activation']]}, {run['n_params']:,} parameters); "
-        f"{len(run['data'][2])} training and {len(run['data'][3])} test examples. {status}"
-    )
-    _metrics(run, unit)
-    _network_views(run)
+    _follow_settings(state, config, lr, momentum, batch_size)
+    frame = RUNS.get(state["spec"]).frame(state["position"])
+    if state["playing"] and frame.finished:
+        state["playing"] = False
 
-    runs = [
-        {"label": label, "history": t.history, "initial": t.initial}
-        for t, label in zip(trainers, labels, strict=True)
-    ]
-    reached = [epochs_to_reach(t.history, target) for t in trainers]
-    claim = None
-    if len(trainers) == 2:
-        plain_ce = [choice == "ce" for choice in run["choices"]]
-        if plain_ce[0] != plain_ce[1]:
-            claim = (0, 1) if plain_ce[0] else (1, 0)
-    st.markdown(
-        ("**The race.** " if len(trainers) == 2 else "")
-        + race_summary(labels, reached, epoch, target, claim=claim)
+    b_play, b_pause, b_step, b_reset, b_speed, b_target = st.columns(
+        [1, 1, 1.1, 1, 1.5, 1.9], vertical_alignment="bottom"
     )
+    b_play.button(
+        "▶ Play",
+        key="train_play",
+        on_click=_on_play,
+        type="primary",
+        disabled=state["playing"] or frame.finished,
+        width="stretch",
+    )
+    b_pause.button(
+        "⏸ Pause", key="train_pause", on_click=_on_pause, disabled=not state["playing"], width="stretch"
+    )
+    b_step.button(
+        "One epoch",
+        key="train_step",
+        on_click=_on_step,
+        disabled=frame.finished,
+        width="stretch",
+        help="Train exactly one more epoch (and pause).",
+    )
+    b_reset.button(
+        "↺ Reset",
+        key="train_reset",
+        on_click=_on_reset,
+        width="stretch",
+        help="Start again from the same initial weights.",
+    )
+    speed = b_speed.select_slider(
+        "Epochs per update",
+        SPEED_OPTIONS,
+        value=1,
+        key="train_speed",
+        help=f"How many epochs each update moves on; there are {UPDATES_PER_SECOND} updates a second.",
+        bind="query-params",
+    )
+    target = b_target.slider(
+        "Race target: training accuracy",
+        0.5,
+        1.0,
+        0.9,
+        step=0.01,
+        key="train_target",
+        format="%.2f",
+        bind="query-params",
+    )
+    if state["notice"]:
+        st.info(state["notice"], icon=":material/restart_alt:")
+        state["notice"] = None
+
+    choices = [config["loss_a"]] if config["loss_b"] is None else [config["loss_a"], config["loss_b"]]
+    losses = [LOSS_NAMES[c] for c in choices]
+    labels = _labels(config)
+    class_names = _class_names(data)
+    unit = units()
+
+    @st.fragment(run_every=TICK_SECONDS if state["playing"] else None)
+    def live_charts() -> None:
+        """While playing, every tick: move the position on by a tick's updates and send the charts of each."""
+        state = _state()
+        if not state["playing"]:
+            return
+        run = RUNS.get(state["spec"])
+        updates = []
+        for _ in range(UPDATES_PER_TICK):
+            state["position"] = min(state["position"] + speed, MAX_EPOCHS)
+            frame = run.frame(state["position"])
+            if frame.finished:
+                state["playing"] = False
+                st.rerun(scope="app")  # turn the timers off, re-enable the buttons, draw the last epoch
+            updates.append(_live_frames(run, frame, losses, labels, class_names, unit, target))
+        move_charts("train_live", updates, interval_ms=round(1000 / UPDATES_PER_SECOND))
+
+    @st.fragment(run_every=READOUT_SECONDS if state["playing"] else None)
+    def live_readouts() -> None:
+        """The numbers at the position: every second while playing (too fast to read more often)."""
+        state = _state()
+        run = RUNS.get(state["spec"])
+        frame = run.frame(state["position"])
+        arrows = " → ".join(str(n) for n in run.sizes)
+        if state["playing"]:
+            status = "**Playing.**"
+        elif frame.finished:
+            status = (
+                f"**Stopped** after {frame.epoch} epochs (the limit is {MAX_EPOCHS}, or every run diverged)."
+            )
+        else:
+            status = "Paused."
+        n_train, n_test = len(run.data[2]), len(run.data[3])
+        st.caption(
+            f"Network {arrows} ({ACTIVATION_LABELS[run.spec.activation]}, {run.n_params:,} parameters); "
+            f"{n_train} training and {n_test} test examples. {status}"
+        )
+        _metrics(frame, losses, labels, unit)
+        st.markdown(_race_sentence(frame, choices, labels, target))
+        _dead_layers(frame, labels)
+
+    # The charts are drawn where the browser starts playing: the live fragment moves the position on by a
+    # tick's updates, which the browser then draws one by one (drawn at the new position, the charts would
+    # jump there and back).  Paused, both are the same.
+    drawn_at = state["position"]
+    live_charts()
+    live_readouts()
+
+    run = RUNS.get(state["spec"])
+    frame = run.frame(drawn_at)
+    playing = state["playing"]
+    _network_views(run, frame, labels, class_names, playing)
     left, right = st.columns(2, gap="medium")
     with left:
-        fig = training_curves_figure(
-            runs,
-            metric="accuracy",
-            title="Accuracy per epoch (train solid, test dotted)",
-            y_title="accuracy",
-            target=target,
-            reached=reached,
-        )
         show_figure(
-            fig,
+            _accuracy_draft(frame, labels, target).figure(),
             key="train_accuracy",
             alt="Training and test accuracy of each run per epoch, with the target accuracy as a dashed "
             "line and the epoch each run first reached it.",
+            export=not playing,
         )
     with right:
-        loss_units = sorted({unit if t.loss in LOGARITHMIC_LOSSES else "no unit" for t in trainers})
-        fig = training_curves_figure(
-            runs,
-            metric="loss",
-            title="Loss per epoch (each run its own loss)",
-            y_title=f"loss ({', '.join(loss_units)})",
-            scale=[loss_scale(t.loss, unit) for t in trainers],
-        )
         show_figure(
-            fig,
+            _loss_draft(frame, losses, labels, unit).figure(),
             key="train_loss",
             alt="Training and test loss of each run per epoch, each measured with the loss it is trained on.",
+            export=not playing,
         )
-
     left, right = st.columns(2, gap="medium")
     with left:
-        fig = gradient_norms_figure(runs, title="Gradient norm of each layer per epoch")
         show_figure(
-            fig,
+            _norms_draft(frame, labels).figure(),
             key="train_grads",
             alt="The mean norm of each weight matrix's gradient per epoch, one line per layer and run, on a "
             "log scale.",
+            export=not playing,
         )
     with right:
         st.markdown(
             "**Reading the gradient norms.** Each line is the mean norm ‖∂L/∂W‖ of one layer's weight "
             "gradient over an epoch's batches"
-            + (" (the second run dashed)." if len(trainers) == 2 else ".")
+            + (" (the second run dashed)." if len(frame.nets) == 2 else ".")
             + " With **sigmoid** and 4 hidden layers the first layer's line sits orders of magnitude "
             "below the last one's: vanishing gradients, and the early layers hardly learn. With a "
             "large learning rate the norms jump: exploding steps."
         )
-        for trainer, label in zip(trainers, labels, strict=True):
-            dead = [key for key, norms in trainer.history["grad_norm"].items() if norms and norms[-1] == 0]
-            if dead:
-                st.warning(
-                    f"**{label}**: the gradient of {', '.join(dead)} is exactly 0, so no example reaches "
-                    "those weights any more (with ReLU: every unit of a layer is off). This network has "
-                    "stopped learning; press Reset or lower the learning rate.",
-                    icon=":material/warning:",
-                )
 
 
-live_views()
+workspace()
 
 # ------------------------------------------------------------------------------------------ explanation
 st.header("Why cross-entropy should win the race")

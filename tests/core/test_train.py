@@ -268,6 +268,48 @@ def test_hyperparameters_change_between_epochs(spiral):
     assert trainer.epoch == 2
 
 
+def test_a_restored_checkpoint_continues_bit_for_bit(spiral):
+    X, y = spiral
+    original = Trainer(MLP([2, 8, 3], seed=0), X, y, lr=0.3, momentum=0.9, batch_size=16, seed=5)
+    original.step_epoch()
+    original.step_epoch()
+    saved, history = original.checkpoint(), original.history
+    # Another start and another seed: everything the next epochs depend on comes from the checkpoint.
+    copy = Trainer(MLP([2, 8, 3], seed=7), X, y, lr=0.01, batch_size=64, seed=1)
+    copy.restore(saved, history)
+    assert copy.epoch == 2
+    for _ in range(3):
+        assert copy.step_epoch() == original.step_epoch()
+    assert copy.history == original.history
+    for key, value in original.net.params.items():
+        np.testing.assert_array_equal(copy.net.params[key], value)
+
+
+def test_a_checkpoint_is_a_copy_and_restore_keeps_it_unchanged(spiral):
+    X, y = spiral
+    trainer = Trainer(MLP([2, 8, 3], seed=0), X, y, momentum=0.9)
+    trainer.step_epoch()
+    saved = trainer.checkpoint()
+    before = {key: value.copy() for key, value in saved["params"].items()}
+    trainer.step_epoch()  # trains on: the checkpoint must not move with it
+    other = Trainer(MLP([2, 8, 3], seed=0), X, y)
+    other.restore(saved, trainer.history)
+    other.step_epoch()  # and training the restored one does not touch the checkpoint either
+    for key, value in before.items():
+        np.testing.assert_array_equal(saved["params"][key], value)
+    assert other.history["loss"] == trainer.history["loss"]  # the first epoch's history, then epoch 2 again
+
+
+def test_restore_needs_a_history_that_holds_the_checkpoints_epochs(spiral):
+    X, y = spiral
+    trainer = Trainer(MLP([2, 8, 3], seed=0), X, y)
+    trainer.step_epoch()
+    saved = trainer.checkpoint()
+    fresh = Trainer(MLP([2, 8, 3], seed=0), X, y)
+    with pytest.raises(ValueError, match="history must hold the checkpoint's 1 epochs; got 0"):
+        fresh.restore(saved, fresh.history)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

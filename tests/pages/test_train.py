@@ -1,10 +1,13 @@
 """The "Train a network" page, run headless with Streamlit's AppTest.
 
-AppTest does not run the fragment's timer, so training is driven with the buttons: "One epoch" trains
-one epoch; "▶ Play" trains "Epochs per update" epochs in the run it causes (then the browser's timer
-would take over).  The numbers the page shows are checked against ``core`` run on the same settings.
+AppTest does not run the fragment's timer, so training is driven with the buttons: "One epoch" moves one
+epoch on; "▶ Play" moves one tick on in the run it causes, 5 updates of "Epochs per update" epochs each,
+which the browser would draw one after another (then the browser's timer would take over).  The numbers
+the page shows are checked against ``core`` run on the same settings, and the run behind them is the one
+every session shares (``ui.train_runs.RUNS``).
 """
 
+import json
 import math
 
 import numpy as np
@@ -14,12 +17,30 @@ from streamlit.testing.v1 import AppTest
 from core.data import make_dataset, train_test_split
 from core.mlp import MLP
 from core.train import Trainer, epochs_to_reach, race_summary
-from tests.pages._apptest import chart_titles, charts, metrics, open_page
+from tests.pages._apptest import assert_clean, chart_titles, charts, metrics, open_page
+from ui.train_runs import RUNS
 
 
 @pytest.fixture
 def page() -> AppTest:
     return open_page("pages/train.py")
+
+
+UPDATES_PER_TICK = 5  # pages/train.py: 5 updates a second, sent once a second
+
+
+@pytest.fixture
+def moved(monkeypatch):
+    """Record what the page sends to move its charts while playing: per tick, a list of {chart key: frame}."""
+    sent = []
+
+    def record(key, updates, interval_ms):
+        assert key == "train_live"
+        assert interval_ms == 200  # 5 updates a second
+        sent.append(json.loads(json.dumps(updates, allow_nan=False)))  # what the browser receives
+
+    monkeypatch.setattr("ui.live_charts.move_charts", record)
+    return sent
 
 
 def _metrics(at: AppTest) -> dict[str, list[str]]:
@@ -111,20 +132,21 @@ def test_race_sentence_and_markers_follow_the_target(page):
     sentence = race_summary(["Cross-entropy", "MSE on softmax"], reached, 3, 0.5, claim=(0, 1))
     assert any(md.value == f"**The race.** {sentence}" for md in page.markdown)
     markers = [t for t in charts(page)[2]["data"] if t["name"].endswith("reaches 50%")]
-    assert [np.asarray(m["x"]).tolist() for m in markers] == [[e, e] for e in reached if e is not None]
+    # One marker trace per run, empty until the run reaches the target (the traces stay the same).
+    assert [np.asarray(m["x"]).tolist() for m in markers] == [[] if e is None else [e, e] for e in reached]
 
 
 def test_play_trains_epochs_per_update_and_pause_stops(page):
     page.select_slider(key="train_speed").set_value(5).run()
     page.button(key="train_play").click().run()
     assert not page.exception
-    assert _metrics(page)["Epoch"] == ["5"]
+    assert _metrics(page)["Epoch"] == [str(5 * UPDATES_PER_TICK)]
     assert page.button(key="train_play").disabled
     assert not page.button(key="train_pause").disabled
     assert any("**Playing.**" in c.value for c in page.caption)
 
     page.button(key="train_pause").click().run()
-    assert _metrics(page)["Epoch"] == ["5"]
+    assert _metrics(page)["Epoch"] == [str(5 * UPDATES_PER_TICK)]
     assert not page.button(key="train_play").disabled
     assert page.button(key="train_pause").disabled
     assert any("Paused." in c.value for c in page.caption)
@@ -249,12 +271,118 @@ def test_bits_show_the_cross_entropy_loss_divided_by_ln_2(page):
 
 def test_training_stops_at_the_epoch_limit(page):
     """After 500 epochs Play, Pause and One epoch are disabled and the page says why (Reset still works)."""
-    for trainer in page.session_state["train_state"]["run"]["trainers"]:
-        trainer.history["epoch"] = list(range(1, 501))  # pretend 500 epochs were trained
+    page.selectbox(key="train_loss_b").set_value("none").run()  # a small, quick run: 500 epochs in seconds
+    page.select_slider(key="train_width").set_value(4).run()
+    page.slider(key="train_depth").set_value(1).run()
+    page.select_slider(key="train_batch").set_value(256).run()
+    page.session_state["train_state"]["position"] = 500
     page.run()
+    assert_clean(page)
+    assert _metrics(page)["Epoch"] == ["500"]
     assert page.button(key="train_play").disabled
     assert page.button(key="train_step").disabled
     assert any("**Stopped** after 500 epochs" in c.value for c in page.caption)
     page.button(key="train_reset").click().run()
     assert _metrics(page)["Epoch"] == ["0"]
     assert not page.button(key="train_play").disabled
+
+
+# ---------------------------------------------------------------------------------------------- shared runs
+def test_two_sessions_on_the_same_settings_train_the_run_once():
+    RUNS.clear()
+    first, second = open_page("pages/train.py"), open_page("pages/train.py")
+    _step(first, 3)
+    _step(second, 3)
+    assert RUNS.stats.runs_built == 1
+    assert RUNS.stats.net_epochs == 2 * 3  # the race's two networks, 3 epochs each, trained once
+    assert _metrics(first) == _metrics(second)
+    assert [c.proto.spec for c in first.get("plotly_chart")] == [
+        c.proto.spec for c in second.get("plotly_chart")
+    ]
+    _step(second, 1)  # the second session goes further: one more epoch is trained, once
+    assert RUNS.stats.net_epochs == 2 * 4
+    assert _metrics(first)["Epoch"] == ["3"]  # the first session stays where it was
+    first.run()
+    assert _metrics(first)["Epoch"] == ["3"]
+
+
+def test_an_optimiser_change_mid_run_continues_from_the_same_state(page):
+    """Two epochs at lr 0.1, then lr 0.3 with momentum 0.9: core's trainer with the same change."""
+    _step(page, 2)
+    page.select_slider(key="train_lr").set_value(0.3).run()
+    page.select_slider(key="train_mom").set_value(0.9).run()
+    _step(page, 2)
+    trainers = _default_trainers()
+    for trainer in trainers:
+        for epoch in range(4):
+            if epoch == 2:
+                trainer.set_hyperparameters(lr=0.3, momentum=0.9)
+            trainer.step_epoch()
+    metrics = _metrics(page)
+    assert metrics["Epoch"] == ["4"]
+    assert metrics["train accuracy"] == [f"{100 * t.history['accuracy'][-1]:.1f} %" for t in trainers]
+    np.testing.assert_array_equal(charts(page)[3]["data"][0]["y"][1:], trainers[0].history["loss"])
+
+
+# ---------------------------------------------------------------------------------------------- playing
+def test_play_sends_the_charts_the_builders_draw_at_each_epoch(page, moved):
+    """A tick sends every chart's numbers for each of its updates; the last are the charts drawn on Pause."""
+    before = charts(page)
+    page.button(key="train_play").click().run()  # one tick: epochs 1, 2, ..., 5
+    assert_clean(page)
+    assert _metrics(page)["Epoch"] == [str(UPDATES_PER_TICK)]
+    assert len(moved) == 1
+    updates = moved[-1]
+    assert len(updates) == UPDATES_PER_TICK
+    for update in updates:
+        assert sorted(update) == [
+            "train_accuracy",
+            "train_grads",
+            "train_loss",
+            "train_regions_0",
+            "train_regions_1",
+        ]
+    # One epoch further each: the accuracy chart's first trace draws epochs 0 … 1, then 0 … 2, and so on.
+    assert [update["train_accuracy"]["data"][0]["x"] for update in updates] == [
+        list(range(epoch + 1)) for epoch in range(1, UPDATES_PER_TICK + 1)
+    ]
+    # The charts are drawn where the browser starts (epoch 0), without the CSV while they move.
+    playing = charts(page)
+    assert np.asarray(playing[2]["data"][0]["x"]).tolist() == [0]
+    assert "Numbers behind this chart (CSV)" not in [b.label for b in page.get("download_button")]
+    page.button(key="train_pause").click().run()
+    paused = charts(page)
+    assert not moved[1:]  # paused: nothing is sent
+    last = updates[-1]
+    for index, key in ((2, "train_accuracy"), (3, "train_loss"), (4, "train_grads")):
+        drawn = paused[index]
+        assert last[key]["traces"] == list(range(len(drawn["data"])))
+        for sent, trace in zip(last[key]["data"], drawn["data"], strict=True):
+            assert sent["x"] == np.asarray(trace["x"]).tolist()
+            assert sent["y"] == [None if math.isnan(v) else v for v in np.asarray(trace["y"], float)]
+        for path, value in last[key]["layout"].items():
+            axis, name = path.split(".")
+            assert drawn["layout"][axis][name] == value
+    for index in (0, 1):
+        image = last[f"train_regions_{index}"]["layout"]["images[0].source"]
+        assert image == paused[index]["layout"]["images"][0]["source"]
+        assert (
+            playing[index]["layout"]["images"][0]["source"] == before[index]["layout"]["images"][0]["source"]
+        )
+        # No hover heatmap while playing (it would not follow the image); paused, it answers the mouse again.
+        assert [t["type"] for t in playing[index]["data"]].count("heatmap") == 0
+        assert paused[index]["data"][0]["type"] == "heatmap"
+
+
+def test_play_on_the_digits_sends_confusion_matrices_and_misclassified_digits(page, moved):
+    page.selectbox(key="train_data").set_value("digits").run()
+    page.button(key="train_play").click().run()
+    assert_clean(page)
+    frames = moved[-1][-1]
+    counts = frames["train_confusion_0"]["restyle"]["z"][0]
+    assert np.asarray(counts).shape == (10, 10)
+    assert np.sum(counts) == 359  # every test digit, once
+    wrong = frames["train_wrong_0"]
+    assert len(wrong["layout"]) == 8  # every caption slot, empty where fewer digits are wrong
+    page.button(key="train_pause").click().run()  # drawn at the epoch reached: the last update's matrix
+    assert np.asarray(charts(page)[0]["data"][0]["z"]).tolist() == counts

@@ -1,15 +1,23 @@
 """Figure builders of the Train a network page (core.figures.train)."""
 
+import base64
 import math
+import zlib
 
 import numpy as np
 import pytest
 
 from core.figures.train import (
+    CURVES_LIVE_LAYOUT,
+    NORMS_LIVE_LAYOUT,
+    REGIONS_LIVE_LAYOUT,
     confusion_matrix_figure,
     decision_regions_figure,
     digit_images_figure,
+    epoch_axis_end,
     gradient_norms_figure,
+    live_frame,
+    regions_image,
     training_curves_figure,
 )
 
@@ -66,11 +74,23 @@ def test_curves_mark_the_target_and_the_epoch_each_run_reached_it():
     assert fig.layout.shapes[0].y0 == 0.7
     assert fig.layout.shapes[0].y1 == 0.7
     assert any(a.text == "target 70%" for a in fig.layout.annotations)
+    # One marker trace per run, empty until the run reaches the target: the chart keeps the same traces
+    # at every epoch, so the browser can move them while training plays (live_frame).
     markers = [t for t in fig.data if t.name.endswith("reaches 70%")]
-    assert len(markers) == 1
+    assert [t.name for t in markers] == ["CE reaches 70%", "MSE reaches 70%"]
     assert list(markers[0].x) == [2, 2]
     assert list(markers[0].y) == [0, 0.7]
-    assert "CE reached 70% at epoch 2" in markers[0].hovertemplate
+    assert list(markers[1].x) == []
+    assert list(markers[1].y) == []
+    assert "CE reached 70% at epoch %{x}" in markers[0].hovertemplate
+
+
+def test_curves_keep_their_traces_from_before_the_target_is_reached_to_after():
+    options = {"metric": "accuracy", "title": "t", "y_title": "a", "target": 0.7}
+    before = training_curves_figure([_run("CE"), _run("MSE")], reached=[None, None], **options)
+    after = training_curves_figure([_run("CE"), _run("MSE")], reached=[2, 3], **options)
+    assert [t.name for t in before.data] == [t.name for t in after.data]
+    assert [list(t.x) for t in after.data[-2:]] == [[2, 2], [3, 3]]
 
 
 def test_curves_reject_an_unknown_metric_and_a_wrong_number_of_scales():
@@ -185,3 +205,117 @@ def test_digit_images_are_tiled_with_gaps_and_captioned():
 def test_digit_images_reject_bad_input(images, captions, message):
     with pytest.raises(ValueError, match=message):
         digit_images_figure(images, captions, title="t")
+
+
+# ---------------------------------------------------------------------------------------------- moving charts
+@pytest.mark.parametrize(
+    ("last", "end", "dtick"), [(0, 10, 1), (10, 10, 1), (11, 20, 2), (57, 100, 10), (499, 500, 50)]
+)
+def test_the_epoch_axis_ends_in_steps_so_an_epoch_rarely_changes_it(last, end, dtick):
+    assert epoch_axis_end(last) == end
+    fig = training_curves_figure([_run(epochs=last)], metric="accuracy", title="t", y_title="a")
+    assert list(fig.layout.xaxis.range) == [0, end]
+    assert fig.layout.xaxis.dtick == dtick
+
+
+@pytest.mark.parametrize(("scale", "top"), [(1.0, 2.0), (1 / math.log(2), 2.5), (0.4, 1.0), (3.0, 5.0)])
+def test_the_loss_axis_ends_at_a_round_number_above_the_largest_loss(scale, top):
+    # The largest loss drawn is the initial test loss, 1.6, times the scale.
+    fig = training_curves_figure([_run()], metric="loss", title="t", y_title="l", scale=[scale])
+    assert list(fig.layout.yaxis.range) == [0, top]
+
+
+def test_gradient_norms_axis_spans_whole_decades_around_the_norms():
+    fig = gradient_norms_figure([_run()], title="t")  # norms 0.1 … 5
+    assert list(fig.layout.yaxis.range) == [-1, 1]
+    run = _run()
+    run["history"]["grad_norm"] = {"W1": [0.3, 0.4], "W2": [0.5, 0.6]}
+    run["history"]["epoch"] = [1, 2]
+    fig = gradient_norms_figure([run], title="t")
+    assert list(fig.layout.yaxis.range) == [-1, 0]
+    assert fig.layout.yaxis.dtick == "D2"  # one decade: the minor labels fit
+
+
+def test_live_frame_sends_the_builders_traces_and_layout_values_as_plain_json():
+    run = _run()
+    run["history"]["grad_norm"]["W1"] = [0.5, 0.0, 0.2]  # a dead epoch: a gap, sent as None
+    draft = gradient_norms_figure.draft([run], title="t")
+    frame = live_frame(draft, layout=NORMS_LIVE_LAYOUT)
+    fig = gradient_norms_figure([run], title="t")
+    assert frame["traces"] == [0, 1, 2]
+    assert frame["data"][0] == {"x": [1, 2, 3], "y": [0.5, None, 0.2]}
+    assert frame["data"][2]["y"] == [5.0, 5.0, 5.0]
+    assert frame["layout"] == {
+        "xaxis.range": list(fig.layout.xaxis.range),
+        "xaxis.dtick": fig.layout.xaxis.dtick,
+        "yaxis.range": list(fig.layout.yaxis.range),
+        "yaxis.dtick": fig.layout.yaxis.dtick,
+    }
+    curves = training_curves_figure.draft([_run()], metric="loss", title="t", y_title="l", target=None)
+    assert set(live_frame(curves, layout=CURVES_LIVE_LAYOUT)["layout"]) == set(CURVES_LIVE_LAYOUT)
+
+
+def test_live_frame_of_a_heatmap_sends_whole_attributes_and_no_traces():
+    draft = confusion_matrix_figure.draft(np.array([[5, 1], [0, 4]]), ["0", "1"], title="t")
+    frame = live_frame(draft, traces=False, restyle=("z", "text"))
+    assert frame["traces"] == []
+    assert frame["data"] == []
+    assert frame["restyle"] == {"z": [[[5, 1], [0, 4]]], "text": [[["5", "1"], ["", "4"]]]}
+
+
+def _png_pixels(uri: str) -> np.ndarray:
+    """The RGB pixels of regions_image's PNG (8-bit truecolour, one IDAT chunk, no filter)."""
+    data = base64.b64decode(uri.removeprefix("data:image/png;base64,"))
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    start = data.index(b"IDAT") + 4
+    length = int.from_bytes(data[start - 8 : start - 4], "big")
+    rows = np.frombuffer(zlib.decompress(data[start : start + length]), np.uint8).reshape(height, -1)
+    assert (rows[:, 0] == 0).all()  # filter type 0 on every row
+    return rows[:, 1:].reshape(height, width, 3)
+
+
+def test_regions_image_paints_each_cell_in_its_class_band_with_the_lowest_row_at_the_bottom():
+    grid = _grid()
+    pixels = _png_pixels(regions_image(grid["classes"], grid["confidence"], 3))
+    assert pixels.shape == (12, 12, 3)  # 3 × 3 cells, 4 × 4 pixels each
+    # Grid row 0, column 0: class 0, sure (z = 99): the strong blue tint, in the bottom-left corner.
+    assert pixels[-1, 0].tolist() == [128, 184, 216]
+    assert (pixels[-4:, :4] == pixels[-1, 0]).all()
+    # Grid row 0, column 2: class 1 at p = 1/3, a coin toss (z = 100): its palest tint.
+    assert pixels[-1, -1].tolist() == [254, 249, 240]
+    # Grid row 2, column 0: class 2, sure (z = 299 of 300): the strong green tint, in the top-left corner.
+    np.testing.assert_allclose(pixels[0, 0], [128, 206, 185], atol=1)
+
+
+def test_decision_regions_while_playing_draw_the_image_without_the_hover_heatmap():
+    X, y = np.array([[0.1, 0.2], [0.3, -0.4]]), np.array([0, 1])
+    grid = _grid()
+    names = ["c0", "c1", "c2"]
+    playing = decision_regions_figure(grid, X, y, class_names=names, title="t", hover=False)
+    paused = decision_regions_figure(grid, X, y, class_names=names, title="t")
+    assert [t.type for t in playing.data] == ["scatter"] * 2  # the points of classes 0 and 1
+    assert paused.data[0].type == "heatmap"
+    assert paused.data[0].opacity == 0  # the image shows the colours; the heatmap answers the mouse
+    image = playing.layout.images[0]
+    assert (
+        image.source
+        == paused.layout.images[0].source
+        == regions_image(grid["classes"], grid["confidence"], 3)
+    )
+    # The image covers every cell, half a cell beyond the outer grid points (cells 1 × 2 wide).
+    assert (image.x, image.y, image.sizex, image.sizey) == (-1.5, 3.0, 3.0, 6.0)
+    assert image.layer == "below"
+    draft = decision_regions_figure.draft(grid, X, y, class_names=names, title="t", hover=False)
+    assert live_frame(draft, traces=False, layout=REGIONS_LIVE_LAYOUT)["layout"] == {
+        "images[0].source": image.source
+    }
+
+
+def test_digit_images_with_slots_keep_their_shape_however_many_images():
+    one = digit_images_figure(np.ones((1, 64)), ["3 → 8"], title="t", slots=8)
+    none = digit_images_figure(np.zeros((0, 64)), [], title="t", slots=8)
+    assert np.asarray(one.data[0].z).shape == np.asarray(none.data[0].z).shape == (2 * 8 + 3, 4 * 8 + 3)
+    assert [a.text for a in one.layout.annotations] == ["3 → 8"] + [""] * 7
+    assert [a.text for a in none.layout.annotations] == [""] * 8
+    with pytest.raises(ValueError, match="at most slots = 8; got 9"):
+        digit_images_figure(np.zeros((9, 64)), ["x"] * 9, title="t", slots=8)
