@@ -61,7 +61,7 @@ PRESENTER_CSS = """
 html { font-size: 22px; }
 [data-testid="stCaptionContainer"] { display: none; }
 [data-testid="stMetricValue"] { font-size: 2rem; }
-[data-testid="stMainBlockContainer"] { padding-top: 3rem; max-width: 100%; }  /* clear of the header bar */
+[data-testid="stMainBlockContainer"] { padding-top: 4rem; max-width: 100%; }  /* below the header bar */
 h1 { font-size: 2rem !important; padding-top: 0 !important; padding-bottom: 0.25rem !important; }
 h2 { font-size: 1.4rem !important; padding-top: 0 !important; padding-bottom: 0 !important; }
 h3 { font-size: 1.25rem !important; padding-top: 0.25rem !important; padding-bottom: 0 !important; }

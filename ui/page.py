@@ -26,14 +26,15 @@ def page_header(title: str, lead: str) -> None:
     (:func:`ui.common.leave_legacy_pages_mode`).
     """
     leave_legacy_pages_mode()
-    st.title(title)
     if not presenter():
+        st.title(title)
         st.markdown(lead)
         render_teaching_aids(current_page())
         return
     # On a projector the first screen belongs to the page's chart and the controls that drive it: the lead
-    # and the question fold away, one click from the room.
-    about, question = st.columns(2)
+    # and the question fold away beside the title, one click from the room.
+    heading, about, question = st.columns([2, 1, 1], vertical_alignment="center")
+    heading.title(title)
     with about.expander(ABOUT_TITLE, icon=":material/info:"):
         st.markdown(lead)
     if has_question(current_page()):
