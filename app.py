@@ -16,6 +16,8 @@ from ui.frame import (
     report_link_problems,
     share_button,
 )
+from ui.lesson_player import follow_lesson, lesson_bar, lesson_panel
+from ui.page_menu import page_menu
 from ui.registry import DEFAULT_PAGE, pages_by_section
 from ui.runtime import use_one_blas_thread
 
@@ -52,16 +54,21 @@ navigation = st.navigation(
         ]
         for section, specs in pages_by_section().items()
     },
-    expanded=True,  # every page in the menu: with 16 pages Streamlit would hide some behind "View more"
+    position="hidden",  # ui.page_menu draws the menu: Streamlit's own nests <li> in a <div> in the <ul>
 )
 
-st.session_state[PAGE_KEY] = navigation.url_path or DEFAULT_PAGE.url_path
+here = st.session_state[PAGE_KEY] = navigation.url_path or DEFAULT_PAGE.url_path
+draw_page = follow_lesson(here)  # a lesson link or a move to a step: before any widget (may switch pages)
+page_menu(here)
 presenter_toggle()
 units_radio()
 share_button()
+lesson_panel(here)
 
 # Every control is bound to the URL; after the page ran, say which of the link's values it could not use.
 link = link_parameters()
-with safe_page():
-    navigation.run()
-report_link_problems(link)
+lesson_bar(here)
+if draw_page:  # not while a step on this same page is being opened (ui.lesson_player)
+    with safe_page():
+        navigation.run()
+    report_link_problems(link)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.common import units
+from ui.lesson_player import ready_lesson_links
 from ui.page import page_header
 from ui.registry import DEFAULT_PAGE, pages_by_section
 
@@ -46,6 +47,13 @@ st.markdown(
    objective.
 """
 )
+
+st.header("Guided lessons")
+st.markdown(
+    "A lesson steps through prepared views, each with a note or a question: press *Next* and *Previous*, "
+    "the arrow keys, or a presentation clicker. Lecturers make their own in the sidebar's *Lesson* panel."
+)
+ready_lesson_links()
 
 st.header("Pages")
 sections = {

@@ -18,11 +18,15 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
+from ui.lesson_plan import LESSON_PARAM, STEP_PARAM
+
 PRESENT_KEY = "present"  # session-state key of the toggle, and the URL parameter: ?present=1
 PAGE_KEY = "_page_url_path"  # session-state key: the url_path of the page being drawn
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
-APP_PARAMETERS = frozenset({PRESENT_KEY})  # parameters of the frame, not of a page's controls
+# Parameters of the frame, not of a page's controls: presenter mode, and a lecturer's lesson and step
+# (ui.lesson_plan, ui.lesson_player), which ride along in every step's link.
+APP_PARAMETERS = frozenset({PRESENT_KEY, LESSON_PARAM, STEP_PARAM})
 # Longest parameter value quoted back in a notice.
 QUOTE_CHARS = 40
 

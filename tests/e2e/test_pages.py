@@ -20,7 +20,7 @@ CHART_DATA_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')
 
 def open_from_menu(page, spec):
     heading = page.locator("h1").first.inner_text()
-    link = page.locator("[data-testid='stSidebarNav'] a", has_text=spec.title).first
+    link = page.locator(".st-key-page_menu a", has_text=spec.title).first  # ui/page_menu.py
     link.click()
     page.wait_for_url(lambda url: url.rstrip("/").endswith("" if spec is DEFAULT_PAGE else spec.url_path))
     if spec is not DEFAULT_PAGE:  # "notRunning" is news only once the new page's heading is drawn

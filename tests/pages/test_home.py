@@ -19,7 +19,7 @@ def test_home_is_the_default_page_and_shows_the_title():
     at = run_app()
 
     assert [t.value for t in at.title] == ["Cross-Entropy Explorer"]
-    assert [h.value for h in at.header] == ["Key takeaways", "Pages"]
+    assert [h.value for h in at.main.header] == ["Key takeaways", "Guided lessons", "Pages"]
     assert not at.error
 
 
@@ -58,7 +58,7 @@ def test_the_takeaways_speak_the_chosen_unit_and_correct_never_vanishes(unit):
 def test_home_links_every_other_registered_page():
     at = run_app()
 
-    links = list(at.main.get("page_link"))
+    links = [link for link in at.main.get("page_link") if not link.proto.query_string]  # not the lessons
     others = [spec for spec in registry.PAGES if spec is not DEFAULT_PAGE]
     assert [link.proto.page for link in links] == [spec.url_path for spec in others]
     for link, spec in zip(links, others, strict=True):
