@@ -86,18 +86,10 @@ st.caption(
 @safe_fragment
 def curves_section() -> None:
     """The four loss sliders, the loss and gradient charts and the operating-point table."""
-    c1, c2, c3, c4 = st.columns(4)
-    p = c1.slider(
-        "Operating point: p_true",
-        *P_RANGE,
-        COMPARISON_P_TRUE,
-        step=P_STEP,
-        key=P_KEY,
-        help="The probability the model gives the true class; marked on both charts and listed in the table.",
-        bind="query-params",
-    )
-    p = round(p, 2)  # the slider's value, as the drag's frames name it
-    gamma = c2.slider(
+    # The losses' parameters on a row, then the operating point just above the charts it moves (on a
+    # phone too, where the row stacks).
+    c1, c2, c3 = st.columns(3)
+    gamma = c1.slider(
         "Focal loss γ",
         0.0,
         5.0,
@@ -107,12 +99,23 @@ def curves_section() -> None:
         help="γ = 0 is plain cross-entropy.",
         bind="query-params",
     )
-    margin = c3.slider(
+    margin = c2.slider(
         "Hinge margin", 0.0, 3.0, COMPARISON_MARGIN, step=0.1, key=MARGIN_KEY, bind="query-params"
     )
-    eps = c4.slider(
+    eps = c3.slider(
         "Label smoothing ε", 0.0, 0.5, COMPARISON_SMOOTHING, step=0.01, key=EPS_KEY, bind="query-params"
     )
+    setting_col, p_col = st.columns([2, 1], gap="large", vertical_alignment="center")
+    p = p_col.slider(
+        "Operating point: p_true",
+        *P_RANGE,
+        COMPARISON_P_TRUE,
+        step=P_STEP,
+        key=P_KEY,
+        help="The probability the model gives the true class; marked on both charts and listed in the table.",
+        bind="query-params",
+    )
+    p = round(p, 2)  # the slider's value, as the drag's frames name it
 
     LABELS = loss_labels(gamma, margin, eps)
 
@@ -122,12 +125,10 @@ def curves_section() -> None:
     z_point = float(point.logits[0, 0])
     edge = comparison_curves([float(grid[0])], gamma=gamma, margin=margin, label_smoothing=eps)
 
-    st.markdown(
-        "**The setting.** Two classes, class 0 is the true one, the logits are **[z, 0]**, so the true "
-        f'class gets p_true = σ(z). Each loss is computed by `core` on that logit row (`reduction="none"`) '
-        "and its gradient by the loss's `_grad` twin; the charts show the loss and ∂ℓ/∂z, the derivative "
-        f"with respect to the **true-class logit**. The operating point p_true = {p:.2f} is "
-        f"z = {z_point:.4f}."
+    setting_col.markdown(
+        "**The setting.** Two classes, class 0 the true one, logits **[z, 0]**, so p_true = σ(z). The charts "
+        "show each loss and ∂ℓ/∂z, its derivative with respect to the **true-class logit**. The operating "
+        f"point p_true = {p:.2f} is z = {z_point:.4f}."
     )
 
     def against_p_true(values: dict, at_point: dict, **options):
@@ -203,6 +204,8 @@ def curves_section() -> None:
         r"\end{array}"
     )
     st.caption(
+        'Each loss is computed on the logit row [z, 0] with reduction="none", and its gradient by the '
+        "loss's exact derivative (not by finite differences). "
         "With C = 2 classes: the hinge is PyTorch's multi_margin_loss, (1/C) Σ_{j≠y} max(0, margin − z_y + "
         "z_j); label smoothing is −Σ_c y′_c ln p_c with y′ = (1 − ε) y + ε/C."
     )

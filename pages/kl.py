@@ -89,8 +89,10 @@ with smooth_col:
     eps = round(eps, 2)  # the slider's value, as the drag's frames name it
 
 with top:
-    controls, charts = st.columns([1, 2.3], gap="large")
-    with controls:
+    # The truth P on a row of its own, then the prediction Q's sliders beside the charts they move (on a
+    # phone the charts come first and Q's sliders just below them, ui.frame.SCREEN_CSS).
+    classes_col, mode_col, truth_col = st.columns(3, gap="large")
+    with classes_col:
         n_classes = st.radio(
             "Number of classes C",
             CLASS_CHOICES,
@@ -100,8 +102,9 @@ with top:
             bind="query-params",
         )
         names = list(DEFAULT_CLASS_NAMES[:n_classes])
-        st.subheader("The truth P")
+    with mode_col:
         mode = st.radio("P is", (ONE_HOT, SOFT), index=0, horizontal=True, key=MODE_KEY, bind="query-params")
+    with truth_col:
         if mode == ONE_HOT:
             if st.session_state.get(TRUE_KEY, 0) >= n_classes:
                 st.session_state[TRUE_KEY] = 0
@@ -119,6 +122,8 @@ with top:
                 st.slider(f"P weight: {names[k]}", 0, 100, DEFAULT_P[k], key=f"kl_p{k}", bind="query-params")
                 for k in range(n_classes)
             ]
+    controls, charts = st.columns([1, 2.3], gap="large")
+    with controls:
         st.subheader("The prediction Q")
         st.caption(
             "Weights are normalised to sum to 1. They stay above 0: Q = 0 where P > 0 is an infinite loss."

@@ -30,6 +30,7 @@ PRESENTER_SCREENS = [
     Screen("multiclass", "mc_z0", "mc_chart"),
     Screen("simplex", "sx_z1", "sx_chart"),
     Screen("comparison", "cmp_p", "cmp_loss_chart"),
+    Screen("kl", "kl_q0", "kl_stack_chart"),
     Screen("pitfalls", "pit_scale", "pit_naive_chart"),
     Screen("softmax_gradient", "sgrad_z1", "sgrad_jacobian"),
 ]
@@ -38,6 +39,8 @@ PHONE_SCREENS = [
     Screen("binary", "bce_p", "bce_prob_chart"),
     Screen("multiclass", "mc_z0", "mc_chart"),
     Screen("simplex", "sx_z1", "sx_chart"),
+    Screen("comparison", "cmp_p", "cmp_loss_chart"),
+    Screen("kl", "kl_q0", "kl_stack_chart"),
     Screen("pitfalls", "pit_scale", "pit_naive_chart"),
 ]
 PRESENTER = (1280, 720)

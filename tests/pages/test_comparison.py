@@ -47,7 +47,7 @@ def expected(p, gamma=2.0, margin=1.0, eps=0.1):
 
 def test_defaults_show_the_seed_operating_point(at):
     assert [t.value for t in at.title] == ["Loss comparison"]
-    assert [s.value for s in at.slider] == [0.70, 2.0, 1.0, 0.1, 2.0]
+    assert [s.value for s in at.slider] == [2.0, 1.0, 0.1, 0.70, 2.0]  # γ, margin, ε, then p_true
     rows = point_table(at)
     assert rows["CE"][0] == pytest.approx(0.3567, abs=5e-5)  # seed: -ln 0.7
     assert rows["CE"][1] == pytest.approx(-0.3)
