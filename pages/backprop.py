@@ -11,13 +11,14 @@ from core.defaults import (
     BACKPROP_N_LAYERS,
     BACKPROP_SEED,
 )
-from core.figures.backprop import backprop_matrix_figure, batch_points_figure
+from core.figures.backprop import backprop_stage_figure, batch_points_figure
 from core.formatting import times_ten
 from core.minibatch import blobs_and_network
 from core.mlp import ACTIVATIONS, mlp_gradcheck
 from ui.common import show_figure, units
 from ui.page import page_header
-from words.backprop import backprop_stages
+from ui.sections import safe_fragment
+from words.backprop import Stage, backprop_stages
 from words.sources import FOUR_LAYER_NOTES, capital
 
 BATCH = BACKPROP_BATCH  # (min, max, default) of each size slider: small enough for readable heatmaps
@@ -29,6 +30,7 @@ N_LAYERS = BACKPROP_N_LAYERS  # D → H → H → H → C
 N_STAGES = 3 * N_LAYERS  # N forward stages, then δᴺ, and ∇W/∇b plus one δ per layer below
 ACTIVATION_NAMES = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid", "leaky_relu": "leaky ReLU (0.01)"}
 KEY_STAGE = "backprop_stage"
+SETTING_KEYS = ("backprop_b", "backprop_d", "backprop_h", "backprop_c", "backprop_act", "backprop_seed")
 GRADCHECK_TOLERANCE = 1e-6
 
 
@@ -51,6 +53,14 @@ def compute_stages(batch: int, features: int, hidden: int, classes: int, activat
     )
     stages = backprop_stages(net, X, y)
     return X, y, stages, net.n_params, net.loss_value(X, y)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def compute_stage(
+    batch: int, features: int, hidden: int, classes: int, activation: str, seed: int, number: int
+) -> Stage:
+    """Stage ``number`` (1-based) alone: what a step of the stepper needs, without copying all twelve."""
+    return compute_stages(batch, features, hidden, classes, activation, seed)[2][number - 1]
 
 
 @st.cache_data(show_spinner="Checking every parameter against finite differences…", max_entries=64)
@@ -129,71 +139,80 @@ with right:
             "(in bits every gradient would be divided by ln 2)."
         )
 
-st.subheader("Step through the passes")
-st.latex(
-    r"f(X) = \sigma\bigl(\sigma\bigl(\sigma(X W_1 + b_1)\, W_2 + b_2\bigr)\, W_3 + b_3\bigr)\, W_4 + b_4"
-)
-nav_prev, nav_slider, nav_next = st.columns([1.4, 7, 1.4], vertical_alignment="bottom")
-nav_prev.button("◀ Previous", on_click=step_stage, args=(-1,), key="backprop_prev", width="stretch")
-st.session_state.setdefault(KEY_STAGE, 1)  # the slider's start; the buttons move it through session state
-stage_number = nav_slider.slider(
-    "Stage",
-    1,
-    N_STAGES,
-    key=KEY_STAGE,
-    help="1–4: forward, layer by layer. 5: δ⁴, where the 1/B enters. Then backward: the gradients of a "
-    "layer, then the δ of the layer below.",
-    bind="query-params",
-)
-nav_next.button("Next ▶", on_click=step_stage, args=(1,), key="backprop_next", width="stretch")
 
-stage = stages[stage_number - 1]
-st.markdown(f"#### Stage {stage_number} of {N_STAGES} · {stage.title}")
-formulas, checks = st.columns([1, 1.5], gap="large")
-with formulas:
-    for formula in stage.formulas:
-        st.latex(formula)
-with checks:
-    st.markdown("**Dimension check** of each product, from the real shapes:")
-    st.table(
-        pd.DataFrame(
-            [
-                {"product": product, "in symbols": symbolic, "this batch": numeric}
-                for product, symbolic, numeric in stage.checks
-            ]
-        ).set_index("product")
+@safe_fragment
+def stepper() -> None:
+    """The stage slider, its buttons and the stage's formulas, checks and matrices: all a step moves.
+
+    A fragment: stepping reruns only this section (the settings above are read from the session).
+    """
+    settings = tuple(st.session_state[key] for key in SETTING_KEYS)
+    st.subheader("Step through the passes")
+    st.latex(
+        r"f(X) = \sigma\bigl(\sigma\bigl(\sigma(X W_1 + b_1)\, W_2 + b_2\bigr)\, W_3 + b_3\bigr)\, W_4 + b_4"
     )
-if stage.key == "output":
-    st.info(
-        f"**Where the 1/B lives.** {capital(FOUR_LAYER_NOTES)} write δ⁴ = S(z₄) − y for one example. "
-        "The loss here is the batch mean L = (1/B) Σᵢ ℓᵢ, so its gradient is δ⁴ = (S(z₄) − Y)/B: the 1/B "
-        "enters once, here, and every later δ and gradient inherits it. That is why ∇b is a plain sum over "
-        "the batch and ∇W = aᵀδ needs no extra division (their mini-batch section divides a δ without the "
-        "1/B instead).",
-        icon=":material/info:",
+    nav_prev, nav_slider, nav_next = st.columns([1.4, 7, 1.4], vertical_alignment="bottom")
+    nav_prev.button("◀ Previous", on_click=step_stage, args=(-1,), key="backprop_prev", width="stretch")
+    st.session_state.setdefault(KEY_STAGE, 1)  # the slider's start; the buttons move it through session state
+    stage_number = nav_slider.slider(
+        "Stage",
+        1,
+        N_STAGES,
+        key=KEY_STAGE,
+        help="1–4: forward, layer by layer. 5: δ⁴, where the 1/B enters. Then backward: the gradients of a "
+        "layer, then the δ of the layer below.",
+        bind="query-params",
     )
-if stage.key == "grad-1":
-    st.warning(
-        f"**A slip in {FOUR_LAYER_NOTES}.** Their list ends with ∇W₂ = xᵀδ¹; the gradient that uses the "
-        "input is that of the *first* layer: **∇W₁ = Xᵀδ¹** (σ(z₀) = X), with shape D × H.",
-        icon=":material/error:",
+    nav_next.button("Next ▶", on_click=step_stage, args=(1,), key="backprop_next", width="stretch")
+
+    stage = compute_stage(*settings[:-1], int(settings[-1]), stage_number)
+    st.markdown(f"#### Stage {stage_number} of {N_STAGES} · {stage.title}")
+    formulas, checks = st.columns([1, 1.5], gap="large")
+    with formulas:
+        for formula in stage.formulas:
+            st.latex(formula)
+    with checks:
+        st.markdown("**Dimension check** of each product, from the real shapes:")
+        st.table(
+            pd.DataFrame(
+                [
+                    {"product": product, "in symbols": symbolic, "this batch": numeric}
+                    for product, symbolic, numeric in stage.checks
+                ]
+            ).set_index("product")
+        )
+    if stage.key == "output":
+        st.info(
+            f"**Where the 1/B lives.** {capital(FOUR_LAYER_NOTES)} write δ⁴ = S(z₄) − y for one example. "
+            "The loss here is the batch mean L = (1/B) Σᵢ ℓᵢ, so its gradient is δ⁴ = (S(z₄) − Y)/B: the "
+            "1/B enters once, here, and every later δ and gradient inherits it. That is why ∇b is a plain "
+            "sum over the batch and ∇W = aᵀδ needs no extra division (their mini-batch section divides a δ "
+            "without the 1/B instead).",
+            icon=":material/info:",
+        )
+    if stage.key == "grad-1":
+        st.warning(
+            f"**A slip in {FOUR_LAYER_NOTES}.** Their list ends with ∇W₂ = xᵀδ¹; the gradient that uses the "
+            "input is that of the *first* layer: **∇W₁ = Xᵀδ¹** (σ(z₀) = X), with shape D × H.",
+            icon=":material/error:",
+        )
+
+    # One chart for the stage: its matrices two to a row, operands first, in the order of the formula.
+    show_figure(
+        backprop_stage_figure(stage.matrices, title=f"The matrices of stage {stage_number}"),
+        key="backprop_stage_matrices",
+        alt="Heatmaps with their values of "
+        + "; ".join(f"{m.name}, a {m.shape_text} matrix" for m in stage.matrices)
+        + ".",
+    )
+    st.caption(
+        "Blue cells are negative, vermillion positive, white 0; the labels carry the sign. Each heatmap has "
+        "its own colour scale. Matrices too wide for labels show a colour bar; hover over a cell for its "
+        "value."
     )
 
-# Two heatmaps per row, operands first, in the order of the formula; wide enough for value labels.
-matrices = stage.matrices
-for start in range(0, len(matrices), 2):
-    columns = st.columns(2, gap="large")
-    for offset, (column, matrix) in enumerate(zip(columns, matrices[start : start + 2], strict=False)):
-        with column:
-            show_figure(
-                backprop_matrix_figure(matrix.name, matrix.values, matrix.symbols),
-                key=f"backprop_m{start + offset}",
-                alt=f"Heatmap of {matrix.name}, a {matrix.shape_text} matrix, with its values.",
-            )
-st.caption(
-    "Blue cells are negative, vermillion positive, white 0; the labels carry the sign. Each heatmap has its "
-    "own colour scale. Matrices too wide for labels show a colour bar; hover over a cell for its value."
-)
+
+stepper()
 
 st.subheader("Gradient check: every parameter against finite differences")
 errors, grad_sizes, shapes = compute_gradcheck(batch, features, hidden, classes, activation, int(seed))

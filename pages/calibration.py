@@ -44,6 +44,7 @@ from ui.common import show_figure, units
 from ui.frame import presenter
 from ui.page import page_header
 from ui.scrub import follow_drag, scrub_payload
+from ui.sections import open_tab, safe_fragment
 from words.calibration import (
     FORMULAS,
     claims_intro,
@@ -66,7 +67,11 @@ GRID_SIZE = 801  # temperatures in the grid search: neighbours 0.75 % apart
 
 
 # ------------------------------------------------------------------------------------------ cached work
-@st.cache_data(max_entries=len(CALIBRATION_WIDTHS) * len(CALIBRATION_SMOOTHINGS), show_spinner=False)
+# The spinner shows only while a setting trains (a cache miss), not on the reruns that reuse the run.
+@st.cache_data(
+    max_entries=len(CALIBRATION_WIDTHS) * len(CALIBRATION_SMOOTHINGS),
+    show_spinner="Training the network on the digits (once per setting)…",
+)
 def _run(width: int, eps: float) -> CalibrationRun:
     return train_calibration_run(width, eps, CALIBRATION_EPOCHS)
 
@@ -129,226 +134,279 @@ page_header(
     "logit, repairs the difference.",
 )
 
-c_epochs, c_width, c_eps, c_bins = st.columns([1.4, 1, 1.2, 1], gap="medium")
-epochs = c_epochs.select_slider(
-    "Epochs",
-    CALIBRATION_EPOCHS,
-    value=CALIBRATION_EPOCH,
-    key=EPOCHS_KEY,
-    help="How long the network trains: each epoch is one full-batch gradient step with momentum. "
-    "Drag it and the diagrams below follow.",
-    bind="query-params",
-)
-width = c_width.select_slider(
-    "Hidden units",
-    CALIBRATION_WIDTHS,
-    value=CALIBRATION_WIDTH,
-    key=WIDTH_KEY,
-    help="The width of the network's one hidden layer (ReLU).",
-    bind="query-params",
-)
-eps = c_eps.select_slider(
-    "Label smoothing ε",
-    CALIBRATION_SMOOTHINGS,
-    value=CALIBRATION_SMOOTHING,
-    format_func=_eps_text,
-    key=EPS_KEY,
-    help="Train towards (1 − ε)·one-hot + ε/10 instead of the one-hot label (cross_entropy's "
-    "label_smoothing). 0 is plain cross-entropy.",
-    bind="query-params",
-)
-low, high, default = CALIBRATION_BINS
-bins = c_bins.slider(
-    "Bins",
-    low,
-    high,
-    default,
-    key=BINS_KEY,
-    help="How many equal-width confidence bins the reliability diagrams and the ECE use.",
-    bind="query-params",
-)
+SECTIONS = ("Over the epochs", "Temperature scaling", "Two claims, tested on this network")
+SECTION_KEY = "calibration_section"
 
-unit = units()
-with st.spinner("Training the network on the digits (once per setting)…"):
-    run = _run(width, eps)
-sweep = _sweep(width, eps, bins)
-at = sweep[CALIBRATION_EPOCHS.index(epochs)]
-n_val, n_test = len(run.labels["validation"]), len(run.labels["test"])
-loss_name = "cross-entropy" if eps == 0 else f"label-smoothed cross-entropy (ε = {_eps_text(eps)})"
-st.caption(
-    f"Network 64 → {width} → 10 (ReLU), trained with {loss_name} for {epochs} "
-    f"epoch{'s' if epochs != 1 else ''}: full-batch gradient descent with momentum on {run.n_train} "
-    f"training digits, few enough to memorise. T is fitted on {n_val} validation digits; every score "
-    f"below is measured on the other {n_test} test digits."
-)
-if run.diverged_at is not None:
-    st.warning(
-        f"Training diverged in epoch {run.diverged_at}; the network keeps its last finite weights.",
-        icon=":material/warning:",
-    )
 
-# ------------------------------------------------------------------------------------------ reliability
-st.header("Reliability on the test digits")
-st.markdown(
-    "Each test digit goes into a bin by its **confidence**, the probability of the network's top class. "
-    "A bar shows how often the digits in that bin are **right**. A calibrated network's bars reach the "
-    "dashed diagonal; a hatched gap up to the bin's mean confidence (the short dash) means the bin is "
-    "over-confident (/) or under-confident (\\\\). The grey bars count the digits per bin."
-)
-before_col, after_col = _side_by_side(2)
-active = CALIBRATION_EPOCHS.index(epochs)
-for column, scaled, key in (
-    (before_col, False, "calibration_before"),
-    (after_col, True, "calibration_after"),
-):
-    with column:
+def over_the_epochs(
+    run: CalibrationRun,
+    sweep,
+    at: EpochCalibration,
+    width: int,
+    eps: float,
+    epochs: int,
+    bins: int,
+    unit: str,
+) -> None:
+    """Accuracy, confidence, the fitted T and the NLL after every epoch, the chosen epoch marked."""
+    left, right = _side_by_side(2)
+    with left:
         show_figure(
-            reliability_figure(
-                _diagram_frames(width, eps, bins, scaled), active=active, title=diagram_title(scaled=scaled)
-            ),
-            key=key,
-            alt=diagram_alt(at, scaled=scaled),
+            confidence_curves_figure(run.curve, epoch=epochs),
+            key="calibration_confidence",
+            alt="Test accuracy and mean confidence of the network after each epoch, and below them the "
+            "temperature fitted on the validation digits after each epoch, on a log scale of epochs.",
         )
-        follow_drag(key, EPOCHS_KEY, _diagram_scrub(width, eps, bins, scaled))
-st.markdown(scaling_sentence(at))
+    with right:
+        scale = in_unit(1.0, unit)
+        show_figure(
+            nll_epochs_figure(run.curve, epoch=epochs, unit_scale=scale, unit=unit),
+            key="calibration_nll",
+            alt="Test NLL of the network after each epoch as trained and after temperature scaling, and "
+            "the training loss, on log scales.",
+        )
+    st.markdown(epochs_sentence(sweep))
 
-table_col, formula_col = _side_by_side([1, 1.15], gap="large")
-with table_col:
-    table = pd.DataFrame(
+
+def temperature_scaling(
+    run: CalibrationRun,
+    sweep,
+    at: EpochCalibration,
+    width: int,
+    eps: float,
+    epochs: int,
+    bins: int,
+    unit: str,
+) -> None:
+    """How T is fitted, checked by a grid and finite differences, and the NLL against T."""
+    check, test_curve = _temperature_check(width, eps, epochs)
+    explain_col, chart_col = _side_by_side([1, 1.1], gap="large")
+    with explain_col:
+        st.markdown(
+            "Divide every logit by the same T > 0 and fit T on the **validation** digits, by minimising the "
+            "NLL there. T > 1 flattens the predictions, T < 1 sharpens them; the top class never changes, so "
+            "the accuracy stays exactly the same."
+        )
+        st.latex(FORMULAS["temperature"])
+        st.latex(FORMULAS["fit"])
+        st.latex(FORMULAS["slope"])
+        st.markdown(
+            "In β = 1/T the NLL is convex (its second derivative is a variance), so it has one minimum. "
+            "The page finds it with Newton's method in β, kept inside a bracket that halves whenever a "
+            f"Newton step would leave it. Here it took **{at.fit.iterations} steps**."
+        )
+        st.latex(FORMULAS["convex"])
+        apart = percent(check.grid[1] / check.grid[0] - 1, 2, space=True)
+        st.markdown(
+            f"**Checked two other ways.** A grid search over {GRID_SIZE} temperatures ({apart} "
+            f"apart) finds its smallest validation NLL at T = {number(check.grid_temperature, 4)}, next to "
+            f"Newton's T* = {number(at.fit.temperature, 4)}. The derivative dNLL/dT is "
+            f"{scientific(check.slope_at_fit, 1)} at T*, and at T = 1 the formula gives "
+            f"{number(check.slope_at_one, 6)} where a central finite difference gives "
+            f"{number(check.finite_difference_at_one, 6)}."
+        )
+    with chart_col:
+        show_figure(
+            temperature_curve_figure(
+                check.grid,
+                check.grid_nll,
+                test_curve,
+                fitted=at.fit.temperature,
+                grid_best=check.grid_temperature,
+                unit_scale=in_unit(1.0, unit),
+                unit=unit,
+            ),
+            key="calibration_temperature",
+            alt=f"NLL on the validation and the test digits against the temperature T on a log scale, with "
+            f"the fitted T* = {number(at.fit.temperature, 3)} and the grid's minimum marked.",
+        )
+
+
+def two_claims(
+    run: CalibrationRun,
+    sweep,
+    at: EpochCalibration,
+    width: int,
+    eps: float,
+    epochs: int,
+    bins: int,
+    unit: str,
+) -> None:
+    """The source's two claims, tested on this network at these epochs and bins."""
+    st.markdown(claims_intro())
+    eps_compare = eps if eps > 0 else CALIBRATION_COMPARE_SMOOTHING
+    plain = _at(width, 0.0, epochs, bins)
+    smoothed = _at(width, eps_compare, epochs, bins)
+    ce_col, ls_col = st.columns(2, gap="large")
+    with ce_col:
+        st.subheader("“Cross-entropy's calibration: excellent”")
+        st.markdown(cross_entropy_claim(plain, epochs))
+    with ls_col:
+        st.subheader("“Label smoothing prevents overconfidence”")
+        st.markdown(smoothing_claim(plain, smoothed, eps_compare))
+        if eps == 0:
+            st.caption(f"Tested with ε = {_eps_text(eps_compare)}; choose another ε above to test that one.")
+    claims = pd.DataFrame(
         {
-            "as trained": [
-                percent(at.before.accuracy, 1, space=True),
-                percent(at.before.confidence, 1, space=True),
-                percent(at.before.ece, 2, space=True),
-                number(in_unit(at.before.nll, unit), 4),
-                number(at.before.brier, 4),
+            "accuracy": [percent(s.before.accuracy, 1, space=True) for s in (plain, smoothed)],
+            "mean confidence": [percent(s.before.confidence, 1, space=True) for s in (plain, smoothed)],
+            "confidence − accuracy": [
+                f"{number(100 * s.before.overconfidence, 1)} points" for s in (plain, smoothed)
             ],
-            f"T = {number(at.fit.temperature, 3)}": [
-                percent(at.after.accuracy, 1, space=True),
-                percent(at.after.confidence, 1, space=True),
-                percent(at.after.ece, 2, space=True),
-                number(in_unit(at.after.nll, unit), 4),
-                number(at.after.brier, 4),
-            ],
+            f"ECE ({bins} bins)": [percent(s.before.ece, 2, space=True) for s in (plain, smoothed)],
+            f"NLL ({unit})": [number(in_unit(s.before.nll, unit), 4) for s in (plain, smoothed)],
+            "fitted T": [number(s.fit.temperature, 3) for s in (plain, smoothed)],
         },
-        index=["accuracy", "mean confidence", f"ECE ({bins} bins)", f"NLL ({unit})", "Brier score"],
+        index=["cross-entropy (ε = 0)", f"label smoothing (ε = {_eps_text(eps_compare)})"],
     )
-    st.table(table)
-with formula_col:
-    st.markdown("**Expected calibration error**: the bins' gaps, weighted by how many digits each holds")
-    st.latex(FORMULAS["ece"])
+    st.table(claims)
     st.markdown(
-        "**Negative log-likelihood**: the cross-entropy on the test digits (in nats; bits divide by ln 2)"
+        "**Why a proper scoring rule still ends up over-confident.** Cross-entropy is minimised by the true "
+        "probabilities, but only on the data it is minimised on. Once the network gets every training digit "
+        "right, it can still lower the training loss by growing its logits, and nothing in the loss says "
+        "stop; the test digits then meet a network surer than it has earned. Label smoothing puts a "
+        "floor under the training loss, and temperature scaling corrects the scale afterwards, on digits "
+        "kept aside."
     )
-    st.latex(FORMULAS["nll"])
-    st.markdown("**Brier score**: the squared distance to the one-hot truth, from 0 to 2")
-    st.latex(FORMULAS["brier"])
+
+
+DRAW_SECTION = (over_the_epochs, temperature_scaling, two_claims)
+
+
+@safe_fragment
+def lab() -> None:
+    """The controls and everything they move: the diagrams, the scores and the open section.
+
+    A fragment: moving a control reruns only this, and only the open tab's section is drawn."""
+    c_epochs, c_width, c_eps, c_bins = st.columns([1.4, 1, 1.2, 1], gap="medium")
+    epochs = c_epochs.select_slider(
+        "Epochs",
+        CALIBRATION_EPOCHS,
+        value=CALIBRATION_EPOCH,
+        key=EPOCHS_KEY,
+        help="How long the network trains: each epoch is one full-batch gradient step with momentum. "
+        "Drag it and the diagrams below follow.",
+        bind="query-params",
+    )
+    width = c_width.select_slider(
+        "Hidden units",
+        CALIBRATION_WIDTHS,
+        value=CALIBRATION_WIDTH,
+        key=WIDTH_KEY,
+        help="The width of the network's one hidden layer (ReLU).",
+        bind="query-params",
+    )
+    eps = c_eps.select_slider(
+        "Label smoothing ε",
+        CALIBRATION_SMOOTHINGS,
+        value=CALIBRATION_SMOOTHING,
+        format_func=_eps_text,
+        key=EPS_KEY,
+        help="Train towards (1 − ε)·one-hot + ε/10 instead of the one-hot label (cross_entropy's "
+        "label_smoothing). 0 is plain cross-entropy.",
+        bind="query-params",
+    )
+    low, high, default = CALIBRATION_BINS
+    bins = c_bins.slider(
+        "Bins",
+        low,
+        high,
+        default,
+        key=BINS_KEY,
+        help="How many equal-width confidence bins the reliability diagrams and the ECE use.",
+        bind="query-params",
+    )
+
+    unit = units()
+    run = _run(width, eps)
+    sweep = _sweep(width, eps, bins)
+    at = sweep[CALIBRATION_EPOCHS.index(epochs)]
+    n_val, n_test = len(run.labels["validation"]), len(run.labels["test"])
+    loss_name = "cross-entropy" if eps == 0 else f"label-smoothed cross-entropy (ε = {_eps_text(eps)})"
     st.caption(
-        "$n$ test digits; $p_{ik}$ the probability of digit $k$ for test digit $i$, $y_i$ its true digit; "
-        "$B_m$ the digits in bin $m$, acc and conf their accuracy and mean confidence. The ECE only looks "
-        "at the top class and depends on the bins; the NLL and the Brier score use every probability."
+        f"Network 64 → {width} → 10 (ReLU), trained with {loss_name} for {epochs} "
+        f"epoch{'s' if epochs != 1 else ''}: full-batch gradient descent with momentum on {run.n_train} "
+        f"training digits, few enough to memorise. T is fitted on {n_val} validation digits; every score "
+        f"below is measured on the other {n_test} test digits."
     )
+    if run.diverged_at is not None:
+        st.warning(
+            f"Training diverged in epoch {run.diverged_at}; the network keeps its last finite weights.",
+            icon=":material/warning:",
+        )
 
-# ------------------------------------------------------------------------------------------ over epochs
-st.header("Over the epochs")
-left, right = _side_by_side(2)
-with left:
-    show_figure(
-        confidence_curves_figure(run.curve, epoch=epochs),
-        key="calibration_confidence",
-        alt="Test accuracy and mean confidence of the network after each epoch, and below them the "
-        "temperature fitted on the validation digits after each epoch, on a log scale of epochs.",
+    # ------------------------------------------------------------------------------------------ reliability
+    st.header("Reliability on the test digits")
+    st.markdown(
+        "Each test digit goes into a bin by its **confidence**, the probability of the network's top class. "
+        "A bar shows how often the digits in that bin are **right**. A calibrated network's bars reach the "
+        "dashed diagonal; a hatched gap up to the bin's mean confidence (the short dash) means the bin is "
+        "over-confident (/) or under-confident (\\\\). The grey bars count the digits per bin."
     )
-with right:
-    scale = in_unit(1.0, unit)
-    show_figure(
-        nll_epochs_figure(run.curve, epoch=epochs, unit_scale=scale, unit=unit),
-        key="calibration_nll",
-        alt="Test NLL of the network after each epoch as trained and after temperature scaling, and "
-        "the training loss, on log scales.",
-    )
-st.markdown(epochs_sentence(sweep))
+    before_col, after_col = _side_by_side(2)
+    active = CALIBRATION_EPOCHS.index(epochs)
+    for column, scaled, key in (
+        (before_col, False, "calibration_before"),
+        (after_col, True, "calibration_after"),
+    ):
+        with column:
+            show_figure(
+                reliability_figure(
+                    _diagram_frames(width, eps, bins, scaled),
+                    active=active,
+                    title=diagram_title(scaled=scaled),
+                ),
+                key=key,
+                alt=diagram_alt(at, scaled=scaled),
+            )
+            follow_drag(key, EPOCHS_KEY, _diagram_scrub(width, eps, bins, scaled))
+    st.markdown(scaling_sentence(at))
 
-# ------------------------------------------------------------------------------------------ temperature
-st.header("Temperature scaling")
-check, test_curve = _temperature_check(width, eps, epochs)
-explain_col, chart_col = _side_by_side([1, 1.1], gap="large")
-with explain_col:
-    st.markdown(
-        "Divide every logit by the same T > 0 and fit T on the **validation** digits, by minimising the "
-        "NLL there. T > 1 flattens the predictions, T < 1 sharpens them; the top class never changes, so "
-        "the accuracy stays exactly the same."
-    )
-    st.latex(FORMULAS["temperature"])
-    st.latex(FORMULAS["fit"])
-    st.latex(FORMULAS["slope"])
-    st.markdown(
-        "In β = 1/T the NLL is convex (its second derivative is a variance), so it has one minimum. "
-        "The page finds it with Newton's method in β, kept inside a bracket that halves whenever a "
-        f"Newton step would leave it. Here it took **{at.fit.iterations} steps**."
-    )
-    st.latex(FORMULAS["convex"])
-    apart = percent(check.grid[1] / check.grid[0] - 1, 2, space=True)
-    st.markdown(
-        f"**Checked two other ways.** A grid search over {GRID_SIZE} temperatures ({apart} "
-        f"apart) finds its smallest validation NLL at T = {number(check.grid_temperature, 4)}, next to "
-        f"Newton's T* = {number(at.fit.temperature, 4)}. The derivative dNLL/dT is "
-        f"{scientific(check.slope_at_fit, 1)} at T*, and at T = 1 the formula gives "
-        f"{number(check.slope_at_one, 6)} where a central finite difference gives "
-        f"{number(check.finite_difference_at_one, 6)}."
-    )
-with chart_col:
-    show_figure(
-        temperature_curve_figure(
-            check.grid,
-            check.grid_nll,
-            test_curve,
-            fitted=at.fit.temperature,
-            grid_best=check.grid_temperature,
-            unit_scale=in_unit(1.0, unit),
-            unit=unit,
-        ),
-        key="calibration_temperature",
-        alt=f"NLL on the validation and the test digits against the temperature T on a log scale, with "
-        f"the fitted T* = {number(at.fit.temperature, 3)} and the grid's minimum marked.",
-    )
+    table_col, formula_col = _side_by_side([1, 1.15], gap="large")
+    with table_col:
+        table = pd.DataFrame(
+            {
+                "as trained": [
+                    percent(at.before.accuracy, 1, space=True),
+                    percent(at.before.confidence, 1, space=True),
+                    percent(at.before.ece, 2, space=True),
+                    number(in_unit(at.before.nll, unit), 4),
+                    number(at.before.brier, 4),
+                ],
+                f"T = {number(at.fit.temperature, 3)}": [
+                    percent(at.after.accuracy, 1, space=True),
+                    percent(at.after.confidence, 1, space=True),
+                    percent(at.after.ece, 2, space=True),
+                    number(in_unit(at.after.nll, unit), 4),
+                    number(at.after.brier, 4),
+                ],
+            },
+            index=["accuracy", "mean confidence", f"ECE ({bins} bins)", f"NLL ({unit})", "Brier score"],
+        )
+        st.table(table)
+    with formula_col:
+        st.markdown("**Expected calibration error**: the bins' gaps, weighted by how many digits each holds")
+        st.latex(FORMULAS["ece"])
+        st.markdown(
+            "**Negative log-likelihood**: the cross-entropy on the test digits (in nats; bits divide by ln 2)"
+        )
+        st.latex(FORMULAS["nll"])
+        st.markdown("**Brier score**: the squared distance to the one-hot truth, from 0 to 2")
+        st.latex(FORMULAS["brier"])
+        st.caption(
+            "$n$ test digits; $p_{ik}$ the probability of digit $k$ for test digit $i$, $y_i$ its true "
+            "digit; $B_m$ the digits in bin $m$, acc and conf their accuracy and mean confidence. The ECE "
+            "only looks at the top class and depends on the bins; the NLL and the Brier score use every "
+            "probability."
+        )
 
-# ------------------------------------------------------------------------------------------ the claims
-st.header("Two claims, tested on this network")
-st.markdown(claims_intro())
-eps_compare = eps if eps > 0 else CALIBRATION_COMPARE_SMOOTHING
-plain = _at(width, 0.0, epochs, bins)
-smoothed = _at(width, eps_compare, epochs, bins)
-ce_col, ls_col = st.columns(2, gap="large")
-with ce_col:
-    st.subheader("“Cross-entropy's calibration: excellent”")
-    st.markdown(cross_entropy_claim(plain, epochs))
-with ls_col:
-    st.subheader("“Label smoothing prevents overconfidence”")
-    st.markdown(smoothing_claim(plain, smoothed, eps_compare))
-    if eps == 0:
-        st.caption(f"Tested with ε = {_eps_text(eps_compare)}; choose another ε above to test that one.")
-claims = pd.DataFrame(
-    {
-        "accuracy": [percent(s.before.accuracy, 1, space=True) for s in (plain, smoothed)],
-        "mean confidence": [percent(s.before.confidence, 1, space=True) for s in (plain, smoothed)],
-        "confidence − accuracy": [
-            f"{number(100 * s.before.overconfidence, 1)} points" for s in (plain, smoothed)
-        ],
-        f"ECE ({bins} bins)": [percent(s.before.ece, 2, space=True) for s in (plain, smoothed)],
-        f"NLL ({unit})": [number(in_unit(s.before.nll, unit), 4) for s in (plain, smoothed)],
-        "fitted T": [number(s.fit.temperature, 3) for s in (plain, smoothed)],
-    },
-    index=["cross-entropy (ε = 0)", f"label smoothing (ε = {_eps_text(eps_compare)})"],
-)
-st.table(claims)
-st.markdown(
-    "**Why a proper scoring rule still ends up over-confident.** Cross-entropy is minimised by the true "
-    "probabilities, but only on the data it is minimised on. Once the network gets every training digit "
-    "right, it can still lower the training loss by growing its logits, and nothing in the loss says "
-    "stop; the test digits then meet a network surer than it has earned. Label smoothing puts a floor "
-    "under the training loss, and temperature scaling corrects the scale afterwards, on digits kept aside."
-)
+    section, panel = open_tab(SECTIONS, key=SECTION_KEY)
+    with panel:
+        DRAW_SECTION[section](run, sweep, at, width, eps, epochs, bins, unit)
+
+
+lab()
+
 st.caption(
     "Data: the 1797 8×8 handwritten digits of the UCI Optical Recognition of Handwritten Digits test set "
     "(E. Alpaydin and C. Kaynak, 1998, CC BY 4.0), shipped with the app."

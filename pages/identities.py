@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from core.defaults import IDENTITIES_M, IDENTITIES_N, IDENTITIES_SEED
-from core.figures.matrices import LABELLED_COLUMNS, difference_heatmap, matrix_heatmap
+from core.figures.matrices import LABELLED_COLUMNS, difference_heatmap, matrix_grid, matrix_heatmap
 from core.formatting import compact, scientific, subscript, tex_number
 from core.jacobians import (
     IDENTITIES,
@@ -18,8 +18,10 @@ from core.jacobians import (
 from core.losses import one_hot
 from ui.common import show_figure
 from ui.page import page_header
+from ui.sections import safe_fragment
 
 MAX_SEED = 9999
+SEED_KEY = "ident_seed"  # every section's random matrices; each section reruns on its own
 DEFAULT_SEED = IDENTITIES_SEED  # its default network has 3 of its 4 hidden units active (seed 0: only 1)
 SIZE_RANGE = (1, 5)  # n and m of the identities
 NET_RANGE = (1, 6)  # Dx, Dh; Nc starts at 2
@@ -158,271 +160,281 @@ page_header(
     "identities are put to work on the notes' 1-layer network, in both the column and the row convention.",
 )
 
-c1, c2, c3 = st.columns([1, 1, 1], gap="large")
-seed = int(
-    c1.number_input(
-        "Random seed",
-        min_value=0,
-        max_value=MAX_SEED,
-        value=DEFAULT_SEED,
-        step=1,
-        key="ident_seed",
-        help="Draws every random matrix on this page (np.random.default_rng(seed)).",
-        bind="query-params",
-    )
-)
-n = c2.slider("Size n (rows of W)", *SIZE_RANGE, IDENTITIES_N, key="ident_n", bind="query-params")
-m = c3.slider("Size m (columns of W)", *SIZE_RANGE, IDENTITIES_M, key="ident_m", bind="query-params")
-
-st.header("The identities")
-number = st.radio(
-    "Identity",
-    list(IDENTITIES),
-    format_func=lambda k: SHORT_NAMES[k],
-    horizontal=True,
-    key="ident_which",
+st.number_input(
+    "Random seed",
+    min_value=0,
+    max_value=MAX_SEED,
+    value=DEFAULT_SEED,
+    step=1,
+    key=SEED_KEY,
+    help="Draws every random matrix on this page (np.random.default_rng(seed)). The sizes of each "
+    "section are set in the section.",
     bind="query-params",
+    width=240,
 )
-f = "sigmoid"
-if number == 4:
-    f = st.radio(
-        "Elementwise function f",
-        list(ELEMENTWISE_LABELS),
-        format_func=ELEMENTWISE_LABELS.get,
+
+
+@safe_fragment
+def identities_section() -> None:
+    """One identity checked three ways (reruns on its own when n, m or the identity change)."""
+    seed = int(st.session_state[SEED_KEY])
+    st.header("The identities")
+    c_n, c_m, _ = st.columns([1, 1, 1], gap="large")
+    n = c_n.slider("Size n (rows of W)", *SIZE_RANGE, IDENTITIES_N, key="ident_n", bind="query-params")
+    m = c_m.slider("Size m (columns of W)", *SIZE_RANGE, IDENTITIES_M, key="ident_m", bind="query-params")
+    number = st.radio(
+        "Identity",
+        list(IDENTITIES),
+        format_func=lambda k: SHORT_NAMES[k],
         horizontal=True,
-        key="ident_f",
+        key="ident_which",
         bind="query-params",
     )
-check = identity_check(number, seed=seed, n=n, m=m, elementwise=f)
-statement, note = identity_statement(number, n, m, f)
-st.markdown(f"**({number}) {IDENTITIES[number]}**")
-st.latex(r"\begin{gathered}" + statement.replace(r":\qquad", r":\\[4pt]") + r"\end{gathered}")
-st.markdown(note)
-with st.expander("The random inputs"):
-    st.markdown(
-        "  \n".join(
-            f"**{name}** {shape(value)}: "
-            + ", ".join(compact(float(v)) for v in np.ravel(value)[:30])
-            + (" …" if np.size(value) > 30 else "")
-            for name, value in check.case.inputs.items()
+    f = "sigmoid"
+    if number == 4:
+        f = st.radio(
+            "Elementwise function f",
+            list(ELEMENTWISE_LABELS),
+            format_func=ELEMENTWISE_LABELS.get,
+            horizontal=True,
+            key="ident_f",
+            bind="query-params",
         )
-    )
+    check = identity_check(number, seed=seed, n=n, m=m, elementwise=f)
+    statement, note = identity_statement(number, n, m, f)
+    st.markdown(f"**({number}) {IDENTITIES[number]}**")
+    st.latex(r"\begin{gathered}" + statement.replace(r":\qquad", r":\\[4pt]") + r"\end{gathered}")
+    st.markdown(note)
+    with st.expander("The random inputs"):
+        st.markdown(
+            "  \n".join(
+                f"**{name}** {shape(value)}: "
+                + ", ".join(compact(float(v)) for v in np.ravel(value)[:30])
+                + (" …" if np.size(value) > 30 else "")
+                for name, value in check.case.inputs.items()
+            )
+        )
 
-rows, cols, row_label, col_label = axis_names(number, n, m, check)
-what = "gradient ∂J/∂" + check.case.variable if number >= 5 else "Jacobian ∂z/∂x"
-axes = {"row_label": row_label, "col_label": col_label, "row_names": rows, "col_names": cols}
-heatmaps = (  # the analytic and the numerical matrix side by side: key, values, title, value name, alt
-    (
-        "ident_analytic",
-        check.analytic,
-        f"Analytic: {check.case.formula}  {shape(check.analytic)}",
-        "analytic",
-        f"Annotated heatmap of the analytic {what} of identity ({number}), {check.case.formula}.",
-    ),
-    (
-        "ident_numerical",
-        check.numerical,
-        f"Numerical: central differences  {shape(check.numerical)}",
-        "numerical",
-        f"Annotated heatmap of the numerical {what} of identity ({number}); it matches the analytic one.",
-    ),
-)
-for column, (key, values, title, value_name, alt) in zip(st.columns(2, gap="large"), heatmaps, strict=True):
-    with column:
-        fig = matrix_heatmap(
-            values, title=title, **axes, text_size=text_size(len(cols)), value_name=value_name
-        )
-        show_figure(fig, key=key, alt=alt)
-left, right = st.columns(2, gap="large")
-with left:
+    rows, cols, row_label, col_label = axis_names(number, n, m, check)
+    what = "gradient ∂J/∂" + check.case.variable if number >= 5 else "Jacobian ∂z/∂x"
+    axes = {"row_label": row_label, "col_label": col_label, "row_names": rows, "col_names": cols}
+    # One chart: the analytic and the numerical matrix side by side, their difference under them.
+    size = text_size(len(cols))
+    panels = [
+        matrix_heatmap.draft(
+            check.analytic,
+            title=f"Analytic: {check.case.formula}  {shape(check.analytic)}",
+            **axes,
+            text_size=size,
+            value_name="analytic",
+        ),
+        matrix_heatmap.draft(
+            check.numerical,
+            title=f"Numerical: central differences  {shape(check.numerical)}",
+            **axes,
+            text_size=size,
+            value_name="numerical",
+        ),
+        difference_heatmap.draft(check.difference, title="Analytic − numerical", **axes, text_size=13),
+    ]
     show_figure(
-        difference_heatmap(check.difference, title="Analytic − numerical", **axes, text_size=13),
-        key="ident_difference",
-        alt=f"Heatmap of the analytic minus the numerical {what}: rounding errors only.",
+        matrix_grid(panels, title=f"Identity ({number}), checked: analytic, numerical, their difference"),
+        key="ident_check",
+        alt=f"Three annotated heatmaps: the analytic {what} of identity ({number}), {check.case.formula}; "
+        "the numerical one, which matches it; and their difference, rounding errors only.",
     )
     if len(cols) > LABELLED_COLUMNS:
         st.caption(
-            f"With more than {LABELLED_COLUMNS} columns the cells are too small for labels: "
+            f"With more than {LABELLED_COLUMNS} columns the difference's cells are too small for labels: "
             "hover for the values."
         )
-with right:
-    st.metric("max |analytic − numerical|", scientific(check.max_abs_diff))
-    st.markdown(
+    metric_col, text_col = st.columns([1, 2], gap="large")
+    metric_col.metric("max |analytic − numerical|", scientific(check.max_abs_diff))
+    text_col.markdown(
         f"The numerical {what} perturbs each input entry by ±ε (ε = 10⁻⁶) with "
         "`core.numerical_jacobian`; its error is about ε² from truncation plus 10⁻¹⁶/ε from rounding, "
         "so a difference near 10⁻¹⁰ means the formula is right. A wrong orientation (W instead of Wᵀ, "
         "xᵀδ instead of δᵀxᵀ) would not even have the right shape when W is not square."
     )
 
-st.header("The CS224n notes' 1-layer network")
-c1, c2, c3 = st.columns(3, gap="large")
-dx = c1.slider("Input size Dx", *NET_RANGE, 3, key="ident_dx", bind="query-params")
-dh = c2.slider("Hidden size Dh", *NET_RANGE, 4, key="ident_dh", bind="query-params")
-nc = c3.slider("Classes Nc", 2, NET_RANGE[1], 3, key="ident_nc", bind="query-params")
-example = one_layer_example(dx, dh, nc, seed=seed)
-y = example["y"]
-out = one_layer_network(**example)
-errors = gradient_errors(dx, dh, nc, seed, "column")
 
-st.latex(
-    rf"x_{{({dx}\times 1)}} \xrightarrow{{\ z = Wx + b_1\ }} z_{{({dh}\times 1)}}"
-    rf"\xrightarrow{{\ \mathrm{{ReLU}}\ }} h_{{({dh}\times 1)}}"
-    rf"\xrightarrow{{\ \theta = Uh + b_2\ }} \theta_{{({nc}\times 1)}}"
-    rf"\xrightarrow{{\ \mathrm{{softmax}}\ }} \hat y_{{({nc}\times 1)}}"
-    rf"\xrightarrow{{\ \mathrm{{CE}}(y,\,\cdot)\ }} J_{{(1\times 1)}}"
-)
-st.caption(
-    f"W is {dh}×{dx}, b₁ {dh}×1, U {nc}×{dh}, b₂ {nc}×1 (the notes' column convention); the true class is "
-    f"y = {y + 1} of {nc}. Biases are nudged so that no z_j sits within 0.05 of ReLU's kink."
-)
+identities_section()
 
 
 def column(values) -> str:
     return r"\begin{bmatrix}" + r"\\".join(tex_number(float(v)) for v in np.ravel(values)) + r"\end{bmatrix}"
 
 
-st.markdown("**Forward**, the numbers of each stage:")
-one_hot_y = r"\begin{bmatrix}" + r"\\".join(str(int(v)) for v in one_hot(y, nc)) + r"\end{bmatrix}"
-st.latex(
-    rf"\small x = {column(example['x'])}\; z = {column(out['z'])}\; h = {column(out['h'])}\;"
-    rf"\theta = {column(out['theta'])}\; \hat y = {column(out['y_hat'])}\; y = {one_hot_y}"
-)
-st.latex(rf"J = -\log \hat y_{{{y + 1}}} = {tex_number(float(out['J']), 4)}")
+@safe_fragment
+def network_sections() -> None:
+    """The 1-layer network and the two conventions (rerun on their own when Dx, Dh or Nc change)."""
+    seed = int(st.session_state[SEED_KEY])
+    st.header("The CS224n notes' 1-layer network")
+    c1, c2, c3 = st.columns(3, gap="large")
+    dx = c1.slider("Input size Dx", *NET_RANGE, 3, key="ident_dx", bind="query-params")
+    dh = c2.slider("Hidden size Dh", *NET_RANGE, 4, key="ident_dh", bind="query-params")
+    nc = c3.slider("Classes Nc", 2, NET_RANGE[1], 3, key="ident_nc", bind="query-params")
+    example = one_layer_example(dx, dh, nc, seed=seed)
+    y = example["y"]
+    out = one_layer_network(**example)
+    errors = gradient_errors(dx, dh, nc, seed, "column")
 
-left, right = st.columns([1.3, 1], gap="large")
-with left:
-    st.markdown("**Backward, with the identities** (δ₁ and δ₂ are row vectors, as in the notes)")
     st.latex(
-        r"\begin{aligned}"
-        r"\delta_1 &= \frac{\partial J}{\partial \theta} = (\hat y - y)^\top &&\text{(7)}\\"
-        r"\delta_2 &= \frac{\partial J}{\partial z} = \delta_1 U \circ \operatorname{sgn}(h)^\top"
-        r" &&\text{(1), (4)}\\"
-        rf"(1\times {dh}) &= (1\times {nc})\,({nc}\times {dh}) \circ (1\times {dh})"
-        r"\end{aligned}"
+        rf"x_{{({dx}\times 1)}} \xrightarrow{{\ z = Wx + b_1\ }} z_{{({dh}\times 1)}}"
+        rf"\xrightarrow{{\ \mathrm{{ReLU}}\ }} h_{{({dh}\times 1)}}"
+        rf"\xrightarrow{{\ \theta = Uh + b_2\ }} \theta_{{({nc}\times 1)}}"
+        rf"\xrightarrow{{\ \mathrm{{softmax}}\ }} \hat y_{{({nc}\times 1)}}"
+        rf"\xrightarrow{{\ \mathrm{{CE}}(y,\,\cdot)\ }} J_{{(1\times 1)}}"
+    )
+    st.caption(
+        f"W is {dh}×{dx}, b₁ {dh}×1, U {nc}×{dh}, b₂ {nc}×1 (the notes' column convention); the true class "
+        f"is y = {y + 1} of {nc}. Biases are nudged so that no z_j sits within 0.05 of ReLU's kink."
+    )
+
+    st.markdown("**Forward**, the numbers of each stage:")
+    one_hot_y = r"\begin{bmatrix}" + r"\\".join(str(int(v)) for v in one_hot(y, nc)) + r"\end{bmatrix}"
+    st.latex(
+        rf"\small x = {column(example['x'])}\; z = {column(out['z'])}\; h = {column(out['h'])}\;"
+        rf"\theta = {column(out['theta'])}\; \hat y = {column(out['y_hat'])}\; y = {one_hot_y}"
+    )
+    st.latex(rf"J = -\log \hat y_{{{y + 1}}} = {tex_number(float(out['J']), 4)}")
+
+    left, right = st.columns([1.3, 1], gap="large")
+    with left:
+        st.markdown("**Backward, with the identities** (δ₁ and δ₂ are row vectors, as in the notes)")
+        st.latex(
+            r"\begin{aligned}"
+            r"\delta_1 &= \frac{\partial J}{\partial \theta} = (\hat y - y)^\top &&\text{(7)}\\"
+            r"\delta_2 &= \frac{\partial J}{\partial z} = \delta_1 U \circ \operatorname{sgn}(h)^\top"
+            r" &&\text{(1), (4)}\\"
+            rf"(1\times {dh}) &= (1\times {nc})\,({nc}\times {dh}) \circ (1\times {dh})"
+            r"\end{aligned}"
+        )
+        st.markdown(
+            "ReLU′(z) = sgn(h): the derivative of the activation is written with the activation itself. "
+            "Then each gradient is an identity, transposed where needed so that it has the shape of what it "
+            "differentiates (the notes' shape convention)."
+        )
+    with right:
+        worst = max(errors.values())
+        st.metric("Largest relative error of a gradient vs finite differences", scientific(worst))
+        st.caption(
+            "Relative error = max |analytic − numerical| / max(|analytic|, |numerical|), per gradient "
+            "(`core.gradcheck`, central differences with ε = 10⁻⁶)."
+        )
+
+    GRADIENT_ROWS = {
+        "U": (r"δ₁ᵀ hᵀ", "identity (5)", "U"),
+        "b2": (r"δ₁ᵀ", "identity (3), transposed", "b₂"),
+        "W": (r"δ₂ᵀ xᵀ", "identity (5)", "W"),
+        "b1": (r"δ₂ᵀ", "identity (3), transposed", "b₁"),
+        "x": (r"(δ₂ W)ᵀ", "identity (1), transposed", "x"),
+    }
+    st.table(
+        pd.DataFrame(
+            {
+                "gradient": [f"∂J/∂{GRADIENT_ROWS[k][2]}" for k in GRADIENT_ROWS],
+                "formula": [GRADIENT_ROWS[k][0] for k in GRADIENT_ROWS],
+                "from": [GRADIENT_ROWS[k][1] for k in GRADIENT_ROWS],
+                "shape of gradient": [shape(out[k]) for k in GRADIENT_ROWS],
+                "shape of parameter": [shape(example[k]) for k in GRADIENT_ROWS],
+                "max relative error": [scientific(errors[k]) for k in GRADIENT_ROWS],
+            }
+        ).set_index("gradient")
+    )
+    left, right = st.columns([1.6, 1], gap="large")
+    with left:
+        show_figure(
+            matrix_heatmap(
+                out["U"],
+                title=f"∂J/∂U = δ₁ᵀhᵀ  {shape(out['U'])}",
+                row_label="class (row of U)",
+                col_label="hidden unit (column of U)",
+                text_size=text_size(dh),
+                value_name="∂J/∂U",
+            ),
+            key="ident_net_dU",
+            alt="Annotated heatmap of the gradient of the loss with respect to U; columns of inactive hidden "
+            "units are zero.",
+        )
+    with right:
+        show_figure(
+            matrix_heatmap(
+                out["x"],
+                title=f"∂J/∂x = (δ₂W)ᵀ  {shape(out['x'])}",
+                row_label="input x_j",
+                col_label="",
+                col_names=["∂J/∂x"],
+                value_name="∂J/∂x",
+            ),
+            key="ident_net_dx",
+            alt="Annotated heatmap of the gradient of the loss with respect to the input x, a column vector.",
+        )
+
+    st.header("The shape convention: columns against rows")
+    row_params = to_row_convention(example)
+    row_out = one_layer_network(**row_params, convention="row")
+    row_errors = gradient_errors(dx, dh, nc, seed, "row")
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.markdown("**Column vectors (the CS224n notes)**: x is Dx×1, W is Dh×Dx.")
+        st.latex(
+            r"z = Wx + b_1,\quad \theta = Uh + b_2,\quad \frac{\partial J}{\partial W} = \delta_2^\top x^\top"
+        )
+    with right:
+        st.markdown("**Row vectors (code, and the Backpropagation page)**: x is 1×Dx, W is Dx×Dh.")
+        st.latex(r"z = xW + b_1,\quad \theta = hU + b_2,\quad \nabla_W = x^\top \delta_2")
+    diffs = {k: float(np.abs(out[k] - row_out[k].T).max()) for k in GRADIENT_ROWS}
+    left, right = st.columns(2, gap="large")
+    with left:
+        show_figure(
+            matrix_heatmap(
+                out["W"],
+                title=f"Column convention: ∂J/∂W = δ₂ᵀxᵀ  {shape(out['W'])}",
+                row_label="hidden unit",
+                col_label="input",
+                text_size=text_size(dx),
+                value_name="∂J/∂W",
+            ),
+            key="ident_conv_col",
+            alt="Heatmap of the column-convention gradient of W, hidden units by inputs.",
+        )
+    with right:
+        show_figure(
+            matrix_heatmap(
+                row_out["W"],
+                title=f"Row convention: ∇W = xᵀδ₂  {shape(row_out['W'])}",
+                row_label="input",
+                col_label="hidden unit",
+                text_size=text_size(dh),
+                value_name="∇W",
+            ),
+            key="ident_conv_row",
+            alt="Heatmap of the row-convention gradient of W, inputs by hidden units: the transpose of the "
+            "column-convention gradient.",
+        )
+    c1, c2, c3 = st.columns(3)
+    c1.metric("max |∂J/∂W − (∇W)ᵀ|", scientific(diffs["W"]))
+    c2.metric("|J (column) − J (row)|", scientific(abs(float(out["J"]) - float(row_out["J"]))))
+    c3.metric("Largest relative error, row convention", scientific(max(row_errors.values())))
+    st.table(
+        pd.DataFrame(
+            {
+                "parameter": [GRADIENT_ROWS[k][2] for k in GRADIENT_ROWS],
+                "column convention": [shape(out[k]) for k in GRADIENT_ROWS],
+                "row convention": [shape(row_out[k]) for k in GRADIENT_ROWS],
+                "max |column − rowᵀ|": [scientific(diffs[k]) for k in GRADIENT_ROWS],
+            }
+        ).set_index("parameter")
     )
     st.markdown(
-        "ReLU′(z) = sgn(h): the derivative of the activation is written with the activation itself. "
-        "Then each gradient is an identity, transposed where needed so that it has the shape of what it "
-        "differentiates (the notes' shape convention)."
-    )
-with right:
-    worst = max(errors.values())
-    st.metric("Largest relative error of a gradient vs finite differences", scientific(worst))
-    st.caption(
-        "Relative error = max |analytic − numerical| / max(|analytic|, |numerical|), per gradient "
-        "(`core.gradcheck`, central differences with ε = 10⁻⁶)."
+        "Both conventions compute the same numbers; every array, and so every gradient, is transposed. "
+        "The row-convention gradients are computed with the row-vector formulas (xᵀδ, δWᵀ), not by "
+        "transposing the column results, so the differences above (0, or rounding near 10⁻¹⁶) are a real "
+        "check. Row vectors stack a mini-batch as the rows of a matrix, which is why code (and the "
+        "Backpropagation page) uses them; the CS224n notes use columns, as most textbooks do. "
+        "Either way the gradient has the shape of the parameter, so W − η ∂J/∂W is a valid update."
     )
 
-GRADIENT_ROWS = {
-    "U": (r"δ₁ᵀ hᵀ", "identity (5)", "U"),
-    "b2": (r"δ₁ᵀ", "identity (3), transposed", "b₂"),
-    "W": (r"δ₂ᵀ xᵀ", "identity (5)", "W"),
-    "b1": (r"δ₂ᵀ", "identity (3), transposed", "b₁"),
-    "x": (r"(δ₂ W)ᵀ", "identity (1), transposed", "x"),
-}
-st.table(
-    pd.DataFrame(
-        {
-            "gradient": [f"∂J/∂{GRADIENT_ROWS[k][2]}" for k in GRADIENT_ROWS],
-            "formula": [GRADIENT_ROWS[k][0] for k in GRADIENT_ROWS],
-            "from": [GRADIENT_ROWS[k][1] for k in GRADIENT_ROWS],
-            "shape of gradient": [shape(out[k]) for k in GRADIENT_ROWS],
-            "shape of parameter": [shape(example[k]) for k in GRADIENT_ROWS],
-            "max relative error": [scientific(errors[k]) for k in GRADIENT_ROWS],
-        }
-    ).set_index("gradient")
-)
-left, right = st.columns([1.6, 1], gap="large")
-with left:
-    show_figure(
-        matrix_heatmap(
-            out["U"],
-            title=f"∂J/∂U = δ₁ᵀhᵀ  {shape(out['U'])}",
-            row_label="class (row of U)",
-            col_label="hidden unit (column of U)",
-            text_size=text_size(dh),
-            value_name="∂J/∂U",
-        ),
-        key="ident_net_dU",
-        alt="Annotated heatmap of the gradient of the loss with respect to U; columns of inactive hidden "
-        "units are zero.",
-    )
-with right:
-    show_figure(
-        matrix_heatmap(
-            out["x"],
-            title=f"∂J/∂x = (δ₂W)ᵀ  {shape(out['x'])}",
-            row_label="input x_j",
-            col_label="",
-            col_names=["∂J/∂x"],
-            value_name="∂J/∂x",
-        ),
-        key="ident_net_dx",
-        alt="Annotated heatmap of the gradient of the loss with respect to the input x, a column vector.",
-    )
 
-st.header("The shape convention: columns against rows")
-row_params = to_row_convention(example)
-row_out = one_layer_network(**row_params, convention="row")
-row_errors = gradient_errors(dx, dh, nc, seed, "row")
-left, right = st.columns(2, gap="large")
-with left:
-    st.markdown("**Column vectors (the CS224n notes)**: x is Dx×1, W is Dh×Dx.")
-    st.latex(
-        r"z = Wx + b_1,\quad \theta = Uh + b_2,\quad \frac{\partial J}{\partial W} = \delta_2^\top x^\top"
-    )
-with right:
-    st.markdown("**Row vectors (code, and the Backpropagation page)**: x is 1×Dx, W is Dx×Dh.")
-    st.latex(r"z = xW + b_1,\quad \theta = hU + b_2,\quad \nabla_W = x^\top \delta_2")
-diffs = {k: float(np.abs(out[k] - row_out[k].T).max()) for k in GRADIENT_ROWS}
-left, right = st.columns(2, gap="large")
-with left:
-    show_figure(
-        matrix_heatmap(
-            out["W"],
-            title=f"Column convention: ∂J/∂W = δ₂ᵀxᵀ  {shape(out['W'])}",
-            row_label="hidden unit",
-            col_label="input",
-            text_size=text_size(dx),
-            value_name="∂J/∂W",
-        ),
-        key="ident_conv_col",
-        alt="Heatmap of the column-convention gradient of W, hidden units by inputs.",
-    )
-with right:
-    show_figure(
-        matrix_heatmap(
-            row_out["W"],
-            title=f"Row convention: ∇W = xᵀδ₂  {shape(row_out['W'])}",
-            row_label="input",
-            col_label="hidden unit",
-            text_size=text_size(dh),
-            value_name="∇W",
-        ),
-        key="ident_conv_row",
-        alt="Heatmap of the row-convention gradient of W, inputs by hidden units: the transpose of the "
-        "column-convention gradient.",
-    )
-c1, c2, c3 = st.columns(3)
-c1.metric("max |∂J/∂W − (∇W)ᵀ|", scientific(diffs["W"]))
-c2.metric("|J (column) − J (row)|", scientific(abs(float(out["J"]) - float(row_out["J"]))))
-c3.metric("Largest relative error, row convention", scientific(max(row_errors.values())))
-st.table(
-    pd.DataFrame(
-        {
-            "parameter": [GRADIENT_ROWS[k][2] for k in GRADIENT_ROWS],
-            "column convention": [shape(out[k]) for k in GRADIENT_ROWS],
-            "row convention": [shape(row_out[k]) for k in GRADIENT_ROWS],
-            "max |column − rowᵀ|": [scientific(diffs[k]) for k in GRADIENT_ROWS],
-        }
-    ).set_index("parameter")
-)
-st.markdown(
-    "Both conventions compute the same numbers; every array, and so every gradient, is transposed. The "
-    "row-convention gradients are computed with the row-vector formulas (xᵀδ, δWᵀ), not by transposing the "
-    "column results, so the differences above (0, or rounding near 10⁻¹⁶) are a real check. Row vectors "
-    "stack a mini-batch as the rows of a matrix, which is why code (and the Backpropagation page) uses them; "
-    "the CS224n notes use "
-    "columns, as most textbooks do. "
-    "Either way the gradient has the shape of the parameter, so W − η ∂J/∂W is a valid update."
-)
+network_sections()

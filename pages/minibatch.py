@@ -18,6 +18,7 @@ from core.minibatch import (
 )
 from ui.common import show_figure
 from ui.page import page_header
+from ui.sections import metric_row, safe_fragment
 from words.sources import FOUR_LAYER_NOTES, capital
 
 N_SAMPLES = MINIBATCH_N_SAMPLES  # the fixed data set the batches come from
@@ -27,6 +28,7 @@ BATCH = (2, 64, 16)  # (min, max, default) of the batch for the per-example view
 DRAW_MAX = 9999
 DRAW_OPTIONS = [50, 100, 200, 500, 1000]
 SAMPLING = {"without replacement": False, "with replacement": True}
+PARAM_KEY = "minibatch_param"  # the parameter followed, shared by both sections (each reruns on its own)
 SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 N_LAYERS = len(SIZES) - 1
 PARAMS = [f"{kind}{k}" for k in range(N_LAYERS, 0, -1) for kind in ("b", "W")]
@@ -97,153 +99,178 @@ st.markdown(
     "ReLU, at its initial weights, and softmax cross-entropy. All gradients are at these weights."
 )
 
-name = st.selectbox(
+st.selectbox(
     "Parameter to follow",
     PARAMS,
     index=0,
     format_func=PARAM_NAMES.get,
-    key="minibatch_param",
+    key=PARAM_KEY,
     help="The page follows the entry of this parameter whose per-example gradients vary most.",
     bind="query-params",
 )
-index, sigma = entry_of(name)
-label = pretty(name, index)
 
-st.subheader(f"1. One batch: per-example gradients of {label} and their mean")
-c1, c2, _ = st.columns([2, 1, 1.5], gap="large")
-batch = c1.slider("Batch size B", *BATCH[:2], BATCH[2], key="minibatch_b", bind="query-params")
-draw = c2.number_input(
-    "Which batch (draw number)", 0, DRAW_MAX, 0, step=1, key="minibatch_draw", bind="query-params"
-)
-one = one_batch(batch, int(draw), name, index)
-m1, m2, m3 = st.columns(3)
-m1.metric("Mean of the bars", signed(one["mean"], 6))
-m2.metric("Backprop on the batch", signed(one["backprop"], 6))
-m3.metric("Difference", scientific(abs(one["mean"] - one["backprop"])))
-left, right = st.columns([1.6, 1], gap="large")
-with left:
-    show_figure(
-        per_example_gradient_figure(
-            one["per_example"], label=label, mean=one["mean"], batch_gradient=one["backprop"]
-        ),
-        key="minibatch_per_example",
-        alt=f"Bar chart of the {batch} per-example gradients of {label}, with a dashed line at their mean.",
-    )
-with right:
-    st.latex(
-        r"\nabla_\theta L = \nabla_\theta \frac{1}{B}\sum_{i=1}^{B} \ell_i"
-        r" = \frac{1}{B}\sum_{i=1}^{B} \nabla_\theta \ell_i"
-    )
-    st.markdown(
-        f"Each bar is ∂ℓᵢ/∂{label} for one example of the batch, the gradient that example alone would give "
-        "(batch of one, no 1/B). The examples disagree, often even in sign: each pulls the parameter its "
-        "own way. The batch gradient that backprop returns is their **average**, the dashed line. "
-        f"This batch holds {', '.join(f'{n} of class {c + 1}' for c, n in enumerate(one['classes']))}."
-    )
 
-st.subheader("2. Where the 1/B goes")
-routes = one["routes"]
-left, right = st.columns([1, 1.2], gap="large")
-with left:
-    st.markdown(
-        f"{capital(FOUR_LAYER_NOTES)} derive the gradients for one example, with δ⁴ = S(z₄) − y. For a "
-        "batch they keep that δ without the 1/B (call it δ̃, B × K) and divide afterwards:"
+@safe_fragment
+def one_batch_sections() -> None:
+    """Sections 1 and 2: one batch's per-example gradients and the 1/B routes (rerun when B or the draw
+    moves)."""
+    name = st.session_state[PARAM_KEY]
+    index, _sigma = entry_of(name)
+    label = pretty(name, index)
+    st.subheader(f"1. One batch: per-example gradients of {label} and their mean")
+    c1, c2, _ = st.columns([2, 1, 1.5], gap="large")
+    batch = c1.slider("Batch size B", *BATCH[:2], BATCH[2], key="minibatch_b", bind="query-params")
+    draw = c2.number_input(
+        "Which batch (draw number)", 0, DRAW_MAX, 0, step=1, key="minibatch_draw", bind="query-params"
     )
-    st.latex(r"\nabla_{b_l} L = \frac{1}{B}\,\mathbf{1}^\top \tilde\delta^{l}")
-    st.latex(r"\nabla_{W_l} L = \frac{1}{B}\,\sigma(z_{l-1})^\top \tilde\delta^{l}")
-    st.markdown(
-        "For the bias the sum over the batch is the row of ones 1ᵀ (1 × B); for the weights the matrix "
-        "product already sums over the batch, since row i of σ(zₗ₋₁) meets row i of δ̃. "
-        "Backprop as written on the Backpropagation page puts the 1/B into δ⁴ = (S(z₄) − Y)/B instead, "
-        "once, and every later δ carries it. Same numbers, for this batch's last layer:"
-    )
-with right:
-    rows = []
-    for c in range(SIZES[-1]):
-        rows.append(
-            {
-                "entry": f"∇b₄[{c + 1}]",
-                "1ᵀδ⁴ (1/B inside δ⁴)": signed(float(routes["b"]["backward"][c]), 8),
-                "(1/B) 1ᵀ(S − Y)  (1/B afterwards)": signed(float(routes["b"]["seed"][c]), 8),
-                "mean of per-example": signed(float(routes["b"]["per_example"][c]), 8),
-            }
+    one = one_batch(batch, int(draw), name, index)
+    row = metric_row()
+    row.metric("Mean of the bars", signed(one["mean"], 6))
+    row.metric("Backprop on the batch", signed(one["backprop"], 6))
+    row.metric("Difference", scientific(abs(one["mean"] - one["backprop"])))
+    left, right = st.columns([1.6, 1], gap="large")
+    with left:
+        show_figure(
+            per_example_gradient_figure(
+                one["per_example"], label=label, mean=one["mean"], batch_gradient=one["backprop"]
+            ),
+            key="minibatch_per_example",
+            alt=f"Bar chart of the {batch} per-example gradients of {label}, with a dashed line at their "
+            "mean.",
         )
-    st.table(pd.DataFrame(rows).set_index("entry"))
-    diff_b = max(
-        float(np.abs(routes["b"][k] - routes["b"]["backward"]).max()) for k in ("seed", "per_example")
-    )
-    diff_w = max(
-        float(np.abs(routes["W"][k] - routes["W"]["backward"]).max()) for k in ("seed", "per_example")
-    )
-    m1, m2 = st.columns(2)
-    m1.metric(
-        "∇b₄, largest difference", scientific(diff_b), help="Between the three routes, over all entries."
-    )
-    m2.metric(
-        f"∇W₄ ({SIZES[-2]}×{SIZES[-1]}), largest difference",
-        scientific(diff_w),
-        help="Between the three routes.",
-    )
+    with right:
+        st.latex(
+            r"\nabla_\theta L = \nabla_\theta \frac{1}{B}\sum_{i=1}^{B} \ell_i"
+            r" = \frac{1}{B}\sum_{i=1}^{B} \nabla_\theta \ell_i"
+        )
+        st.markdown(
+            f"Each bar is ∂ℓᵢ/∂{label} for one example of the batch, the gradient that example alone would "
+            "give (batch of one, no 1/B). The examples disagree, often even in sign: each pulls the "
+            "parameter its own way. The batch gradient that backprop returns is their **average**, the "
+            "dashed line. "
+            f"This batch holds {', '.join(f'{n} of class {c + 1}' for c, n in enumerate(one['classes']))}."
+        )
 
-st.subheader("3. The noise of the estimate shrinks like 1/√B")
-c1, c2 = st.columns(2)
-draws = c1.select_slider(
-    "Mini-batches drawn per batch size", DRAW_OPTIONS, value=200, key="minibatch_draws", bind="query-params"
-)
-sampling = c2.radio(
-    "Drawing the examples of a batch",
-    list(SAMPLING),
-    index=0,
-    key="minibatch_sampling",
-    horizontal=True,
-    bind="query-params",
-)
-replace = SAMPLING[sampling]
-result = spread(name, index, int(draws), replace)
-left, right = st.columns([1.6, 1], gap="large")
-with left:
-    show_figure(
-        gradient_spread_figure(
-            result.batch_sizes,
-            result.measured,
-            result.expected,
-            label=label,
-            expected_finite=None if replace else result.expected_finite,
-            n_samples=N_SAMPLES,
-        ),
-        key="minibatch_spread",
-        alt=f"Log-log plot of the measured spread of the mini-batch gradient of {label} against the batch "
-        "size, falling along the line sigma over root B.",
+    st.subheader("2. Where the 1/B goes")
+    routes = one["routes"]
+    left, right = st.columns([1, 1.2], gap="large")
+    with left:
+        st.markdown(
+            f"{capital(FOUR_LAYER_NOTES)} derive the gradients for one example, with δ⁴ = S(z₄) − y. For a "
+            "batch they keep that δ without the 1/B (call it δ̃, B × K) and divide afterwards:"
+        )
+        st.latex(r"\nabla_{b_l} L = \frac{1}{B}\,\mathbf{1}^\top \tilde\delta^{l}")
+        st.latex(r"\nabla_{W_l} L = \frac{1}{B}\,\sigma(z_{l-1})^\top \tilde\delta^{l}")
+        st.markdown(
+            "For the bias the sum over the batch is the row of ones 1ᵀ (1 × B); for the weights the matrix "
+            "product already sums over the batch, since row i of σ(zₗ₋₁) meets row i of δ̃. "
+            "Backprop as written on the Backpropagation page puts the 1/B into δ⁴ = (S(z₄) − Y)/B instead, "
+            "once, and every later δ carries it. Same numbers, for this batch's last layer:"
+        )
+    with right:
+        rows = []
+        for c in range(SIZES[-1]):
+            rows.append(
+                {
+                    "entry": f"∇b₄[{c + 1}]",
+                    "1ᵀδ⁴ (1/B inside δ⁴)": signed(float(routes["b"]["backward"][c]), 8),
+                    "(1/B) 1ᵀ(S − Y)  (1/B afterwards)": signed(float(routes["b"]["seed"][c]), 8),
+                    "mean of per-example": signed(float(routes["b"]["per_example"][c]), 8),
+                }
+            )
+        st.table(pd.DataFrame(rows).set_index("entry"))
+        diff_b = max(
+            float(np.abs(routes["b"][k] - routes["b"]["backward"]).max()) for k in ("seed", "per_example")
+        )
+        diff_w = max(
+            float(np.abs(routes["W"][k] - routes["W"]["backward"]).max()) for k in ("seed", "per_example")
+        )
+        row = metric_row()
+        row.metric(
+            "∇b₄, largest difference", scientific(diff_b), help="Between the three routes, over all entries."
+        )
+        row.metric(
+            f"∇W₄ ({SIZES[-2]}×{SIZES[-1]}), largest difference",
+            scientific(diff_w),
+            help="Between the three routes.",
+        )
+
+
+one_batch_sections()
+
+
+@safe_fragment
+def spread_section() -> None:
+    """Section 3: the spread of the mini-batch gradient against B (reruns on its own)."""
+    name = st.session_state[PARAM_KEY]
+    index, _sigma = entry_of(name)
+    label = pretty(name, index)
+    st.subheader("3. The noise of the estimate shrinks like 1/√B")
+    c1, c2 = st.columns(2)
+    draws = c1.select_slider(
+        "Mini-batches drawn per batch size",
+        DRAW_OPTIONS,
+        value=200,
+        key="minibatch_draws",
+        bind="query-params",
     )
-with right:
-    m1, m2 = st.columns(2)
-    m1.metric(
-        "Fitted slope",
-        f"{result.slope:.3f}".replace("-", "−"),
-        help="Least-squares slope of log(spread) against log(B). Theory: −1/2.",
+    sampling = c2.radio(
+        "Drawing the examples of a batch",
+        list(SAMPLING),
+        index=0,
+        key="minibatch_sampling",
+        horizontal=True,
+        bind="query-params",
     )
-    m2.metric("σ (one example)", f"{result.sigma:.4f}", help="Spread of the per-example gradients.")
-    m1.metric("Full-data gradient", signed(result.full, 4))
-    m2.metric(
-        "Mean at B = 1",
-        signed(float(result.mean[0]), 4),
-        help=f"Average of the {result.n_draws} one-example gradients drawn; it scatters around the full-data "
-        f"gradient by about σ/√{result.n_draws}.",
-    )
-    st.markdown(
-        f"For each B, {result.n_draws} mini-batches are drawn from the N = {N_SAMPLES} examples and the "
-        f"RMS distance of their gradients of {label} from the full-data gradient is plotted. Averaging B "
-        "independent examples divides the variance by B, so the spread is **σ/√B**: 4× the batch for half "
-        "the noise, a slope of −1/2 on log-log axes. The mini-batch gradient is unbiased: averaged over "
-        "many draws it is the full-data gradient, for every B."
-    )
-    if not replace:
+    replace = SAMPLING[sampling]
+    result = spread(name, index, int(draws), replace)
+    left, right = st.columns([1.6, 1], gap="large")
+    with left:
+        show_figure(
+            gradient_spread_figure(
+                result.batch_sizes,
+                result.measured,
+                result.expected,
+                label=label,
+                expected_finite=None if replace else result.expected_finite,
+                n_samples=N_SAMPLES,
+            ),
+            key="minibatch_spread",
+            alt=f"Log-log plot of the measured spread of the mini-batch gradient of {label} against the "
+            "batch size, falling along the line sigma over root B.",
+        )
+    with right:
+        m1, m2 = st.columns(2)
+        m1.metric(
+            "Fitted slope",
+            f"{result.slope:.3f}".replace("-", "−"),
+            help="Least-squares slope of log(spread) against log(B). Theory: −1/2.",
+        )
+        m2.metric("σ (one example)", f"{result.sigma:.4f}", help="Spread of the per-example gradients.")
+        m1.metric("Full-data gradient", signed(result.full, 4))
+        m2.metric(
+            "Mean at B = 1",
+            signed(float(result.mean[0]), 4),
+            help=f"Average of the {result.n_draws} one-example gradients drawn; it scatters around the "
+            f"full-data gradient by about σ/√{result.n_draws}.",
+        )
+        st.markdown(
+            f"For each B, {result.n_draws} mini-batches are drawn from the N = {N_SAMPLES} examples and the "
+            f"RMS distance of their gradients of {label} from the full-data gradient is plotted. Averaging B "
+            "independent examples divides the variance by B, so the spread is **σ/√B**: 4× the batch for "
+            "half the noise, a slope of −1/2 on log-log axes. The mini-batch gradient is unbiased: averaged "
+            "over many draws it is the full-data gradient, for every B."
+        )
+        if not replace:
+            st.caption(
+                "Without replacement, as SGD cuts batches from shuffled epochs, the spread is a little "
+                "smaller: σ/√B · √((N − B)/(N − 1)), the dotted line (at B = N it would be 0). With "
+                "replacement the draws are independent and σ/√B is exact."
+            )
         st.caption(
-            "Without replacement, as SGD cuts batches from shuffled epochs, the spread is a little smaller: "
-            "σ/√B · √((N − B)/(N − 1)), the dotted line (at B = N it would be 0). With replacement the "
-            "draws are independent and σ/√B is exact."
+            f"Each mini-batch gradient is the mean of its examples' gradients; backprop run on the first "
+            f"batch of every size agrees to {scientific(result.backprop_difference)}."
         )
-    st.caption(
-        f"Each mini-batch gradient is the mean of its examples' gradients; backprop run on the first batch "
-        f"of every size agrees to {scientific(result.backprop_difference)}."
-    )
+
+
+spread_section()

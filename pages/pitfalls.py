@@ -37,6 +37,12 @@ DEFAULT_LOGITS = PITFALLS_LOGITS  # the multi-class page's default logits
 NAMES = list(DEFAULT_CLASS_NAMES[: len(DEFAULT_LOGITS)])
 
 
+@st.cache_data(max_entries=len(TRUE_CHOICES), show_spinner=False)
+def _naive_sweeps(target: int) -> list:
+    """Naive and stable loss over the scale grid in each dtype: depends on the true class alone."""
+    return [naive_scale_sweep(SCALES, PATTERN, target, dtype) for dtype in NAIVE_DTYPES]
+
+
 page_header(
     "Numerical pitfalls",
     "Cross-entropy is simple on paper and easy to get wrong in code. Four classic mistakes, each next to "
@@ -79,7 +85,7 @@ def naive_section() -> None:
         )
         st.latex(r"\text{where } m = \max_j z_j")
 
-    sweeps = [naive_scale_sweep(SCALES, PATTERN, target, dtype) for dtype in NAIVE_DTYPES]
+    sweeps = _naive_sweeps(target)
     logits = np.asarray(PATTERN) * scale
     at_scale = [
         (

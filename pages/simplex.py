@@ -21,8 +21,10 @@ from core.defaults import (
 from core.figures.engine import trace_dicts
 from core.figures.simplex import (
     SimplexFrame,
+    SimplexSurface,
     descent_loss_figure,
-    simplex_figure,
+    simplex_figure_on,
+    simplex_surface,
     temperature_frames,
     temperature_label,
 )
@@ -44,6 +46,7 @@ from core.units import in_unit
 from ui.common import show_figure, units
 from ui.page import page_header
 from ui.scrub import follow_drag, scrub_payload
+from ui.sections import metric_row, safe_fragment
 from words.simplex import (
     BARYCENTRIC_NOTE,
     LEAD,
@@ -91,124 +94,20 @@ def _temperature_scrub(
     return scrub_payload(values, frames)
 
 
-@st.cache_data(max_entries=64)
-def _surface(true_index: int, eps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The grid and the loss in nats over it: depends on the target alone, so every T and z share it."""
+@st.cache_data(max_entries=64, show_spinner=False)
+def _surface_layer(true_index: int, eps: float, unit: str) -> SimplexSurface:
+    """What the triangle shows for a target (the loss surface, hover points, arrows, y′): every T and z of
+    every session with this target and unit draw on it (core.figures.simplex.simplex_figure_on)."""
+    target = smoothed_target(true_index, eps)
     grid = simplex_grid(SIMPLEX_RESOLUTION)
-    return grid.x, grid.y, cross_entropy_surface(smoothed_target(true_index, eps), grid)
-
-
-page_header("Probability simplex", LEAD)
-unit = units()
-
-controls, main = st.columns([1, 2], gap="large")
-with controls:
-    st.subheader("The logits")
-    low, high = SIMPLEX_LOGIT_RANGE
-    z12 = [
-        st.slider(
-            f"{NAMES[k]} logit z{'₁₂'[k]}",
-            low,
-            high,
-            SIMPLEX_LOGITS[k],
-            step=0.1,
-            format="%.1f",
-            key=LOGIT_KEYS[k],
-            bind="query-params",
-        )
-        for k in range(2)
-    ]
-    st.caption(f"{NAMES[2]} logit z₃ = 0, fixed. {SHIFT_NOTE}")
-    t_min, t_max, t_default = SIMPLEX_TEMPERATURE
-    temperature = st.slider(
-        "Temperature T",
-        t_min,
-        t_max,
-        t_default,
-        step=0.1,
-        format="%.1f",
-        key=T_KEY,
-        help="q = softmax(z / T): T < 1 sharpens q towards the largest logit, T > 1 flattens it.",
-        bind="query-params",
-    )
-    st.subheader("The target")
-    true_index = st.radio(
-        "True class",
-        range(3),
-        index=SIMPLEX_TRUE_INDEX,
-        format_func=lambda k: NAMES[k],
-        horizontal=True,
-        key="sx_true",
-        bind="query-params",
-    )
-    e_min, e_max, e_default = SIMPLEX_SMOOTHING
-    eps = st.slider(
-        "Label smoothing ε",
-        e_min,
-        e_max,
-        e_default,
-        step=0.01,
-        format="%.2f",
-        key="sx_eps",
-        help="The target becomes y′ = (1 − ε)·onehot + ε/3: a fraction ε of the way from the true corner "
-        "to the centre.",
-        bind="query-params",
-    )
-    st.subheader("Gradient descent in the logits")
-    k_min, k_max, k_default = SIMPLEX_STEPS
-    steps = st.slider("Steps k", k_min, k_max, k_default, key="sx_steps", bind="query-params")
-    lr_min, lr_max, lr_default = SIMPLEX_LR
-    lr = st.slider(
-        "Learning rate η",
-        lr_min,
-        lr_max,
-        lr_default,
-        step=0.1,
-        format="%.1f",
-        key="sx_lr",
-        help="Each step: z ← z − η (softmax(z / T) − y′) / T.",
-        bind="query-params",
-    )
-
-z = np.array([*z12, 0.0])
-target = smoothed_target(true_index, eps)
-now = point_readout(z, target, temperature)
-path = descent_path(z, target, lr, steps, temperature)
-grid_x, grid_y, surface = _surface(true_index, eps)
-hover_points = lattice_points(SIMPLEX_HOVER_RESOLUTION)
-arrow_lattice = lattice_points(SIMPLEX_ARROWS)
-arrow_points = np.vstack([np.eye(3), arrow_lattice[(arrow_lattice > 0).all(axis=1)]])
-arrow_steps = -logit_gradient(arrow_points, target)  # −(p − y′) at T = 1: the direction, drawn where p is
-frame = SimplexFrame(
-    label=temperature_label(temperature),
-    point=now.probs,
-    point_loss=float(in_unit(now.loss, unit)),
-    grad_norm=now.grad_norm,
-    path_probs=path.probs,
-)
-t_low, t_high, t_count = SIMPLEX_CURVE_TEMPERATURES
-curve_temperatures = np.geomspace(t_low, t_high, t_count)
-floor = float(entropy(target))
-
-with main:
-    m1, m2, m3 = st.columns(3)
-    m1.metric(
-        f"Loss ({unit})", number(float(in_unit(now.loss, unit)), 3), help="The cross-entropy of q to y′."
-    )
-    m2.metric("|∂L/∂z|", number(now.grad_norm, 3), help="The size of the gradient, for the loss in nats.")
-    m3.metric(
-        f"At step {steps}",
-        number(float(in_unit(path.losses[-1], unit)), 3),
-        help=f"The loss where the descent path ends, in {unit}.",
-    )
-    st.markdown(
-        f"q = softmax(z/T) = **{vector_text(now.probs)}** for ({', '.join(NAMES)})  \n"
-        f"∂L/∂z = (q − y′)/T = **{signed_vector(now.grad)}** with y′ = {vector_text(target)}"
-    )
-    chart = simplex_figure(
-        grid_x,
-        grid_y,
-        in_unit(surface, unit),
+    hover_points = lattice_points(SIMPLEX_HOVER_RESOLUTION)
+    arrow_lattice = lattice_points(SIMPLEX_ARROWS)
+    arrow_points = np.vstack([np.eye(3), arrow_lattice[(arrow_lattice > 0).all(axis=1)]])
+    arrow_steps = -logit_gradient(arrow_points, target)  # −(p − y′) at T = 1: the direction, drawn where p is
+    return simplex_surface(
+        grid.x,
+        grid.y,
+        in_unit(cross_entropy_surface(target, grid), unit),
         levels=SIMPLEX_CONTOURS[unit],
         unit=unit,
         names=NAMES,
@@ -219,66 +118,187 @@ with main:
         arrow_points=arrow_points,
         arrow_directions=arrow_steps,
         arrow_norms=np.linalg.norm(arrow_steps, axis=1),
-        temperatures=curve_temperatures,
-        temperature_probs=temperature_path(z, curve_temperatures),
-        frame=frame,
     )
-    show_figure(chart, key="sx_chart", alt=simplex_alt(now.probs, now.loss, target, steps, unit))
-    # While the T slider is dragged, the path, the point and the readout follow it in the browser.
-    scrub = _temperature_scrub(tuple(z12), true_index, eps, lr, steps, unit, len(trace_dicts(chart)))
-    follow_drag("sx_chart", T_KEY, scrub)
-    st.caption(BARYCENTRIC_NOTE)
 
-descent_col, why_col = st.columns(2, gap="large")
-with descent_col:
-    st.subheader("Gradient descent")
-    st.markdown(
-        descent_sentence(
-            path.probs,
-            path.losses,
-            target=target,
-            true_index=true_index,
-            label_smoothing=eps,
-            lr=lr,
+
+page_header("Probability simplex", LEAD)
+
+
+@safe_fragment
+def explorer() -> None:
+    """The controls, the triangle and the sections under it: everything a logit or T moves.
+
+    A fragment: moving a control reruns only this (the math below never changes)."""
+    unit = units()
+
+    controls, main = st.columns([1, 2], gap="large")
+    with controls:
+        st.subheader("The logits")
+        low, high = SIMPLEX_LOGIT_RANGE
+        z12 = [
+            st.slider(
+                f"{NAMES[k]} logit z{'₁₂'[k]}",
+                low,
+                high,
+                SIMPLEX_LOGITS[k],
+                step=0.1,
+                format="%.1f",
+                key=LOGIT_KEYS[k],
+                bind="query-params",
+            )
+            for k in range(2)
+        ]
+        st.caption(f"{NAMES[2]} logit z₃ = 0, fixed. {SHIFT_NOTE}")
+        t_min, t_max, t_default = SIMPLEX_TEMPERATURE
+        temperature = st.slider(
+            "Temperature T",
+            t_min,
+            t_max,
+            t_default,
+            step=0.1,
+            format="%.1f",
+            key=T_KEY,
+            help="q = softmax(z / T): T < 1 sharpens q towards the largest logit, T > 1 flattens it.",
+            bind="query-params",
+        )
+        st.subheader("The target")
+        true_index = st.radio(
+            "True class",
+            range(3),
+            index=SIMPLEX_TRUE_INDEX,
+            format_func=lambda k: NAMES[k],
+            horizontal=True,
+            key="sx_true",
+            bind="query-params",
+        )
+        e_min, e_max, e_default = SIMPLEX_SMOOTHING
+        eps = st.slider(
+            "Label smoothing ε",
+            e_min,
+            e_max,
+            e_default,
+            step=0.01,
+            format="%.2f",
+            key="sx_eps",
+            help="The target becomes y′ = (1 − ε)·onehot + ε/3: a fraction ε of the way from the true corner "
+            "to the centre.",
+            bind="query-params",
+        )
+        st.subheader("Gradient descent in the logits")
+        k_min, k_max, k_default = SIMPLEX_STEPS
+        steps = st.slider("Steps k", k_min, k_max, k_default, key="sx_steps", bind="query-params")
+        lr_min, lr_max, lr_default = SIMPLEX_LR
+        lr = st.slider(
+            "Learning rate η",
+            lr_min,
+            lr_max,
+            lr_default,
+            step=0.1,
+            format="%.1f",
+            key="sx_lr",
+            help="Each step: z ← z − η (softmax(z / T) − y′) / T.",
+            bind="query-params",
+        )
+
+    z = np.array([*z12, 0.0])
+    target = smoothed_target(true_index, eps)
+    now = point_readout(z, target, temperature)
+    path = descent_path(z, target, lr, steps, temperature)
+    frame = SimplexFrame(
+        label=temperature_label(temperature),
+        point=now.probs,
+        point_loss=float(in_unit(now.loss, unit)),
+        grad_norm=now.grad_norm,
+        path_probs=path.probs,
+    )
+    t_low, t_high, t_count = SIMPLEX_CURVE_TEMPERATURES
+    curve_temperatures = np.geomspace(t_low, t_high, t_count)
+    floor = float(entropy(target))
+
+    with main:
+        row = metric_row()
+        row.metric(
+            f"Loss ({unit})", number(float(in_unit(now.loss, unit)), 3), help="The cross-entropy of q to y′."
+        )
+        row.metric(
+            "|∂L/∂z|", number(now.grad_norm, 3), help="The size of the gradient, for the loss in nats."
+        )
+        row.metric(
+            f"At step {steps}",
+            number(float(in_unit(path.losses[-1], unit)), 3),
+            help=f"The loss where the descent path ends, in {unit}.",
+        )
+        st.markdown(
+            f"q = softmax(z/T) = **{vector_text(now.probs)}** for ({', '.join(NAMES)})  \n"
+            f"∂L/∂z = (q − y′)/T = **{signed_vector(now.grad)}** with y′ = {vector_text(target)}"
+        )
+        chart = simplex_figure_on(
+            _surface_layer(true_index, eps, unit),
             unit=unit,
+            names=NAMES,
+            temperatures=curve_temperatures,
+            temperature_probs=temperature_path(z, curve_temperatures),
+            frame=frame,
         )
-    )
-    warning = overshoot_warning(lr, temperature, bool((np.diff(path.losses) > 1e-12).any()))
-    if warning:
-        st.warning(warning, icon=":material/warning:")
-    show_figure(
-        descent_loss_figure(in_unit(path.losses, unit), floor=float(in_unit(floor, unit)), unit=unit),
-        key="sx_loss_chart",
-        alt=descent_alt(path.losses, floor, unit),
-    )
-with why_col:
-    st.subheader("Why it slows: the gradient q − y′")
-    corners = corner_gradient_norms(target, temperature)
-    corner_losses = cross_entropy_to(target, np.eye(3))
-    rows = [("q now", now.probs, now.loss, now.grad_norm)] + [
-        (
-            f"{NAMES[k]} corner" + (" (true)" if k == true_index else ""),
-            np.eye(3)[k],
-            corner_losses[k],
-            corners[k],
+        show_figure(chart, key="sx_chart", alt=simplex_alt(now.probs, now.loss, target, steps, unit))
+        # While the T slider is dragged, the path, the point and the readout follow it in the browser.
+        scrub = _temperature_scrub(tuple(z12), true_index, eps, lr, steps, unit, len(trace_dicts(chart)))
+        follow_drag("sx_chart", T_KEY, scrub)
+        st.caption(BARYCENTRIC_NOTE)
+
+    descent_col, why_col = st.columns(2, gap="large")
+    with descent_col:
+        st.subheader("Gradient descent")
+        st.markdown(
+            descent_sentence(
+                path.probs,
+                path.losses,
+                target=target,
+                true_index=true_index,
+                label_smoothing=eps,
+                lr=lr,
+                unit=unit,
+            )
         )
-        for k in range(3)
-    ]
-    st.table(
-        pd.DataFrame(
-            {
-                "where": [r[0] for r in rows],
-                f"q ({', '.join(NAMES)})": [vector_text(r[1]) for r in rows],
-                f"loss ({unit})": [
-                    "∞" if np.isinf(r[2]) else number(float(in_unit(r[2], unit)), 3) for r in rows
-                ],
-                "|∂L/∂z|": [number(float(r[3]), 3) for r in rows],
-            }
-        ).set_index("where")
-    )
-    st.markdown(why_sentence(now.grad_norm, corners, true_index=true_index, temperature=temperature))
-    st.subheader("Temperature")
-    st.markdown(temperature_sentence(z, temperature, now.probs))
+        warning = overshoot_warning(lr, temperature, bool((np.diff(path.losses) > 1e-12).any()))
+        if warning:
+            st.warning(warning, icon=":material/warning:")
+        show_figure(
+            descent_loss_figure(in_unit(path.losses, unit), floor=float(in_unit(floor, unit)), unit=unit),
+            key="sx_loss_chart",
+            alt=descent_alt(path.losses, floor, unit),
+        )
+    with why_col:
+        st.subheader("Why it slows: the gradient q − y′")
+        corners = corner_gradient_norms(target, temperature)
+        corner_losses = cross_entropy_to(target, np.eye(3))
+        rows = [("q now", now.probs, now.loss, now.grad_norm)] + [
+            (
+                f"{NAMES[k]} corner" + (" (true)" if k == true_index else ""),
+                np.eye(3)[k],
+                corner_losses[k],
+                corners[k],
+            )
+            for k in range(3)
+        ]
+        st.table(
+            pd.DataFrame(
+                {
+                    "where": [r[0] for r in rows],
+                    f"q ({', '.join(NAMES)})": [vector_text(r[1]) for r in rows],
+                    f"loss ({unit})": [
+                        "∞" if np.isinf(r[2]) else number(float(in_unit(r[2], unit)), 3) for r in rows
+                    ],
+                    "|∂L/∂z|": [number(float(r[3]), 3) for r in rows],
+                }
+            ).set_index("where")
+        )
+        st.markdown(why_sentence(now.grad_norm, corners, true_index=true_index, temperature=temperature))
+        st.subheader("Temperature")
+        st.markdown(temperature_sentence(z, temperature, now.probs))
+
+
+explorer()
 
 st.subheader("The math")
 st.latex(

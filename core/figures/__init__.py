@@ -29,7 +29,8 @@ module                                 holds
 :mod:`core.figures.language`           Language-model surprise
 :mod:`core.figures.pitfalls`           Numerical pitfalls
 :mod:`core.figures.matrices`           ``matrix_heatmap``: Softmax gradient, Vectorized identities,
-                                       Backpropagation (through ``backprop_matrix_figure``)
+                                       Backpropagation (through ``backprop_matrix_figure``); ``matrix_grid``
+                                       puts several in one chart (a stage, an identity's check)
 :mod:`core.figures.softmax_gradient`   Softmax gradient
 :mod:`core.figures.backprop`           Backpropagation
 :mod:`core.figures.minibatch`          Mini-batches

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.figures.engine import Draft, figure_builder, scatter
-from core.figures.matrices import matrix_heatmap
+from core.figures.matrices import matrix_grid, matrix_heatmap
 from core.figures.style import CLASS_SYMBOLS, MARKER_SIZE, PALETTE, styled
 from core.formatting import from_subscript
 
@@ -159,3 +159,38 @@ def batch_points_figure(X, y, *, title: str = "The batch: one point per example"
     )
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
     return fig
+
+
+@figure_builder
+def backprop_stage_figure(matrices, *, title: str, per_row: int = 2) -> Draft:
+    """All matrices of one stage in one figure, ``per_row`` to a row, each as :func:`backprop_matrix_figure`.
+
+    One chart instead of one per matrix (:func:`core.figures.matrices.matrix_grid`): a step of the stepper
+    sends and redraws one figure.  Each panel is that function's heatmap (its title, axis titles, labels or
+    colour bar and colour scale are the same); the trace is named after the panel's title, so the CSV names
+    every matrix.
+
+    Parameters
+    ----------
+    matrices : sequence of (name, values, symbols)
+        As :func:`backprop_matrix_figure` takes them (``words.backprop.Matrix`` fits), operands first.
+    title : str
+        The figure's title, e.g. the stage's.
+    per_row : int, default 2
+
+    Returns
+    -------
+    go.Figure
+        One heatmap trace per matrix, in order, on axes ``x``, ``x2``, … (row by row).
+
+    Examples
+    --------
+    >>> fig = backprop_stage_figure([("W₁", [[0.5, -1.0]], ("D", "H")), ("b₁", [[0.1, 0.2]], ("1", "H"))],
+    ...                             title="Forward")
+    >>> [trace.name for trace in fig.data]
+    ['W₁  (D×H = 1×2)', 'b₁  (1×H = 1×2)']
+    """
+    if not len(matrices):
+        raise ValueError("matrices must name at least one matrix")
+    panels = [backprop_matrix_figure.draft(name, values, symbols) for name, values, symbols in matrices]
+    return matrix_grid.draft(panels, title=title, per_row=per_row)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.figures.engine import Draft, figure_builder, heatmap
-from core.figures.style import DIVERGING_SCALE, FONT_SIZE, styled
+from core.figures.style import COLORS, DIVERGING_SCALE, FONT_SIZE, styled
 from core.formatting import scientific as scientific_notation
 from core.formatting import signed
 
@@ -126,6 +126,7 @@ def matrix_heatmap(
 LABELLED_COLUMNS = 4  # a difference heatmap writes its values in the cells up to this many columns
 
 
+@figure_builder
 def difference_heatmap(
     D,
     *,
@@ -145,7 +146,7 @@ def difference_heatmap(
     >>> difference_heatmap([[1e-11, -2e-11]], title="t", row_label="r", col_label="c").data[0].text.tolist()
     [['+1.0e−11', '−2.0e−11']]
     """
-    return matrix_heatmap(
+    return matrix_heatmap.draft(
         D,
         title=title,
         row_label=row_label,
@@ -158,3 +159,90 @@ def difference_heatmap(
         text_size=text_size,
         value_name="difference",
     )
+
+
+_ROW_PX = 52  # one row of cells, as a single matrix's figure grows with its rows
+_MIN_PLOT_PX, _MAX_PLOT_PX = 110, 420  # a panel's plot area: one row at least, a full batch at most
+_GAP_PX = 110  # between two rows of panels: the upper panels' axis titles and the lower ones' titles
+_TOP_PX, _BOTTOM_PX = 100, 70  # the figure's title and the first panels' titles; the last axis titles
+
+
+@figure_builder
+def matrix_grid(panels, *, title: str, per_row: int = 2) -> Draft:
+    """Several matrices in one figure, ``per_row`` to a row: each panel one :func:`matrix_heatmap` draft.
+
+    One chart instead of one per matrix: a page whose control moves several matrices at once sends and
+    redraws one figure.  Each panel keeps its heatmap (values, labels, colour scale, colour bar beside it
+    when it has one), its title (above the panel) and its axis titles; the trace is named after the panel's
+    title, so the CSV names every matrix.
+
+    Parameters
+    ----------
+    panels : sequence of Draft
+        Drafts of single heatmaps: ``matrix_heatmap.draft(...)``, ``difference_heatmap.draft(...)``, or a
+        builder's draft that extends one (``backprop_matrix_figure.draft(...)``).
+    title : str
+        The figure's title.
+    per_row : int, default 2
+
+    Returns
+    -------
+    go.Figure
+        One heatmap trace per panel, in order, on axes ``x``, ``x2``, … (row by row).
+
+    Examples
+    --------
+    >>> a = matrix_heatmap.draft([[1.0, -2.0]], title="A", row_label="r", col_label="c")
+    >>> b = matrix_heatmap.draft([[3.0]], title="B", row_label="r", col_label="c")
+    >>> [trace.name for trace in matrix_grid([a, b], title="Both").data]
+    ['A', 'B']
+    """
+    panels = list(panels)
+    if not panels:
+        raise ValueError("panels must hold at least one matrix")
+    rows = -(-len(panels) // per_row)
+    heights = []
+    for r in range(rows):
+        cells = max(len(p.data[0]["y"]) for p in panels[r * per_row : (r + 1) * per_row])
+        heights.append(min(_MAX_PLOT_PX, max(_MIN_PLOT_PX, _ROW_PX * cells + 10)))
+    plot_px = sum(heights) + _GAP_PX * (rows - 1)
+    titles = [p.layout["title"]["text"] for p in panels]
+    # A colour bar of a panel that has another to its right sits in the gap, next to that one's row labels.
+    bars_between = any(p.data[0].get("showscale") for k, p in enumerate(panels) if k % per_row < per_row - 1)
+    fig = Draft(
+        rows=rows,
+        cols=per_row,
+        row_heights=heights,
+        vertical_spacing=_GAP_PX / plot_px if rows > 1 else None,
+        horizontal_spacing=0.2 if bars_between else 0.14,
+        subplot_titles=titles,
+    )
+    fig.update_annotations(font={"size": 18, "color": COLORS["black"]})  # adapt() swaps it on a dark page
+    for k, (panel, name) in enumerate(zip(panels, titles, strict=True)):
+        row, col = k // per_row + 1, k % per_row + 1
+        trace = dict(panel.data[0], name=name)
+        suffix = fig._axis_suffix(row, col)
+        x_domain = fig.layout[f"xaxis{suffix}"]["domain"]
+        y_domain = fig.layout[f"yaxis{suffix}"]["domain"]
+        trace["colorbar"] = dict(
+            trace.get("colorbar", {}),
+            x=x_domain[1] + 0.01,
+            xanchor="left",
+            y=(y_domain[0] + y_domain[1]) / 2,
+            yanchor="middle",
+            len=y_domain[1] - y_domain[0],
+        )
+        fig.add_trace(trace, row=row, col=col)
+        fig.update_xaxes(row=row, col=col, **panel.layout["xaxis"])
+        y_axis = dict(panel.layout["yaxis"])
+        first = panels[k - k % per_row].layout["yaxis"]
+        if col > 1 and y_axis.get("title") == first.get("title"):  # said once, at the row's first panel
+            y_axis["title"] = {"text": ""}
+        fig.update_yaxes(row=row, col=col, **y_axis)
+    for k in range(len(panels), rows * per_row):  # an empty cell at the end: no axes drawn there
+        row, col = k // per_row + 1, k % per_row + 1
+        fig.update_xaxes(row=row, col=col, visible=False)
+        fig.update_yaxes(row=row, col=col, visible=False)
+    styled(fig, title=title, height=plot_px + _TOP_PX + _BOTTOM_PX, legend=False)
+    fig.update_layout(margin={"l": 60, "r": 60, "t": _TOP_PX, "b": _BOTTOM_PX})
+    return fig

@@ -14,16 +14,20 @@ T needs only those three traces at each slider value, from :func:`core.simplex.t
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import copy
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from core.figures.engine import Draft, figure_builder, plottable
-from core.figures.scrub import scrub_frames, steps_from_figures
+from core.figures.scrub import Step, scrub_frames
 from core.figures.style import COLORS, FONT_SIZE, LINE_WIDTH, MARKER_SIZE, NEUTRAL, move_legend_below, styled
 from core.formatting import number
 from core.simplex import CORNERS, HEIGHT, temperature_sweep, to_cartesian
 from core.units import in_unit
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 # The loss surface looks the same on a light and a dark page, so what is drawn on it keeps its colours in
 # both themes: these are not the swapped "black"/"white" of core.figures.output.adapt.
@@ -56,7 +60,11 @@ class SimplexFrame(NamedTuple):
 
 
 def _q_text(names, q) -> str:
-    return " · ".join(f"{name} {number(float(v), 3)}" for name, v in zip(names, q, strict=True))
+    # number() with 3 decimals; a probability (>= 0) needs no minus, so most values skip its checks
+    return " · ".join(
+        f"{name} {v + 0.0:.3f}" if v >= 0 else f"{name} {number(v, 3)}"  # + 0.0: no "-0.000"
+        for name, v in zip(names, np.asarray(q, dtype=np.float64).tolist(), strict=True)
+    )
 
 
 def path_trace(path_probs) -> dict:
@@ -208,8 +216,19 @@ def _arrow_traces(points, directions, norms, scale: float) -> tuple[dict, dict]:
     return shafts, heads
 
 
-@figure_builder
-def simplex_figure(
+class SimplexSurface(NamedTuple):
+    """The part of :func:`simplex_figure` that depends on the target (and the unit) alone, as plotly JSON.
+
+    Built by :func:`simplex_surface`; a page can cache it per target and unit, and draw every logit and
+    temperature on it with :func:`simplex_figure_on` (most of the chart's bytes, a fraction of its work).
+    """
+
+    below: list[dict]  # the contour surface, the triangle, the hover points: under the temperature curve
+    above: list[dict]  # the arrow shafts and heads, the target y′: over it
+    layout: dict  # title, corner labels, axes and legend
+
+
+def simplex_surface(
     grid_x,
     grid_y,
     surface,
@@ -224,55 +243,19 @@ def simplex_figure(
     arrow_points,
     arrow_directions,
     arrow_norms,
-    temperatures,
-    temperature_probs,
-    frame: SimplexFrame,
     height: int = 680,
-) -> Draft:
-    """Every prediction of three classes as a triangle, the cross-entropy to y′ as filled contours on it.
-
-    Traces, bottom to top: the loss surface (contours), the triangle's edges, invisible hover points (q and
-    the exact loss), the temperature curve, the arrow shafts and heads, the target y′, then
-    :func:`path_trace`, :func:`point_trace` and :func:`readout_trace` (always the last three,
-    :data:`PATH_TRACE`, :data:`POINT_TRACE` and :data:`READOUT_TRACE`: all that depends on T).  Corners
-    are labelled with the class names, the true class marked "(true)".
+) -> SimplexSurface:
+    """What :func:`simplex_figure` draws for a target, before any logit or temperature: see there.
 
     Parameters
     ----------
-    grid_x, grid_y : array_like ``(nx,)``, ``(ny,)``
-        The cartesian grid of :func:`core.simplex.simplex_grid`.
-    surface : array_like ``(ny, nx)``
-        The loss in ``unit`` (NaN outside the triangle, +inf where it is infinite).  Drawn with
-        contour lines every ``levels[0]`` from 0 up to ``levels[1]``; everything above ``levels[1]``
-        (+inf too) is drawn in one top band, at ``levels[1] + levels[0]``, and the colour bar says so.
-    levels : (spacing, top)
-        In ``unit``.
-    unit : {"nats", "bits"}
-    names : sequence of 3 str
-        Class names for corners 0, 1, 2 (plain text).
-    true_index : int in [0, 3)
-    target : array_like ``(3,)``
-        y′.
-    hover_points : array_like ``(h, 3)``
-        Points whose q and loss show on hover (a coarse lattice).
-    hover_losses : array_like ``(h,)``
-        Their losses in ``unit`` (+inf written "∞").
-    arrow_points, arrow_directions : array_like ``(a, 3)``
-        Where the arrows start (predictions p) and their directions −(p − y′); drawn at
-        :data:`ARROW_SCALE` of their length.
-    arrow_norms : array_like ``(a,)``
-        |p − y′|, on hover.
-    temperatures : array_like ``(m,)``
-        The sweep of T, increasing.
-    temperature_probs : array_like ``(m, 3)``
-        softmax(z/T) for each.
-    frame : SimplexFrame
-        The path, the point and the readout at the current T.
-    height : int, default 680
+    grid_x, grid_y, surface, levels, unit, names, true_index, target, hover_points, hover_losses,
+    arrow_points, arrow_directions, arrow_norms, height
+        As for :func:`simplex_figure`.
 
     Returns
     -------
-    go.Figure
+    SimplexSurface
     """
     spacing, top = (float(v) for v in levels)
     loss = np.asarray(surface, dtype=np.float64)
@@ -334,17 +317,8 @@ def simplex_figure(
         hovertemplate="%{text}<extra></extra>",
         showlegend=False,
     )
-    temps = np.asarray(temperatures, dtype=np.float64)
-    curve = to_cartesian(np.asarray(temperature_probs, dtype=np.float64))
-    fig.add_scatter(
-        x=curve[:, 0],
-        y=curve[:, 1],
-        mode="lines",
-        name=f"softmax(z/T), T = {temps[0]:g} … {temps[-1]:g}",
-        line={"color": POINT_COLOR, "width": LINE_WIDTH, "dash": "dot"},
-        text=[f"T = {t:.3g}<br>{_q_text(names, q)}" for t, q in zip(temps, temperature_probs, strict=True)],
-        hovertemplate="%{text}<extra></extra>",
-    )
+    below = fig.data
+    fig.data = []
     shafts, heads = _arrow_traces(arrow_points, arrow_directions, arrow_norms, ARROW_SCALE)
     fig.add_trace(shafts)
     fig.add_trace(heads)
@@ -364,10 +338,6 @@ def simplex_figure(
         hovertext=[f"target y′<br>{_q_text(names, y_target)}"],
         hovertemplate="%{hovertext}<extra></extra>",
     )
-    fig.add_trace(path_trace(frame.path_probs))
-    fig.add_trace(point_trace(frame.point, frame.point_loss, names=names, unit=unit))
-    fig.add_trace(readout_trace(frame, unit=unit))
-
     for k, (name, corner) in enumerate(zip(names, CORNERS, strict=True)):
         top_corner = k == 0
         fig.add_annotation(
@@ -396,7 +366,144 @@ def simplex_figure(
     fig.update_yaxes(
         range=[-_PAD, HEIGHT + _PAD / 2], visible=False, scaleanchor="x", scaleratio=1, fixedrange=True
     )
+    return SimplexSurface(below=below, above=fig.data, layout=fig.layout)
+
+
+@figure_builder
+def simplex_figure_on(
+    surface: SimplexSurface, *, unit: str, names, temperatures, temperature_probs, frame: SimplexFrame
+) -> Draft:
+    """:func:`simplex_figure` on a :class:`SimplexSurface`: adds the temperature curve and the frame.
+
+    Parameters
+    ----------
+    surface : SimplexSurface
+        From :func:`simplex_surface` (not changed).
+    unit, names, temperatures, temperature_probs, frame
+        As for :func:`simplex_figure`.
+
+    Returns
+    -------
+    go.Figure
+        The same figure as :func:`simplex_figure`.
+    """
+    temps = np.asarray(temperatures, dtype=np.float64)
+    curve = to_cartesian(np.asarray(temperature_probs, dtype=np.float64))
+    fig = Draft()
+    for trace in surface.below:
+        fig.add_trace(trace)
+    fig.add_scatter(
+        x=curve[:, 0],
+        y=curve[:, 1],
+        mode="lines",
+        name=f"softmax(z/T), T = {temps[0]:g} … {temps[-1]:g}",
+        line={"color": POINT_COLOR, "width": LINE_WIDTH, "dash": "dot"},
+        text=[f"T = {t:.3g}<br>{_q_text(names, q)}" for t, q in zip(temps, temperature_probs, strict=True)],
+        hovertemplate="%{text}<extra></extra>",
+    )
+    for trace in surface.above:
+        fig.add_trace(trace)
+    fig.add_trace(path_trace(frame.path_probs))
+    fig.add_trace(point_trace(frame.point, frame.point_loss, names=names, unit=unit))
+    fig.add_trace(readout_trace(frame, unit=unit))
+    fig.layout = copy.deepcopy(surface.layout)
     return fig
+
+
+def simplex_figure(
+    grid_x,
+    grid_y,
+    surface,
+    *,
+    levels: tuple[float, float],
+    unit: str,
+    names,
+    true_index: int,
+    target,
+    hover_points,
+    hover_losses,
+    arrow_points,
+    arrow_directions,
+    arrow_norms,
+    temperatures,
+    temperature_probs,
+    frame: SimplexFrame,
+    height: int = 680,
+) -> go.Figure:
+    """Every prediction of three classes as a triangle, the cross-entropy to y′ as filled contours on it.
+
+    Traces, bottom to top: the loss surface (contours), the triangle's edges, invisible hover points (q and
+    the exact loss), the temperature curve, the arrow shafts and heads, the target y′, then
+    :func:`path_trace`, :func:`point_trace` and :func:`readout_trace` (always the last three,
+    :data:`PATH_TRACE`, :data:`POINT_TRACE` and :data:`READOUT_TRACE`: all that depends on T).  Corners
+    are labelled with the class names, the true class marked "(true)".
+
+    Parameters
+    ----------
+    grid_x, grid_y : array_like ``(nx,)``, ``(ny,)``
+        The cartesian grid of :func:`core.simplex.simplex_grid`.
+    surface : array_like ``(ny, nx)``
+        The loss in ``unit`` (NaN outside the triangle, +inf where it is infinite).  Drawn with
+        contour lines every ``levels[0]`` from 0 up to ``levels[1]``; everything above ``levels[1]``
+        (+inf too) is drawn in one top band, at ``levels[1] + levels[0]``, and the colour bar says so.
+    levels : (spacing, top)
+        In ``unit``.
+    unit : {"nats", "bits"}
+    names : sequence of 3 str
+        Class names for corners 0, 1, 2 (plain text).
+    true_index : int in [0, 3)
+    target : array_like ``(3,)``
+        y′.
+    hover_points : array_like ``(h, 3)``
+        Points whose q and loss show on hover (a coarse lattice).
+    hover_losses : array_like ``(h,)``
+        Their losses in ``unit`` (+inf written "∞").
+    arrow_points, arrow_directions : array_like ``(a, 3)``
+        Where the arrows start (predictions p) and their directions −(p − y′); drawn at
+        :data:`ARROW_SCALE` of their length.
+    arrow_norms : array_like ``(a,)``
+        |p − y′|, on hover.
+    temperatures : array_like ``(m,)``
+        The sweep of T, increasing.
+    temperature_probs : array_like ``(m, 3)``
+        softmax(z/T) for each.
+    frame : SimplexFrame
+        The path, the point and the readout at the current T.
+    height : int, default 680
+
+    Returns
+    -------
+    go.Figure
+
+    Notes
+    -----
+    :func:`simplex_surface` then :func:`simplex_figure_on`: a page that caches the first per target draws
+    each logit and temperature at the cost of the second alone.
+    """
+    layer = simplex_surface(
+        grid_x,
+        grid_y,
+        surface,
+        levels=levels,
+        unit=unit,
+        names=names,
+        true_index=true_index,
+        target=target,
+        hover_points=hover_points,
+        hover_losses=hover_losses,
+        arrow_points=arrow_points,
+        arrow_directions=arrow_directions,
+        arrow_norms=arrow_norms,
+        height=height,
+    )
+    return simplex_figure_on(
+        layer,
+        unit=unit,
+        names=names,
+        temperatures=temperatures,
+        temperature_probs=temperature_probs,
+        frame=frame,
+    )
 
 
 @figure_builder
@@ -460,6 +567,10 @@ def temperature_label(temperature: float) -> str:
     return f"T = {temperature:.1f}" if round(temperature, 1) == temperature else f"T = {temperature:g}"
 
 
+# What moves with T in the last three traces (path, point, readout): the attributes a frame can set.
+_MOVING = (("x", "y"), ("hovertext", "x", "y"), ("text",))
+
+
 def temperature_frames(
     logits, target, temperatures, lr: float, steps: int, *, unit: str, names, n_traces: int
 ) -> dict:
@@ -467,7 +578,10 @@ def temperature_frames(
 
     At each T of ``temperatures`` (every value the slider can take, in order), the path, the point and
     the readout that :func:`simplex_figure` draws there, from :func:`core.simplex.temperature_sweep` and
-    the same trace builders.  They are the chart's last three traces, of ``n_traces``.
+    the same trace builders.  They are the chart's last three traces, of ``n_traces``.  A frame sets
+    what differs between the values (the path's and the point's positions, the hover text, the readout):
+    what :func:`core.figures.scrub.steps_from_figures` keeps, without diffing whole figures (a logit move
+    rebuilds these frames, so their cost is paid on every rerun of the page).
 
     Returns
     -------
@@ -476,7 +590,7 @@ def temperature_frames(
         (:func:`core.figures.scrub.scrub_frames`).
     """
     sweep = temperature_sweep(logits, target, temperatures, lr, steps)
-    figures = []
+    drawn = []
     for i, t in enumerate(sweep.temperatures):
         loss = float(in_unit(sweep.losses[i], unit))
         frame = SimplexFrame(
@@ -486,9 +600,29 @@ def temperature_frames(
             grad_norm=float(np.linalg.norm(sweep.grads[i])),
             path_probs=sweep.path_probs[i],
         )
-        data = [path_trace(frame.path_probs), point_trace(frame.point, loss, names=names, unit=unit)]
-        figures.append({"data": [*data, readout_trace(frame, unit=unit)]})
-    labels = [temperature_label(float(t)) for t in sweep.temperatures]
-    frames = scrub_frames(steps_from_figures(figures[0], figures, labels))
-    frames["traces"] = [n_traces - 3 + i for i in frames["traces"]]
-    return frames
+        traces = (
+            path_trace(frame.path_probs),
+            point_trace(frame.point, loss, names=names, unit=unit),
+            readout_trace(frame, unit=unit),
+        )
+        drawn.append([{a: trace[a] for a in attrs} for trace, attrs in zip(traces, _MOVING, strict=True)])
+    first = drawn[0]
+    moving = [
+        [a for a in attrs if any(not _same(d[k][a], first[k][a]) for d in drawn)]
+        for k, attrs in enumerate(_MOVING)
+    ]
+    offset = n_traces - len(_MOVING)
+    return scrub_frames(
+        [
+            Step(
+                temperature_label(float(t)),
+                traces={offset + k: {a: d[k][a] for a in attrs} for k, attrs in enumerate(moving) if attrs},
+            )
+            for t, d in zip(sweep.temperatures, drawn, strict=True)
+        ]
+    )
+
+
+def _same(a, b) -> bool:
+    """Whether two values of a trace attribute (lists or numpy arrays) are equal."""
+    return bool(np.array_equal(a, b))

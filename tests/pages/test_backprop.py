@@ -17,7 +17,6 @@ from tests.pages._apptest import (
     number,
     open_page,
     tables,
-    z,
 )
 from words.backprop import ACTIVATION_TEX, backprop_stages
 
@@ -82,19 +81,33 @@ def check_page(at) -> None:
     check_stage(at, x, y, net)
 
 
+def panels(at) -> list[dict]:
+    """The heatmaps of the stage: the panels of its one chart, in order (each named by its panel title)."""
+    return chart(at, "The matrices of stage ")["data"]
+
+
+def panel(at, name: str) -> np.ndarray:
+    """The values of the panel whose title starts with ``name`` (e.g. ``"σ′(z₃)"``)."""
+    found = [trace for trace in panels(at) if trace["name"].startswith(f"{name}  (")]
+    assert len(found) == 1, [trace["name"] for trace in panels(at)]
+    return np.asarray(found[0]["z"], dtype=float)
+
+
 def check_stage(at, x, y, net) -> None:
     """The current stage's heading, heatmaps and dimension checks are those of words.backprop_stages."""
     number_shown = at.slider(key="backprop_stage").value
     stage = backprop_stages(net, x, y)[number_shown - 1]
     assert f"Stage {number_shown} of 12 · {stage.title}" in markdown_text(at)
-    heatmaps = [fig for fig in charts(at) if fig["data"][0]["type"] == "heatmap"]
-    assert len(heatmaps) == len(stage.matrices)
-    for fig, matrix in zip(heatmaps, stage.matrices, strict=True):
+    heatmaps = panels(at)
+    assert [trace["type"] for trace in heatmaps] == ["heatmap"] * len(stage.matrices)
+    titles = [
+        annotation["text"] for annotation in chart(at, "The matrices of stage ")["layout"]["annotations"]
+    ]
+    for trace, title, matrix in zip(heatmaps, titles, stage.matrices, strict=True):
         rows, cols = matrix.values.shape
-        assert (
-            fig["layout"]["title"]["text"] == f"{matrix.name}  ({'×'.join(matrix.symbols)} = {rows}×{cols})"
-        )
-        np.testing.assert_allclose(z(fig), matrix.values, rtol=1e-12, atol=1e-15)
+        assert title == f"{matrix.name}  ({'×'.join(matrix.symbols)} = {rows}×{cols})"
+        assert trace["name"] == title
+        np.testing.assert_allclose(np.asarray(trace["z"], dtype=float), matrix.values, rtol=1e-12, atol=1e-15)
     checks = next(t for t in tables(at) if "in symbols" in t.columns)
     assert list(checks.index) == [product for product, *_ in stage.checks]
     assert list(checks["this batch"]) == [numeric for *_, numeric in stage.checks]
@@ -110,8 +123,16 @@ def test_default_page_shows_seed_001s_network_and_the_first_forward_stage(at):
     text = markdown_text(at)
     assert "D → H → H → H → C = 2 → 5 → 5 → 5 → 3" in text
     assert "93 parameters" in text
-    titles = [fig["layout"]["title"]["text"] for fig in charts(at)]
-    assert titles[1:] == ["X  (B×D = 8×2)", "W₁  (D×H = 2×5)", "z₁  (B×H = 8×5)", "a₁  (B×H = 8×5)"]
+    assert [fig["layout"]["title"]["text"] for fig in charts(at)] == [
+        "The batch (features 1 and 2)" if settings(at)[1] > 2 else "The batch: B labelled points",
+        "The matrices of stage 1",
+    ]
+    assert [trace["name"] for trace in panels(at)] == [
+        "X  (B×D = 8×2)",
+        "W₁  (D×H = 2×5)",
+        "z₁  (B×H = 8×5)",
+        "a₁  (B×H = 8×5)",
+    ]
     checks = next(t for t in tables(at) if "in symbols" in t.columns)
     assert list(checks["in symbols"]) == [
         "(B×D)·(D×H) → (B×H) ✓",
@@ -139,16 +160,16 @@ def test_each_activation(at, activation):
     assert ACTIVATION_TEX[activation][1] in latex(at)
     x, y, net = reference(at)
     net.forward(x)
-    sigma_prime = z(chart(at, "σ′(z₃)"))
+    sigma_prime = panel(at, "σ′(z₃)")
     np.testing.assert_allclose(sigma_prime, activation_derivative(net.zs[3], activation), atol=1e-15)
 
 
 @pytest.mark.parametrize("seed", [0, 500, 999])
 def test_seed_changes_the_batch_and_the_weights(at, seed):
-    before = z(chart(at, "X "))
+    before = panel(at, "X")
     at.number_input(key="backprop_seed").set_value(seed).run()
     check_page(at)
-    assert np.array_equal(z(chart(at, "X ")), before) == (seed == 0)
+    assert np.array_equal(panel(at, "X"), before) == (seed == 0)
 
 
 @pytest.mark.parametrize("stage", range(1, 13))
@@ -166,7 +187,7 @@ def test_output_stage_shows_where_the_one_over_b_lives(at):
     x, y, net = reference(at)
     logits = net.forward(x)
     expected = (softmax(logits) - one_hot(y, 3)) / 4
-    np.testing.assert_allclose(z(chart(at, "δ⁴")), expected, atol=1e-16)
+    np.testing.assert_allclose(panel(at, "δ⁴"), expected, atol=1e-16)
     assert "Where the 1/B lives" in at.info[0].value
     assert r"B = 4" in latex(at)
 
@@ -180,8 +201,8 @@ def test_last_stage_corrects_the_seeds_gradient_label(at):
     assert r"\nabla_{W_1} L = X^\top \delta^{1}" in latex(at)
     x, y, net = reference(at)
     _, grads = net.loss_and_grads(x, y)
-    np.testing.assert_allclose(z(chart(at, "∇W₁")), grads["W1"], atol=1e-16)
-    np.testing.assert_allclose(z(chart(at, "∇W₁")), x.T @ net.deltas[1], atol=1e-15)
+    np.testing.assert_allclose(panel(at, "∇W₁"), grads["W1"], atol=1e-16)
+    np.testing.assert_allclose(panel(at, "∇W₁"), x.T @ net.deltas[1], atol=1e-15)
 
 
 def test_previous_and_next_buttons_step_and_stop_at_the_ends(at):

@@ -33,6 +33,12 @@ KEYS = {
     "eps": "calibration_eps",
     "bins": "calibration_bins",
 }
+SECTION_KEY = "calibration_section"  # the tabs under the diagrams: only the open one is drawn
+OVER_EPOCHS, TEMPERATURE, CLAIMS = (
+    "Over the epochs",
+    "Temperature scaling",
+    "Two claims, tested on this network",
+)
 DEFAULTS = {
     "epochs": CALIBRATION_EPOCH,
     "width": CALIBRATION_WIDTH,
@@ -61,6 +67,12 @@ def _set(at: AppTest, name: str, value) -> AppTest:
     return rerun(at)
 
 
+def _open_section(at: AppTest, label: str) -> AppTest:
+    """Open the tab ``label`` under the diagrams (as a click on it does) and rerun."""
+    at.session_state[SECTION_KEY] = label
+    return rerun(at)
+
+
 def _check_numbers(at: AppTest, settings: dict, unit: str = "nats") -> None:
     """The scores table, the chart titles and the sentences are core's numbers for ``settings``."""
     width, eps, epochs, bins = (settings[k] for k in ("width", "eps", "epochs", "bins"))
@@ -86,6 +98,8 @@ def _check_numbers(at: AppTest, settings: dict, unit: str = "nats") -> None:
     assert [int(c) for c in counts] == exp.before.reliability.counts.tolist()
     assert len(counts) == bins
     # the claims: plain cross-entropy and the smoothed network at the same width and epochs
+    _open_section(at, CLAIMS)
+    shown = text(at)
     plain = expected_at(width, 0.0, epochs, bins)
     eps_compare = eps if eps > 0 else CALIBRATION_COMPARE_SMOOTHING
     smoothed = expected_at(width, eps_compare, epochs, bins)
@@ -96,22 +110,25 @@ def _check_numbers(at: AppTest, settings: dict, unit: str = "nats") -> None:
         number(plain.fit.temperature, 3),
         number(smoothed.fit.temperature, 3),
     ]
+    _open_section(at, OVER_EPOCHS)
 
 
 def test_defaults_show_an_overconfident_network_that_temperature_scaling_repairs(at):
     assert [t.value for t in at.title] == ["Calibration lab"]
+    assert [tab.label for tab in at.tabs] == [OVER_EPOCHS, TEMPERATURE, CLAIMS]
+    diagrams = ["As trained", "After temperature scaling"]
     assert chart_titles(at) == [
-        "As trained",
-        "After temperature scaling",
+        *diagrams,
         "Sure against right, epoch by epoch",
         "Loss on the test digits, epoch by epoch",
-        "NLL against the temperature",
     ]
+    assert chart_titles(_open_section(at, TEMPERATURE)) == [*diagrams, "NLL against the temperature"]
+    assert chart_titles(_open_section(at, CLAIMS)) == diagrams
     _check_numbers(at, DEFAULTS)
     exp = expected_at(CALIBRATION_WIDTH, 0.0, CALIBRATION_EPOCH, CALIBRATION_BINS[2])
     assert exp.before.overconfidence > 0.02
     assert exp.fit.temperature > 1.5  # the story the page tells
-    shown = text(at)
+    shown = text(_open_section(at, CLAIMS))
     assert "**Not here.** Trained with plain cross-entropy for 50 epochs" in shown
     assert "**It prevents it, and overshoots.** With ε = 0.1" in shown
     assert "Most of the over-confidence is gone" in shown
@@ -144,6 +161,7 @@ def test_each_control_at_min_middle_and_max_shows_cores_numbers(at, name, value)
 
 def test_label_smoothing_is_tested_with_the_chosen_epsilon(at):
     _set(at, "eps", 0.2)
+    _open_section(at, CLAIMS)
     assert "Tested with ε" not in text(at)
     assert tables(at)[1].index.tolist() == ["cross-entropy (ε = 0)", "label smoothing (ε = 0.2)"]
     assert any("label-smoothed cross-entropy (ε = 0.2)" in c.value for c in at.caption)

@@ -27,17 +27,24 @@ def settings(at) -> dict:
     }
 
 
+def panel(at, title: str) -> np.ndarray:
+    """The values of the panel of the identity's chart whose title starts with ``title``."""
+    fig = chart(at, "Identity (")
+    found = [trace for trace in fig["data"] if trace["name"].startswith(title)]
+    assert len(found) == 1, [trace["name"] for trace in fig["data"]]
+    assert [a["text"] for a in fig["layout"]["annotations"]] == [trace["name"] for trace in fig["data"]]
+    return np.asarray(found[0]["z"], dtype=float)
+
+
 def check_identity_shown(at) -> None:
     """The three heatmaps and the metric are core.identity_check's for the current widgets."""
     assert_clean(at)
     s = settings(at)
     check = identity_check(s["number"], seed=s["seed"], n=s["n"], m=s["m"], elementwise=s["f"])
     analytic = check.analytic if check.analytic.ndim == 2 else check.analytic[None, :]
-    np.testing.assert_allclose(z(chart(at, "Analytic: ")), analytic, atol=1e-15)
-    np.testing.assert_allclose(
-        z(chart(at, "Numerical: ")), check.numerical.reshape(analytic.shape), atol=1e-15
-    )
-    np.testing.assert_allclose(z(chart(at, "Analytic − numerical")), check.difference.reshape(analytic.shape))
+    np.testing.assert_allclose(panel(at, "Analytic: "), analytic, atol=1e-15)
+    np.testing.assert_allclose(panel(at, "Numerical: "), check.numerical.reshape(analytic.shape), atol=1e-15)
+    np.testing.assert_allclose(panel(at, "Analytic − numerical"), check.difference.reshape(analytic.shape))
     shown = number(metric(at, DIFF))
     assert shown < 1e-6
     assert shown == pytest.approx(check.max_abs_diff, rel=0.06)
@@ -85,7 +92,7 @@ def check_network_shown(at) -> None:
 
 def test_default_page_checks_identity_1_and_the_network(at):
     assert settings(at) == {"seed": 1, "n": 3, "m": 4, "number": 1, "f": "sigmoid"}
-    assert z(chart(at, "Analytic: W")).shape == (3, 4)
+    assert panel(at, "Analytic: W").shape == (3, 4)
     check_identity_shown(at)
     check_network_shown(at)
 
@@ -95,7 +102,7 @@ def test_each_identity_shows_analytic_numerical_and_a_tiny_difference(at, number
     at.radio(key="ident_which").set_value(number_).run()
     check_identity_shown(at)
     expected_shape = {1: (3, 4), 2: (4, 3), 3: (3, 3), 4: (3, 3), 5: (3, 4), 6: (3, 4), 7: (1, 3)}[number_]
-    assert z(chart(at, "Analytic: ")).shape == expected_shape
+    assert panel(at, "Analytic: ").shape == expected_shape
 
 
 def test_elementwise_function_choice_for_identity_4(at):
@@ -103,7 +110,7 @@ def test_elementwise_function_choice_for_identity_4(at):
     for f in ("relu", "tanh", "sigmoid"):
         at.radio(key="ident_f").set_value(f).run()
         check_identity_shown(at)
-        diag = np.diag(z(chart(at, "Analytic: ")))
+        diag = np.diag(panel(at, "Analytic: "))
         if f == "relu":
             assert set(diag) <= {0.0, 1.0}
         else:
@@ -119,16 +126,16 @@ def test_size_sliders_min_middle_max(at, key):
             at.slider(key=key).set_value(value).run()
             check_identity_shown(at)
     n, m = at.slider(key="ident_n").value, at.slider(key="ident_m").value
-    assert z(chart(at, "Analytic: ")).shape == (n, m)  # identity (5): the shape of W
+    assert panel(at, "Analytic: ").shape == (n, m)  # identity (5): the shape of W
 
 
 def test_seed_min_middle_max_redraws_everything(at):
-    first = z(chart(at, "Analytic: W"))
+    first = panel(at, "Analytic: W")
     for seed in (0, 5000, 9999):
         at.number_input(key="ident_seed").set_value(seed).run()
         check_identity_shown(at)
         check_network_shown(at)
-    assert not np.array_equal(first, z(chart(at, "Analytic: W")))
+    assert not np.array_equal(first, panel(at, "Analytic: W"))
 
 
 @pytest.mark.parametrize(

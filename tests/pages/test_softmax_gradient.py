@@ -7,15 +7,34 @@ import pytest
 
 from core.functional import softmax, softmax_jacobian
 from core.losses import cross_entropy, cross_entropy_grad
-from tests.pages._apptest import assert_clean, chart, latex, metric, number, open_page, tables, z
+from tests.pages._apptest import (
+    assert_clean,
+    chart,
+    charts,
+    latex,
+    metric,
+    number,
+    open_page,
+    rerun,
+    tables,
+    z,
+)
 
 PAGE = "pages/softmax_gradient.py"
 SEED_LOGITS = [3.5, 0.8, 0.2, -0.5]
+SECTION_KEY = "sgrad_section"  # the tabs of the derivation: only the open one is drawn
+JACOBIAN, SPARSE, PRODUCT, CHECKED, NUMERICAL, COST = range(6)
 
 
 @pytest.fixture
 def at():
     return open_page(PAGE)
+
+
+def open_section(at, number: int):
+    """Open tab ``number`` of the derivation (as a click on it does) and rerun."""
+    at.session_state[SECTION_KEY] = at.tabs[number].label
+    return rerun(at)
 
 
 def logits_shown(at) -> list[float]:
@@ -33,17 +52,23 @@ def assert_shows(text: str, value: float) -> None:
 
 
 def check_consistent(at) -> None:
-    """Everything the page shows agrees with core for the current widgets."""
+    """Everything the page shows, in every tab, agrees with core for the current widgets."""
     assert_clean(at)
     zs = logits_shown(at)
     t = at.radio(key="sgrad_true").value
     s = softmax(zs)
     grad = cross_entropy_grad(zs, t)
     np.testing.assert_allclose(z(chart(at, "Softmax Jacobian")), softmax_jacobian(zs), atol=1e-15)
+    open_section(at, SPARSE)
     np.testing.assert_allclose(z(chart(at, "∂L/∂s"))[0], -np.eye(len(zs))[t] / s[t], rtol=1e-12)
+    open_section(at, PRODUCT)
     terms = z(chart(at, "Terms"))
     assert not np.delete(terms, t, axis=0).any()
     np.testing.assert_allclose(terms.sum(axis=0), grad, atol=1e-12)
+    open_section(at, NUMERICAL)
+    np.testing.assert_allclose(z(chart(at, "Numerical Jacobian")), softmax_jacobian(zs), atol=1e-8)
+    assert np.abs(z(chart(at, "Analytic − numerical"))).max() < 1e-8
+    open_section(at, CHECKED)
     bars = chart(at, "∂L/∂z = s − y")["data"]
     np.testing.assert_allclose(bars[0]["y"], grad, atol=1e-15)
     np.testing.assert_allclose(bars[1]["y"], grad, atol=1e-12)
@@ -56,6 +81,32 @@ def check_consistent(at) -> None:
         for text, value in zip(table[column], grad, strict=True):
             assert_shows(text, value)
     assert list(table["y_k"]) == [str(int(k == t)) for k in range(len(zs))]
+    open_section(at, COST)
+    assert f"{len(zs)} (this page)" in tables(at)[0].index
+    open_section(at, JACOBIAN)
+
+
+def test_only_the_open_section_is_drawn_and_the_jacobian_always(at):
+    assert [tab.label for tab in at.tabs] == [
+        "1 · The Jacobian",
+        "2 · Sparse ∂L/∂s",
+        "3 · The product",
+        "4 · Three routes to s − y",
+        "5 · Numerical Jacobian",
+        "6 · Why J is never built",
+    ]
+    drawn = {}
+    for section in range(len(at.tabs)):
+        open_section(at, section)
+        drawn[section] = [fig["layout"]["title"]["text"].split(" ")[0] for fig in charts(at)]
+    assert drawn == {
+        JACOBIAN: ["Softmax"],
+        SPARSE: ["Softmax", "∂L/∂s:"],
+        PRODUCT: ["Softmax", "Terms"],
+        CHECKED: ["Softmax", "∂L/∂z"],
+        NUMERICAL: ["Softmax", "Numerical", "Analytic"],
+        COST: ["Softmax", "Cost"],
+    }
 
 
 def test_default_is_seed_003s_logits_and_shows_s_minus_y(at):
@@ -64,10 +115,12 @@ def test_default_is_seed_003s_logits_and_shows_s_minus_y(at):
     assert metric(at, "s_t, probability of class 1") == "0.891"
     assert metric(at, "Loss L = −log s_t (nats)") == "0.1155"
     assert metric(at, "∂L/∂s_t = −1/s_t") == "−1.122"
+    open_section(at, PRODUCT)
     text = latex(at)
     assert r"= s - y = (-0.109,\ +0.060,\ +0.033,\ +0.016)" in text
     assert r"\Big(-\frac{1}{0.891}\Big)\cdot 0.891\,(1 - 0.891) + 0&&= 0.891 - 1 = -0.109" in text
     assert r"(0 - 0.060) + 0&&= 0.060 - 0 = +0.060" in text
+    open_section(at, CHECKED)
     table = tables(at)[0]
     assert list(table["s − y"]) == ["−0.109", "+0.060", "+0.033", "+0.016"]
     assert list(table["Jᵀ∂L/∂s"]) == ["−0.109", "+0.060", "+0.033", "+0.016"]
@@ -85,7 +138,8 @@ def test_seed_001s_slip_is_corrected_with_the_current_numbers(at):
 
 
 def test_cost_table_shows_10_1000_50000_classes(at):
-    cost = tables(at)[1]
+    open_section(at, COST)
+    cost = tables(at)[0]
     assert list(cost.index) == ["4 (this page)", "10", "1,000", "50,000"]
     assert list(cost["Jacobian entries C²"]) == ["16", "100", "1,000,000", "2,500,000,000"]
     assert list(cost["Jacobian memory (float64)"]) == ["128 B", "800 B", "8.0 MB", "20.0 GB"]
@@ -100,7 +154,8 @@ def test_number_of_classes_changes_every_chart(at, n_classes):
     assert len(logits_shown(at)) == n_classes
     assert z(chart(at, "Softmax Jacobian")).shape == (n_classes, n_classes)
     assert len(at.radio(key="sgrad_true").options) == n_classes
-    assert tables(at)[1].index[0] == f"{n_classes} (this page)"
+    open_section(at, COST)
+    assert tables(at)[0].index[0] == f"{n_classes} (this page)"
     check_consistent(at)
 
 
@@ -117,6 +172,7 @@ def test_each_logit_slider_min_middle_max(at, k):
 def test_true_class_moves_the_minus_one(at, t):
     at.radio(key="sgrad_true").set_value(t).run()
     grad = cross_entropy_grad(SEED_LOGITS, t)
+    open_section(at, CHECKED)
     assert np.argmin(chart(at, "∂L/∂z = s − y")["data"][0]["y"]) == t
     assert grad[t] < 0
     assert metric(at, f"s_t, probability of class {t + 1}") == f"{softmax(SEED_LOGITS)[t]:.3f}"

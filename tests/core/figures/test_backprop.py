@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from core.figures.backprop import backprop_matrix_figure, batch_points_figure
+from core.figures.backprop import backprop_matrix_figure, backprop_stage_figure, batch_points_figure
 
 
 def test_matrix_figure_titles_the_name_and_both_shapes():
@@ -86,3 +86,52 @@ def test_batch_points_figure_draws_one_feature_against_zero():
     np.testing.assert_array_equal(fig.data[1].y, [0.0])
     with pytest.raises(ValueError, match=r"X must be \(B, D\) and y \(B,\)"):
         batch_points_figure([[1.0, 2.0]], [0, 1])
+
+
+def _stage_matrices():
+    rng = np.random.default_rng(0)
+    return [
+        ("δ³", rng.normal(size=(8, 5)), ("B", "H")),
+        ("W₃", rng.normal(size=(5, 7)), ("H", "H")),  # too wide for labels: a colour bar
+        ("∇b₂", rng.normal(size=(1, 5)), ("1", "H₂")),
+    ]
+
+
+def test_stage_figure_puts_each_matrix_figure_in_a_panel_of_one_chart():
+    matrices = _stage_matrices()
+    fig = backprop_stage_figure(matrices, title="Backward: δ³ from δ⁴")
+    assert fig.layout.title.text == "Backward: δ³ from δ⁴"
+    assert len(fig.data) == len(matrices)
+    titles = [a.text for a in fig.layout.annotations]
+    for k, (trace, (name, values, symbols)) in enumerate(zip(fig.data, matrices, strict=True)):
+        alone = backprop_matrix_figure(name, values, symbols)
+        assert trace.name == titles[k] == alone.layout.title.text
+        np.testing.assert_array_equal(np.asarray(trace.z), values)
+        assert (trace.zmin, trace.zmax, trace.showscale) == (
+            alone.data[0].zmin,
+            alone.data[0].zmax,
+            alone.data[0].showscale,
+        )
+        assert trace.texttemplate == alone.data[0].texttemplate
+        suffix = "" if k == 0 else str(k + 1)
+        assert (trace.xaxis, trace.yaxis) == (f"x{suffix}", f"y{suffix}")
+        x_axis, y_axis = fig.layout[f"xaxis{suffix}"], fig.layout[f"yaxis{suffix}"]
+        assert x_axis.title.text == alone.layout.xaxis.title.text
+        assert y_axis.title.text == alone.layout.yaxis.title.text
+        assert y_axis.autorange == "reversed"
+
+
+def test_stage_figure_places_a_colour_bar_beside_its_own_panel_and_hides_the_empty_cell():
+    fig = backprop_stage_figure(_stage_matrices(), title="t")
+    wide = fig.data[1]  # the right panel of the first row
+    assert wide.showscale is True
+    assert wide.colorbar.x == pytest.approx(fig.layout.xaxis2.domain[1] + 0.01)
+    assert fig.layout.yaxis2.domain[0] < wide.colorbar.y < fig.layout.yaxis2.domain[1]
+    assert fig.layout.xaxis4.visible is False  # three matrices, two to a row: the fourth cell is empty
+    assert fig.layout.yaxis3.showticklabels is False  # a bias row hides its meaningless row axis
+    assert fig.layout.height > 2 * 110
+
+
+def test_stage_figure_needs_a_matrix():
+    with pytest.raises(ValueError, match="at least one matrix"):
+        backprop_stage_figure([], title="t")

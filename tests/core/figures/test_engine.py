@@ -1,15 +1,26 @@
 """The figure engine (core.figures.engine): a Draft must equal what plotly's own API builds, and a
 finished figure stays on the fast path until the go.Figure API is used on it."""
 
+import json
 import logging
 import threading
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from _plotly_utils.utils import PlotlyJSONEncoder, convert_to_base64
 from plotly.subplots import make_subplots
 
-from core.figures.engine import VALIDATE_ENV, Draft, fast_path_watch, plottable, trace_dicts
+from core.figures.engine import (
+    VALIDATE_ENV,
+    Draft,
+    SpecFigure,
+    _copy_json,
+    fast_path_watch,
+    plottable,
+    trace_dicts,
+)
 from core.figures.matrices import matrix_heatmap
 from core.figures.style import styled
 
@@ -209,3 +220,42 @@ def test_plottable_turns_inf_and_on_a_log_axis_nonpositive_values_into_gaps():
     log = plottable([1.0, 0.0, -1.0], log=True)
     assert log[0] == 1.0
     assert np.isnan(log[1:]).all()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        np.linspace(0, 1, 7),
+        np.arange(12.0).reshape(3, 4),
+        np.array([[1.0, np.nan], [np.inf, -2.0]]),
+        np.arange(5, dtype=np.float32),
+        np.array([1, -2, 3]),  # int64 that fits int8
+        np.array([1, 40_000]),  # int16 is too small: int32
+        np.array([2**40, 1]),  # no smaller type: left to the JSON encoder
+        np.array([3, 300], dtype=np.uint64),
+        np.arange(6, dtype=np.int32)[::2],  # not contiguous
+        np.array([], dtype=np.float64),
+        np.array([True, False]),
+        np.array(["a", "b"]),
+        np.array(["a", 1], dtype=object),
+        np.float64(2.5),
+        np.int64(3),
+        pd.Series([0.5, 1.5]),
+        pd.Index([1, 2]),
+    ],
+    ids=repr,
+)
+def test_to_dict_encodes_arrays_exactly_as_plotlys_convert_to_base64(value):
+    spec = {
+        "data": [{"type": "scatter", "x": value, "y": [value, {"z": value}], "marker": {"size": value}}],
+        "layout": {"xaxis": {"range": value}, "updatemenus": ({"args": value},)},
+    }
+    expected = _copy_json(spec)
+    convert_to_base64(expected)
+    ours = SpecFigure(spec).to_dict()
+    assert _json(ours) == _json(expected)
+    assert spec["data"][0]["x"] is value  # the figure's own spec is untouched
+
+
+def _json(spec) -> str:
+    return json.dumps(spec, cls=PlotlyJSONEncoder, sort_keys=True)

@@ -4,7 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from core.figures.matrices import matrix_heatmap
+from core.figures.matrices import difference_heatmap, matrix_grid, matrix_heatmap
 from core.figures.style import DIVERGING_SCALE, NEGATIVE, POSITIVE
 
 
@@ -91,3 +91,33 @@ def test_matrix_heatmap_height_grows_with_rows_within_limits():
 def test_matrix_heatmap_rejects_bad_input(M, kwargs, match):
     with pytest.raises(ValueError, match=match):
         matrix_heatmap(M, title="t", row_label="r", col_label="c", **kwargs)
+
+
+def test_grid_keeps_each_panels_heatmap_and_titles_it_above_the_panel():
+    a = matrix_heatmap.draft([[1.0, -2.0], [0.5, 0.0]], title="A", row_label="row", col_label="col")
+    b = difference_heatmap.draft([[1e-11, -2e-11]], title="B", row_label="r", col_label="c")
+    c = matrix_heatmap.draft([[3.0]], title="C", row_label="r", col_label="c", show_scale=False)
+    fig = matrix_grid([a, b, c], title="All three")
+    assert fig.layout.title.text == "All three"
+    assert [trace.name for trace in fig.data] == ["A", "B", "C"]
+    assert [note.text for note in fig.layout.annotations] == ["A", "B", "C"]
+    np.testing.assert_array_equal(np.asarray(fig.data[0].z), [[1.0, -2.0], [0.5, 0.0]])
+    assert fig.data[1].text.tolist() == [["+1.0e−11", "−2.0e−11"]]
+    assert [(t.xaxis, t.yaxis) for t in fig.data] == [("x", "y"), ("x2", "y2"), ("x3", "y3")]
+    assert fig.layout.yaxis.title.text == "row"
+    assert fig.layout.yaxis.autorange == "reversed"
+    assert fig.layout.xaxis4.visible is False  # the empty fourth cell
+
+
+def test_grid_puts_a_colour_bar_beside_its_own_panel():
+    a = matrix_heatmap.draft(np.ones((3, 3)), title="A", row_label="r", col_label="c")
+    b = matrix_heatmap.draft(np.ones((3, 3)), title="B", row_label="r", col_label="c")
+    fig = matrix_grid([a, b], title="t")
+    for trace, axis in zip(fig.data, ("xaxis", "xaxis2"), strict=True):
+        assert trace.colorbar.x == pytest.approx(fig.layout[axis].domain[1] + 0.01)
+    assert fig.data[0].colorbar.len == pytest.approx(fig.layout.yaxis.domain[1] - fig.layout.yaxis.domain[0])
+
+
+def test_grid_needs_a_panel():
+    with pytest.raises(ValueError, match="at least one matrix"):
+        matrix_grid([], title="t")
