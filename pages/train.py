@@ -10,6 +10,10 @@ each update in turn (``ui.live_charts``): only the numbers the figure builders c
 sent.  The readouts above the charts follow once a second.  Pausing reruns the page, which draws
 everything at the epoch reached.
 
+The charts depend only on the run, the epoch and the settings, so each is built once per process and
+served to every session that shows the same (``ui.common.show_shared_figure``): a hall of students moving
+the noise slider costs a figure build per noise value, not one per student and move.
+
 The settings and the views are one fragment, so moving a setting reruns them but not the page's frame.
 Changing a data, network or loss setting starts its run from epoch 0 (with a notice); the optimiser
 settings apply to the running training from the next epoch (a branch of the run, shared as well).
@@ -36,7 +40,7 @@ from core.formatting import percent
 from core.mlp import ACTIVATIONS
 from core.train import LOGARITHMIC_LOSSES, confusion_matrix, epochs_to_reach, loss_scale, race_summary
 from core.train_runs import DIGITS, Frame, Phase, RunSpec, TrainingRun
-from ui.common import show_figure, units
+from ui.common import show_shared_figure, units
 from ui.live_charts import move_charts
 from ui.page import page_header
 from ui.train_runs import MAX_EPOCHS, RUNS
@@ -370,52 +374,63 @@ def _live_frames(run: TrainingRun, frame: Frame, losses, labels, class_names, un
     return frames
 
 
-def _network_views(run: TrainingRun, frame: Frame, labels: list[str], class_names: list[str], playing: bool):
-    """Decision regions (2-D data) or the test confusion matrix and misclassified digits, per network."""
+def _network_views(
+    run: TrainingRun, frame: Frame, labels: list[str], class_names: list[str], playing: bool, share: tuple
+):
+    """Decision regions (2-D data) or the test confusion matrix and misclassified digits, per network.
+
+    ``share`` names the run, the epoch and the labels: the figures are the same for every session with
+    the same ``share`` (``show_shared_figure``).
+    """
     view_cols = st.columns(len(frame.nets), gap="medium")
     for i, (col, net, label) in enumerate(zip(view_cols, frame.nets, labels, strict=True)):
         with col:
-            if net.grid is None and net.predicted is None:
-                st.warning(
-                    f"**{label}**: its weights have grown so large that its outputs overflow, so there is "
-                    "nothing to draw. Lower the learning rate and press Reset.",
-                    icon=":material/warning:",
-                )
-                continue
-            if run.spec.two_d:
-                show_figure(
-                    _regions_draft(run, net, label, class_names, hover=not playing).figure(),
-                    key=f"train_regions_{i}",
-                    alt=f"The class the network trained with {label} predicts at every point of the plane, "
-                    "shaded by its confidence, with the training points (filled) and test points (open).",
-                    export=not playing,
-                )
-                continue
-            show_figure(
-                _confusion_draft(run, net, label, class_names).figure(),
-                key=f"train_confusion_{i}",
-                alt=f"Confusion matrix of the network trained with {label} on the test digits: true digit "
-                "in rows, predicted digit in columns.",
-                export=not playing,
-            )
-            images, captions = _wrong(run, net)
-            if playing or len(captions):
-                fig = (
-                    _wrong_draft(run, net, label).figure()
-                    if playing
-                    else digit_images_figure(
-                        images, captions, title=f"Misclassified: {label}<br><sup>true → predicted digit</sup>"
-                    )
-                )
-                show_figure(
-                    fig,
-                    key=f"train_wrong_{i}",
-                    alt=f"The first test digits (up to {N_MISCLASSIFIED}) the network trained with {label} "
-                    "gets wrong, each captioned with its true and predicted digit.",
-                    export=not playing,
-                )
-            else:
-                st.success(f"{label}: every test digit is classified correctly.")
+            _network_view(run, i, net, label, class_names, playing, share)
+
+
+def _network_view(run: TrainingRun, i: int, net, label: str, class_names: list[str], playing: bool, share):
+    if net.grid is None and net.predicted is None:
+        st.warning(
+            f"**{label}**: its weights have grown so large that its outputs overflow, so there is "
+            "nothing to draw. Lower the learning rate and press Reset.",
+            icon=":material/warning:",
+        )
+        return
+    if run.spec.two_d:
+        show_shared_figure(
+            lambda: _regions_draft(run, net, label, class_names, hover=not playing).figure(),
+            share=(share, not playing),
+            key=f"train_regions_{i}",
+            alt=f"The class the network trained with {label} predicts at every point of the plane, "
+            "shaded by its confidence, with the training points (filled) and test points (open).",
+            export=not playing,
+        )
+        return
+    show_shared_figure(
+        lambda: _confusion_draft(run, net, label, class_names).figure(),
+        share=share,
+        key=f"train_confusion_{i}",
+        alt=f"Confusion matrix of the network trained with {label} on the test digits: true digit "
+        "in rows, predicted digit in columns.",
+        export=not playing,
+    )
+    images, captions = _wrong(run, net)
+    if not playing and not len(captions):
+        st.success(f"{label}: every test digit is classified correctly.")
+        return
+    title = f"Misclassified: {label}<br><sup>true → predicted digit</sup>"
+    show_shared_figure(
+        lambda: (
+            _wrong_draft(run, net, label).figure()
+            if playing
+            else digit_images_figure(images, captions, title=title)
+        ),
+        share=(share, playing),
+        key=f"train_wrong_{i}",
+        alt=f"The first test digits (up to {N_MISCLASSIFIED}) the network trained with {label} "
+        "gets wrong, each captioned with its true and predicted digit.",
+        export=not playing,
+    )
 
 
 # ------------------------------------------------------------------------------------------ the page
@@ -658,27 +673,31 @@ def workspace() -> None:
     run = RUNS.get(state["spec"])
     frame = run.frame(drawn_at)
     playing = state["playing"]
-    _network_views(run, frame, labels, class_names, playing)
+    share = (run.spec, drawn_at, frame.epoch, tuple(labels))  # what every chart below depends on, and:
+    _network_views(run, frame, labels, class_names, playing, share)
     left, right = st.columns(2, gap="medium")
     with left:
-        show_figure(
-            _accuracy_draft(frame, labels, target).figure(),
+        show_shared_figure(
+            lambda: _accuracy_draft(frame, labels, target).figure(),
+            share=(share, target),
             key="train_accuracy",
             alt="Training and test accuracy of each run per epoch, with the target accuracy as a dashed "
             "line and the epoch each run first reached it.",
             export=not playing,
         )
     with right:
-        show_figure(
-            _loss_draft(frame, losses, labels, unit).figure(),
+        show_shared_figure(
+            lambda: _loss_draft(frame, losses, labels, unit).figure(),
+            share=(share, tuple(losses), unit),
             key="train_loss",
             alt="Training and test loss of each run per epoch, each measured with the loss it is trained on.",
             export=not playing,
         )
     left, right = st.columns(2, gap="medium")
     with left:
-        show_figure(
-            _norms_draft(frame, labels).figure(),
+        show_shared_figure(
+            lambda: _norms_draft(frame, labels).figure(),
+            share=share,
             key="train_grads",
             alt="The mean norm of each weight matrix's gradient per epoch, one line per layer and run, on a "
             "log scale.",

@@ -6,13 +6,13 @@
 - Tests marked ``torch`` compare with PyTorch, which is not a dependency: where torch is
   not installed they are skipped (each also calls ``pytest.importorskip("torch")``, and
   tests/test_hygiene.py checks that every test importing torch is marked).
-- For tests that use Streamlit: ``st.cache_data`` is cleared before each test, so no test
-  sees another's cached results; error details are shown in full (.streamlit/config.toml
-  hides them from visitors, and AppTest reads that file too); page errors propagate (see
-  ``ui.common.safe_page``), so AppTest reports them as exceptions; and AppTest is kept from
-  mistaking ``pages/`` for a legacy (v1) pages folder (see ``_never_legacy_pages_folder``).
-  Streamlit is touched only if the test module already imported it, which keeps core-only
-  runs fast.
+- For tests that use Streamlit: ``st.cache_data`` and the figures ``ui.common.show_shared_figure``
+  keeps are cleared before each test, so no test sees another's cached results; error details are
+  shown in full (.streamlit/config.toml hides them from visitors, and AppTest reads that file too);
+  page errors propagate (see ``ui.common.safe_page``), so AppTest reports them as exceptions; and
+  AppTest is kept from mistaking ``pages/`` for a legacy (v1) pages folder (see
+  ``_never_legacy_pages_folder``).  Streamlit is touched only if the test module already imported it,
+  which keeps core-only runs fast.
 """
 
 import importlib.util
@@ -55,6 +55,9 @@ def _streamlit_test_setup(monkeypatch):
 
     streamlit = sys.modules["streamlit"]
     streamlit.cache_data.clear()
+    common = sys.modules.get("ui.common")
+    if common is not None:
+        common._shared.clear()
     _never_legacy_pages_folder(monkeypatch)
     previous = config.get_option("client.showErrorDetails")
     config.set_option("client.showErrorDetails", "full")

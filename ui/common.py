@@ -2,6 +2,8 @@
 
 - ``units()``: the loss unit chosen in the sidebar ("nats" or "bits").
 - ``show_figure(fig, key=..., alt=...)``: draw a Plotly figure the same way everywhere.
+- ``show_shared_figure(build, share=..., key=..., alt=...)``: the same for a figure every session with the
+  same ``share`` sees alike: built and prepared once per server process, kept in a bounded LRU.
 - ``safe_page()``: a guard that turns an unexpected error into a friendly message.
 - ``leave_legacy_pages_mode()``: keep a deep link to a cold server inside ``app.py``'s frame.
 """
@@ -10,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -32,6 +36,12 @@ RAISE_ERRORS_ENV = "EXPLORER_RAISE_PAGE_ERRORS"
 # resolution (sharp on a slide), named after the chart.
 PLOTLY_CONFIG: dict[str, object] = {"displaylogo": False}
 PNG_SCALE = 2
+
+# show_shared_figure's figures per process: (the figure, the figure as shown), least recently used first.
+# A decision-region or training-curve figure is 20 to 60 KB, so the cache stays under about 15 MB.
+MAX_SHARED_FIGURES = 256
+_shared: OrderedDict[Hashable, tuple] = OrderedDict()
+_shared_lock = threading.Lock()
 
 FRIENDLY_ERROR = (
     "Sorry, this part of the page could not be drawn. Try other settings, or reload the page. "
@@ -57,6 +67,13 @@ def units() -> str:
     return st.session_state.get(UNITS_KEY, UNITS[0])
 
 
+def _screen() -> tuple[bool, bool]:
+    """(presenter mode, dark theme) of this session."""
+    from ui.frame import presenter
+
+    return presenter(), getattr(st.context.theme, "type", None) == "dark"
+
+
 def show_figure(fig: go.Figure, *, key: str, alt: str, export: bool = True) -> None:
     """Draw a Plotly figure at the container's width, adapted to presenter mode and the theme.
 
@@ -74,17 +91,72 @@ def show_figure(fig: go.Figure, *, key: str, alt: str, export: bool = True) -> N
         Offer the numbers behind the chart as a CSV download under it (not in presenter mode).
         The CSV is built only when the button is pressed.
     """
-    from core.figures.output import adapt, figure_csv  # plotly on first use, not on importing ui.common
-    from ui.frame import presenter
+    from core.figures.output import adapt  # plotly on first use, not on importing ui.common
 
+    _check_alt(alt)
+    projector, dark = _screen()
+    shown = adapt(fig, projector=projector, dark=dark) if projector or dark else fig
+    _draw(fig, shown, key=key, alt=alt, export=export and not projector)
+
+
+def show_shared_figure(
+    build: Callable[[], go.Figure], *, share: Hashable, key: str, alt: str, export: bool = True
+) -> None:
+    """:func:`show_figure` for a figure that is the same for every session with the same ``share``.
+
+    A page whose figures depend only on its settings (not on the session) draws them through this: the
+    figure is built, adapted to presenter mode and the theme and its arrays converted for plotly.js
+    (:meth:`core.figures.engine.SpecFigure.typed`) once per server process, and served to every other
+    session from an LRU of :data:`MAX_SHARED_FIGURES` figures (a cached figure is never written to:
+    ``to_dict()`` hands out copies).  A lecture hall on one setting then costs one build, not one a
+    student.
+
+    Parameters
+    ----------
+    build : callable
+        Returns the figure (built by ``core.figures``); called only when the cache has none for ``share``.
+    share : hashable
+        Everything the figure depends on (settings, epoch, labels, unit, ...).  Two calls with equal
+        ``share`` and ``key`` must build equal figures.
+    key, alt, export
+        As for :func:`show_figure`.
+    """
+    from core.figures.engine import SpecFigure
+    from core.figures.output import adapt
+
+    _check_alt(alt)
+    projector, dark = _screen()
+    cache_key = (key, share, projector, dark)
+    with _shared_lock:
+        found = _shared.get(cache_key)
+        if found is not None:
+            _shared.move_to_end(cache_key)
+    if found is None:
+        fig = build()
+        if projector or dark:
+            shown = adapt(fig, projector=projector, dark=dark)
+        else:
+            shown = fig.typed() if isinstance(fig, SpecFigure) else fig
+        found = (fig, shown)
+        with _shared_lock:
+            _shared[cache_key] = found
+            while len(_shared) > MAX_SHARED_FIGURES:
+                _shared.popitem(last=False)
+    _draw(found[0], found[1], key=key, alt=alt, export=export and not projector)
+
+
+def _check_alt(alt: str) -> None:
     if not alt or not alt.strip():
         raise ValueError(f"alt must describe the chart for screen readers; got {alt!r}")
-    projector = presenter()
-    dark = getattr(st.context.theme, "type", None) == "dark"
-    shown = adapt(fig, projector=projector, dark=dark) if projector or dark else fig
+
+
+def _draw(fig: go.Figure, shown: go.Figure, *, key: str, alt: str, export: bool) -> None:
+    """``shown`` as a chart, and the CSV of ``fig`` (the figure as built) under it if ``export``."""
+    from core.figures.output import figure_csv
+
     config = {**PLOTLY_CONFIG, "toImageButtonOptions": {"format": "png", "filename": key, "scale": PNG_SCALE}}
     st.plotly_chart(shown, width="stretch", key=key, config=config, alt=alt.strip())
-    if export and not projector:
+    if export:
         st.download_button(
             "Numbers behind this chart (CSV)",
             data=lambda: figure_csv(fig),

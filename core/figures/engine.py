@@ -258,7 +258,7 @@ def _copy_json(node):
     if isinstance(node, dict):
         return {key: _copy_json(value) for key, value in node.items()}
     if isinstance(node, list):
-        return [_copy_json(value) for value in node]
+        return [_copy_json(value) if isinstance(value, dict | list) else value for value in node]
     return node
 
 
@@ -333,9 +333,10 @@ class SpecFigure(go.Figure):
     #: None while the figure is on the fast path; then e.g. ``"update_yaxes at pages/comparison.py:92"``.
     materialised_by: str | None = None
 
-    def __init__(self, spec: dict) -> None:  # plotly's own __init__ runs later, in _build
+    def __init__(self, spec: dict, *, typed: bool = False) -> None:  # plotly's own __init__ runs in _build
         object.__setattr__(self, "_spec", spec)
         object.__setattr__(self, "_built", False)
+        object.__setattr__(self, "_typed", typed)  # numpy arrays already plotly.js typed arrays
 
     def _build(self) -> None:
         use = _api_use(sys._getframe())
@@ -359,7 +360,19 @@ class SpecFigure(go.Figure):
     def to_dict(self) -> dict:
         if self._built:
             return super().to_dict()
+        if self._typed:
+            return _copy_json(self._spec)
         return _encoded_copy(self._spec)  # numpy arrays as plotly.js typed arrays, as go.Figure.to_dict does
+
+    def typed(self) -> SpecFigure:
+        """The same figure with its arrays converted once: its ``to_dict()`` then only copies containers.
+
+        Plotly's conversion looks at every list and array of the JSON (about 5 ms for a decision-region
+        figure); a figure drawn again and again, e.g. one shared by every session, pays it once.  Its
+        ``data`` holds plotly.js typed arrays (``{"dtype": ..., "bdata": ...}``), not numpy arrays, so
+        :func:`core.figures.output.figure_csv` reads the original, not this.
+        """
+        return self if self._typed else SpecFigure(self.to_dict(), typed=True)
 
 
 def _api_use(frame) -> str:

@@ -99,7 +99,7 @@ def adapt(fig: go.Figure, *, projector: bool = False, dark: bool = False) -> go.
             legend.update(yref="container", y=0.0, yanchor="bottom")
             margin = layout.setdefault("margin", {})
             margin["b"] = margin.get("b", 80) + 50
-    return SpecFigure(spec)
+    return SpecFigure(spec, typed=True)  # to_dict() converted the arrays
 
 
 def _column(values) -> list:

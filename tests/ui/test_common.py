@@ -56,6 +56,63 @@ def test_presenter_mode_scales_the_chart_and_drops_the_csv_button():
     assert not at.main.get("download_button")
 
 
+def _shared_page():
+    import streamlit as st
+
+    from core.figures.engine import Draft
+    from ui.common import show_shared_figure
+    from ui.frame import PRESENT_KEY
+
+    st.session_state.setdefault(PRESENT_KEY, False)
+    builds = st.session_state.setdefault("builds", [])
+
+    def build():
+        builds.append(1)
+        return Draft().add_scatter(x=[0, 1], y=[1, 0], line={"width": 2, "color": "#000000"}).figure()
+
+    show_shared_figure(build, share=("test-share", 1), key="shared_line", alt="A falling line.")
+
+
+def test_a_shared_figure_is_built_once_per_process_and_per_presenter_mode():
+    first = AppTest.from_function(_shared_page, default_timeout=30).run()
+    second = AppTest.from_function(_shared_page, default_timeout=30).run()  # another session
+    assert not second.exception
+    assert len(first.session_state["builds"]) == 1
+    assert second.session_state["builds"] == []
+    assert _line(second) == {"width": 2, "color": "#000000"}
+    (button,) = second.main.get("download_button")
+    assert "CSV" in button.proto.label
+
+    second.session_state["present"] = True
+    second.run()
+    assert second.session_state["builds"] == [1]  # the projector's figure is another one
+    assert _line(second)["width"] == pytest.approx(2 * 1.35)
+    assert not second.main.get("download_button")
+
+
+def test_shared_figures_are_bounded(monkeypatch):
+    from ui import common
+
+    monkeypatch.setattr(common, "MAX_SHARED_FIGURES", 3)
+
+    def page():
+        from core.figures.engine import Draft
+        from ui.common import show_shared_figure
+
+        for k in range(5):
+            show_shared_figure(
+                lambda k=k: Draft().add_scatter(x=[0, k], y=[1, 0]).figure(),
+                share=k,
+                key=f"line_{k}",
+                alt="A line.",
+            )
+
+    at = AppTest.from_function(page, default_timeout=30).run()
+    assert not at.exception
+    assert len(at.main.get("plotly_chart")) == 5
+    assert [key[1] for key in common._shared] == [2, 3, 4]
+
+
 @pytest.mark.parametrize("alt", ["", "   "])
 def test_show_figure_rejects_a_missing_alt_text(alt):
     import plotly.graph_objects as go

@@ -172,6 +172,18 @@ def _finished(title="t"):
     return styled(draft, title=title).figure()
 
 
+def test_typed_figure_serializes_like_the_original_and_hands_out_copies():
+    fig = Draft().add_scatter(x=np.arange(5.0), y=np.linspace(0, 1, 5), line={"width": 2}).figure()
+    typed = fig.typed()
+
+    assert typed.to_dict() == fig.to_dict()
+    assert typed.to_dict()["data"][0]["x"]["bdata"]  # converted once, for plotly.js
+    assert typed.typed() is typed
+    typed.to_dict()["data"][0]["line"]["width"] = 9
+    assert typed.to_dict()["data"][0]["line"]["width"] == 2
+    assert typed.materialised_by is None
+
+
 def test_drawing_a_figure_keeps_it_on_the_fast_path():
     fig = _finished()
     with fast_path_watch() as lost:
