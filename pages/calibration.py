@@ -278,7 +278,8 @@ def lab() -> None:
     """The controls and everything they move: the diagrams, the scores and the open section.
 
     A fragment: moving a control reruns only this, and only the open tab's section is drawn."""
-    c_epochs, c_width, c_eps, c_bins = st.columns([1.4, 1, 1.2, 1], gap="medium")
+    # The epochs last: on a phone, where the row stacks, it sits just above the diagrams it moves.
+    c_width, c_eps, c_bins, c_epochs = st.columns([1, 1.2, 1, 1.4], gap="medium")
     epochs = c_epochs.select_slider(
         "Epochs",
         CALIBRATION_EPOCHS,
@@ -323,12 +324,6 @@ def lab() -> None:
     at = sweep[CALIBRATION_EPOCHS.index(epochs)]
     n_val, n_test = len(run.labels["validation"]), len(run.labels["test"])
     loss_name = "cross-entropy" if eps == 0 else f"label-smoothed cross-entropy (ε = {_eps_text(eps)})"
-    st.caption(
-        f"Network 64 → {width} → 10 (ReLU), trained with {loss_name} for {epochs} "
-        f"epoch{'s' if epochs != 1 else ''}: full-batch gradient descent with momentum on {run.n_train} "
-        f"training digits, few enough to memorise. T is fitted on {n_val} validation digits; every score "
-        f"below is measured on the other {n_test} test digits."
-    )
     if run.diverged_at is not None:
         st.warning(
             f"Training diverged in epoch {run.diverged_at}; the network keeps its last finite weights.",
@@ -337,12 +332,6 @@ def lab() -> None:
 
     # ------------------------------------------------------------------------------------------ reliability
     st.header("Reliability on the test digits")
-    st.markdown(
-        "Each test digit goes into a bin by its **confidence**, the probability of the network's top class. "
-        "A bar shows how often the digits in that bin are **right**. A calibrated network's bars reach the "
-        "dashed diagonal; a hatched gap up to the bin's mean confidence (the short dash) means the bin is "
-        "over-confident (/) or under-confident (\\\\). The grey bars count the digits per bin."
-    )
     before_col, after_col = _side_by_side(2)
     active = CALIBRATION_EPOCHS.index(epochs)
     for column, scaled, key in (
@@ -360,6 +349,20 @@ def lab() -> None:
                 alt=diagram_alt(at, scaled=scaled),
             )
             follow_drag(key, EPOCHS_KEY, _diagram_scrub(width, eps, bins, scaled))
+    # The network and how to read the diagrams, under them: the first screen holds the epochs slider and
+    # the diagrams it moves.
+    st.caption(
+        f"Network 64 → {width} → 10 (ReLU), trained with {loss_name} for {epochs} "
+        f"epoch{'s' if epochs != 1 else ''}: full-batch gradient descent with momentum on {run.n_train} "
+        f"training digits, few enough to memorise. T is fitted on {n_val} validation digits; every score "
+        f"below is measured on the other {n_test} test digits."
+    )
+    st.markdown(
+        "Each test digit goes into a bin by its **confidence**, the probability of the network's top class. "
+        "A bar shows how often the digits in that bin are **right**. A calibrated network's bars reach the "
+        "dashed diagonal; a hatched gap up to the bin's mean confidence (the short dash) means the bin is "
+        "over-confident (/) or under-confident (\\\\). The grey bars count the digits per bin."
+    )
     st.markdown(scaling_sentence(at))
 
     table_col, formula_col = _side_by_side([1, 1.15], gap="large")

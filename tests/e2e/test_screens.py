@@ -33,6 +33,7 @@ PRESENTER_SCREENS = [
     Screen("kl", "kl_q0", "kl_stack_chart"),
     Screen("pitfalls", "pit_scale", "pit_naive_chart"),
     Screen("softmax_gradient", "sgrad_z1", "sgrad_jacobian"),
+    Screen("calibration", "calibration_epochs", "calibration_before"),
 ]
 PHONE_SCREENS = [
     Screen("surprise", "sur_x_cat", "sur_curve_chart"),
@@ -42,6 +43,8 @@ PHONE_SCREENS = [
     Screen("comparison", "cmp_p", "cmp_loss_chart"),
     Screen("kl", "kl_q0", "kl_stack_chart"),
     Screen("pitfalls", "pit_scale", "pit_naive_chart"),
+    Screen("softmax_gradient", "sgrad_z1", "sgrad_jacobian"),
+    Screen("calibration", "calibration_epochs", "calibration_before"),
 ]
 PRESENTER = (1280, 720)
 PHONE = (390, 844)
