@@ -145,14 +145,6 @@ def _smoothing_scrub(unit: str) -> str:
 
 page_header("Language-model surprise", LEAD)
 unit = units()
-st.markdown(text_note(CORPUS.train_ids.size, CORPUS.held_out_ids.size))
-st.markdown(ALPHABET_NOTE)
-with st.expander("Read the text the models learn from"):
-    st.markdown("**The training part**")
-    st.text(CORPUS.raw_train)
-    st.markdown("**The held-out part** (never trained on)")
-    st.text(CORPUS.raw_held_out)
-
 # ------------------------------------------------------------------------------------------ four models
 st.header("Four models, one score")
 k_col, context_col, hidden_col = st.columns(3)
@@ -233,6 +225,17 @@ st.dataframe(
     hide_index=True,
     key="lm_costs_table",
 )
+
+# ------------------------------------------------------------------------------------------ the text
+# After the first chart, so the first screen shows the models, their scores and the controls that set them.
+st.subheader("The text and its alphabet")
+st.markdown(text_note(CORPUS.train_ids.size, CORPUS.held_out_ids.size))
+st.markdown(ALPHABET_NOTE)
+with st.expander("Read the text the models learn from"):
+    st.markdown("**The training part**")
+    st.text(CORPUS.raw_train)
+    st.markdown("**The held-out part** (never trained on)")
+    st.text(CORPUS.raw_held_out)
 
 # ------------------------------------------------------------------------------------- smoothing, training
 st.header("Smoothing the counts, training the network")

@@ -118,18 +118,17 @@ def one_batch_sections() -> None:
     index, _sigma = entry_of(name)
     label = pretty(name, index)
     st.subheader(f"1. One batch: per-example gradients of {label} and their mean")
-    c1, c2, _ = st.columns([2, 1, 1.5], gap="large")
-    batch = c1.slider("Batch size B", *BATCH[:2], BATCH[2], key="minibatch_b", bind="query-params")
-    draw = c2.number_input(
+    # The controls and the three numbers beside the chart they move (on a phone the chart comes first).
+    controls, chart_col = st.columns([1, 2], gap="large")
+    batch = controls.slider("Batch size B", *BATCH[:2], BATCH[2], key="minibatch_b", bind="query-params")
+    draw = controls.number_input(
         "Which batch (draw number)", 0, DRAW_MAX, 0, step=1, key="minibatch_draw", bind="query-params"
     )
     one = one_batch(batch, int(draw), name, index)
-    row = metric_row()
-    row.metric("Mean of the bars", signed(one["mean"], 6))
-    row.metric("Backprop on the batch", signed(one["backprop"], 6))
-    row.metric("Difference", scientific(abs(one["mean"] - one["backprop"])))
-    left, right = st.columns([1.6, 1], gap="large")
-    with left:
+    controls.metric("Mean of the bars", signed(one["mean"], 6))
+    controls.metric("Backprop on the batch", signed(one["backprop"], 6))
+    controls.metric("Difference", scientific(abs(one["mean"] - one["backprop"])))
+    with chart_col:
         show_figure(
             per_example_gradient_figure(
                 one["per_example"], label=label, mean=one["mean"], batch_gradient=one["backprop"]
@@ -138,11 +137,13 @@ def one_batch_sections() -> None:
             alt=f"Bar chart of the {batch} per-example gradients of {label}, with a dashed line at their "
             "mean.",
         )
-    with right:
+    left, right = st.columns([1, 1.6], gap="large")
+    with left:
         st.latex(
             r"\nabla_\theta L = \nabla_\theta \frac{1}{B}\sum_{i=1}^{B} \ell_i"
             r" = \frac{1}{B}\sum_{i=1}^{B} \nabla_\theta \ell_i"
         )
+    with right:
         st.markdown(
             f"Each bar is ∂ℓᵢ/∂{label} for one example of the batch, the gradient that example alone would "
             "give (batch of one, no 1/B). The examples disagree, often even in sign: each pulls the "

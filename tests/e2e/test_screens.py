@@ -22,8 +22,9 @@ class Screen(NamedTuple):
     chart: str  # the key of the chart it drives
 
 
-# The page's main slider and its chart; on Surprise the first screen is the guessing game, whose chart the
-# true answer (a radio) drives, and the -log p explorer's slider comes further down.
+# The page's main slider and its chart.  On Surprise the first screen is the guessing game, whose chart the
+# true answer (a radio) drives, and the -log p explorer's slider comes further down; on the Language page
+# the first chart is the four models' scores, which the smoothing k moves (the temperature is further down).
 PRESENTER_SCREENS = [
     Screen("surprise", "sur_true", "sur_game_chart"),
     Screen("binary", "bce_p", "bce_prob_chart"),
@@ -34,6 +35,8 @@ PRESENTER_SCREENS = [
     Screen("pitfalls", "pit_scale", "pit_naive_chart"),
     Screen("softmax_gradient", "sgrad_z1", "sgrad_jacobian"),
     Screen("calibration", "calibration_epochs", "calibration_before"),
+    Screen("language", "lm_k", "lm_costs_chart"),
+    Screen("minibatch", "minibatch_b", "minibatch_per_example"),
 ]
 PHONE_SCREENS = [
     Screen("surprise", "sur_x_cat", "sur_curve_chart"),
@@ -45,6 +48,8 @@ PHONE_SCREENS = [
     Screen("pitfalls", "pit_scale", "pit_naive_chart"),
     Screen("softmax_gradient", "sgrad_z1", "sgrad_jacobian"),
     Screen("calibration", "calibration_epochs", "calibration_before"),
+    Screen("language", "lm_k", "lm_costs_chart"),
+    Screen("minibatch", "minibatch_b", "minibatch_per_example"),
 ]
 PRESENTER = (1280, 720)
 PHONE = (390, 844)
