@@ -87,14 +87,15 @@ page_header(
 )
 
 with st.container(border=True):
-    c1, c2, c3, c4, c5, c6 = st.columns([1, 1, 1, 1, 1.2, 0.8])
-    batch = c1.slider("Batch size B", *BATCH[:2], BATCH[2], key="backprop_b", bind="query-params")
-    features = c2.slider(
+    # The network's sizes, then the batch size last: on a phone, where the row stacks, B sits just above
+    # the batch it draws.
+    c_d, c_h, c_c, c_act, c_seed, c_b = st.columns([1, 1, 1, 1.2, 0.8, 1])
+    features = c_d.slider(
         "Input features D", *FEATURES[:2], FEATURES[2], key="backprop_d", bind="query-params"
     )
-    hidden = c3.slider("Hidden width H", *HIDDEN[:2], HIDDEN[2], key="backprop_h", bind="query-params")
-    classes = c4.slider("Classes C", *CLASSES[:2], CLASSES[2], key="backprop_c", bind="query-params")
-    activation = c5.selectbox(
+    hidden = c_h.slider("Hidden width H", *HIDDEN[:2], HIDDEN[2], key="backprop_h", bind="query-params")
+    classes = c_c.slider("Classes C", *CLASSES[:2], CLASSES[2], key="backprop_c", bind="query-params")
+    activation = c_act.selectbox(
         "Activation σ",
         ACTIVATIONS,
         index=0,
@@ -102,9 +103,10 @@ with st.container(border=True):
         key="backprop_act",
         bind="query-params",
     )
-    seed = c6.number_input(
+    seed = c_seed.number_input(
         "Seed", 0, SEED_MAX, BACKPROP_SEED, step=1, key="backprop_seed", bind="query-params"
     )
+    batch = c_b.slider("Batch size B", *BATCH[:2], BATCH[2], key="backprop_b", bind="query-params")
 
 X, y, stages, n_params, loss = compute_stages(batch, features, hidden, classes, activation, int(seed))
 sizes = layer_sizes(features, hidden, classes)

@@ -37,6 +37,7 @@ PRESENTER_SCREENS = [
     Screen("calibration", "calibration_epochs", "calibration_before"),
     Screen("language", "lm_k", "lm_costs_chart"),
     Screen("minibatch", "minibatch_b", "minibatch_per_example"),
+    Screen("backprop", "backprop_b", "backprop_batch"),
 ]
 PHONE_SCREENS = [
     Screen("surprise", "sur_x_cat", "sur_curve_chart"),
@@ -50,6 +51,7 @@ PHONE_SCREENS = [
     Screen("calibration", "calibration_epochs", "calibration_before"),
     Screen("language", "lm_k", "lm_costs_chart"),
     Screen("minibatch", "minibatch_b", "minibatch_per_example"),
+    Screen("backprop", "backprop_b", "backprop_batch"),
 ]
 PRESENTER = (1280, 720)
 PHONE = (390, 844)
