@@ -486,7 +486,11 @@ def test_presenter_mode_from_the_link_and_off_with_a_click(tabs):
         present,
     )
     assert url_query(page.url) == {"present": ["1"], "bce_p": ["0.3"]}, page.url
+    # A presenter link opens with the sidebar folded away (the projector's width goes to the page).
+    expand = page.locator("[data-testid='stExpandSidebarButton']")
+    assert expand.is_visible()
 
+    expand.click()
     page.locator(".st-key-present label").first.click()
     wait_for_url(page, "() => !new URLSearchParams(location.search).has('present')", None, "present stayed")
     wait_until_done(page)
