@@ -97,8 +97,8 @@ MAIN_SLIDERS = {
     "identities": "ident_n",  # the size n of the first identity's W
     "train": "train_noise",  # the data's noise, which redraws the data (bench_latency.py presses it too)
     "calibration": "calibration_epochs",  # a select_slider: how long the network trains
-    "language": "lm_T",
-    "predictions": "preds_bins",  # the reliability diagram's bins, on the example predictions  # the sampling temperature: the written text and the next-character bars change
+    "language": "lm_T",  # the sampling temperature: the written text and the next-character bars change
+    "predictions": "preds_bins",  # the reliability diagram's bins, on the example predictions
 }
 BARE_PAGE = "bare"  # --page bare: tests/perf/bare_app.py, one slider and one chart
 BARE_SLIDER = "bare_value"
