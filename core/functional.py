@@ -198,7 +198,7 @@ def softmax_jacobian(z) -> np.ndarray:
               \\qquad J = \\operatorname{diag}(s) - s s^\\top
 
     The diagonal is s_i(1 - s_i); the off-diagonal entries are -s_i s_k (not -s_i s_i, a slip in
-    seed 001).  J is symmetric, and each row and column sums to 0.
+    the four-layer notes).  J is symmetric, and each row and column sums to 0.
 
     Parameters
     ----------

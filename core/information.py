@@ -64,7 +64,7 @@ def surprise(p, base: float = 2) -> np.ndarray:
 
     Examples
     --------
-    >>> round(float(surprise(0.85)), 2)  # seed 003: the cat at 85 %
+    >>> round(float(surprise(0.85)), 2)  # the explainer article: the cat at 85 %
     0.23
     >>> float(surprise(0.5))
     1.0

@@ -1,18 +1,19 @@
-"""Jacobians and vectorized gradients: seed 000's softmax chain rule and seed 002's identities and network.
+"""Jacobians and vectorized gradients: the softmax chain rule of the softmax-gradient notes, and the
+identities and the 1-layer network of the CS224n notes.
 
 Three pieces, each checked against finite differences (:mod:`core.gradcheck`):
 
 - :func:`softmax_cross_entropy_chain`: ∂L/∂z for L = -log s_t, s = softmax(z), computed the long way as the
-  sparse ∂L/∂s times the softmax Jacobian (seed 000), next to the shortcut s - y; :func:`chain_rule_cost`
-  counts what the long way costs.
-- :func:`identity_case` / :func:`identity_check`: the identities (1)-(7) of seed 002 ("Computing Neural
-  Network Gradients", CS224n), each on small random matrices, analytic against numerical.
-- :func:`one_layer_network`: seed 002's 1-layer ReLU network with cross-entropy, forward values and every
-  gradient, in the column convention of seed 002 or the row convention of seed 001.
+  sparse ∂L/∂s times the softmax Jacobian (the softmax-gradient notes), next to the shortcut s - y;
+  :func:`chain_rule_cost` counts what the long way costs.
+- :func:`identity_case` / :func:`identity_check`: the identities (1)-(7) of the CS224n notes
+  ("Computing Neural Network Gradients"), each on small random matrices, analytic against numerical.
+- :func:`one_layer_network`: the CS224n notes' 1-layer ReLU network with cross-entropy, forward values and
+  every gradient, in the column convention of the CS224n notes or the row convention of the four-layer notes.
 
 Vectors in the identities are 1-D arrays and a Jacobian ∂z/∂x is ``(len(z), len(x))``; for a scalar J and a
-matrix W the "Jacobian" is arranged in W's shape (seed 002's shape convention).  Everything here is float64
-except :func:`one_layer_network`, which keeps the caller's float dtype.
+matrix W the "Jacobian" is arranged in W's shape (the CS224n notes' shape convention).  Everything here is
+float64 except :func:`one_layer_network`, which keeps the caller's float dtype.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ MAX_SIZE = 64  # largest n, m, Dx, Dh, Nc accepted by the random examples (they 
 _KINK_MARGIN = 0.1  # identity (4) with ReLU: points at least this far from the kink at 0
 
 CONVENTIONS = ("column", "row")
-GRADIENT_NAMES = ("U", "b2", "W", "b1", "x")  # seed 002's order
+GRADIENT_NAMES = ("U", "b2", "W", "b1", "x")  # the CS224n notes' order
 
 
 # ------------------------------------------------------------------------------------------ validation
@@ -77,7 +78,7 @@ def _class_index(y, n_classes: int, name: str = "y") -> int:
     return int(check_class_indices(arr, np.empty((n_classes,)), name=name))
 
 
-# ------------------------------------------------------------------------------- softmax chain (seed 000)
+# ---------------------------------------------------------------- softmax chain (the softmax-gradient notes)
 class SoftmaxChain(NamedTuple):
     """Every quantity of ∂L/∂z = (∂s/∂z)ᵀ ∂L/∂s for L = -log s_t, s = softmax(z) (all float64, C classes)."""
 
@@ -97,7 +98,7 @@ class SoftmaxChain(NamedTuple):
 
 
 def softmax_cross_entropy_chain(logits, target, eps: float = 1e-6) -> SoftmaxChain:
-    """∂L/∂z for softmax cross-entropy the long way, through the softmax Jacobian (seed 000).
+    """∂L/∂z for softmax cross-entropy the long way, through the softmax Jacobian (softmax-gradient notes).
 
     .. math::
         \\frac{\\partial L}{\\partial z_k} = \\sum_i \\frac{\\partial L}{\\partial s_i}
@@ -131,7 +132,7 @@ def softmax_cross_entropy_chain(logits, target, eps: float = 1e-6) -> SoftmaxCha
 
     Examples
     --------
-    >>> chain = softmax_cross_entropy_chain([3.5, 0.8, 0.2, -0.5], 0)  # seed 003's default
+    >>> chain = softmax_cross_entropy_chain([3.5, 0.8, 0.2, -0.5], 0)  # the explainer article's default
     >>> chain.chain.round(3)
     array([-0.109,  0.06 ,  0.033,  0.016])
     >>> bool(chain.numerical_max_abs_diff < 1e-8)
@@ -219,9 +220,9 @@ def chain_rule_cost(classes: int) -> ChainRuleCost:
     )
 
 
-# ------------------------------------------------------------------------------ identities (seed 002)
+# -------------------------------------------------------------------------- identities (the CS224n notes)
 class IdentityCase(NamedTuple):
-    """One identity of seed 002 on random inputs: its analytic Jacobian and the function it differentiates.
+    """One CS224n identity on random inputs: its analytic Jacobian and the function it differentiates.
 
     ``numerical_jacobian(function, point)`` has the shape of ``analytic``.
     """
@@ -247,7 +248,7 @@ class IdentityCheck(NamedTuple):
 
 
 def identity_case(number: int, *, seed: int = 0, n: int = 3, m: int = 4, elementwise: str = "sigmoid"):
-    """Identity ``number`` (1-7) of seed 002 on random inputs drawn with ``np.random.default_rng(seed)``.
+    """CS224n identity ``number`` (1-7) on random inputs drawn with ``np.random.default_rng(seed)``.
 
     =====  ====================================  ==========================  ===================
     no.    function (random inputs)              analytic result             shape
@@ -270,7 +271,7 @@ def identity_case(number: int, *, seed: int = 0, n: int = 3, m: int = 4, element
     Parameters
     ----------
     number : int
-        1 to 7, seed 002's numbering.
+        1 to 7, the CS224n notes' numbering.
     seed : int >= 0, default 0
     n, m : int in [1, 64], default 3 and 4
         Sizes (``m`` is not used by (3), (4) and (7)).
@@ -355,7 +356,7 @@ def identity_case(number: int, *, seed: int = 0, n: int = 3, m: int = 4, element
 def identity_check(
     number: int, *, seed: int = 0, n: int = 3, m: int = 4, elementwise: str = "sigmoid", eps: float = 1e-6
 ) -> IdentityCheck:
-    """Identity ``number`` of seed 002: its analytic Jacobian against :func:`core.numerical_jacobian`.
+    """Identity ``number`` of the CS224n notes: its analytic Jacobian against :func:`core.numerical_jacobian`.
 
     Parameters
     ----------
@@ -382,11 +383,14 @@ def identity_check(
     return IdentityCheck(case, case.analytic, numerical, difference, float(np.abs(difference).max()))
 
 
-# ------------------------------------------------------------------------- 1-layer network (seed 002)
+# ------------------------------------------------------------------------- 1-layer network (the CS224n notes)
 def _network_inputs(x, W, b1, U, b2, convention: str):
     """Validate the arrays of :func:`one_layer_network`; return them in one float dtype and the sizes."""
     if convention not in CONVENTIONS:
-        raise ValueError(f"convention must be 'column' (seed 002) or 'row' (seed 001); got {convention!r}")
+        raise ValueError(
+            "convention must be 'column' (the CS224n notes) or 'row' (the four-layer notes); "
+            f"got {convention!r}"
+        )
     col = convention == "column"
     arrays = {
         name: as_float_array(v, name) for name, v in (("x", x), ("W", W), ("b1", b1), ("U", U), ("b2", b2))
@@ -427,7 +431,7 @@ def _network_inputs(x, W, b1, U, b2, convention: str):
 def one_layer_network(x, y, W, b1, U, b2, *, convention: str = "column") -> dict[str, np.ndarray]:
     """Seed 002's 1-layer network: forward values and every gradient of the cross-entropy loss.
 
-    Column convention (seed 002, the default), with a ReLU hidden layer as in the seed::
+    Column convention (the CS224n notes, the default), with a ReLU hidden layer as in the notes::
 
         z = W x + b1,  h = ReLU(z),  θ = U h + b2,  ŷ = softmax(θ),  J = CE(y, ŷ) = -log ŷ_y
 
@@ -435,12 +439,12 @@ def one_layer_network(x, y, W, b1, U, b2, *, convention: str = "column") -> dict
         δ2 = ∂J/∂z = δ1 U ∘ sgn(h)               (1, Dh)   identities (1), (4); ReLU′(z) = sgn(h)
         ∂J/∂U = δ1ᵀ hᵀ,  ∂J/∂b2 = δ1ᵀ,  ∂J/∂W = δ2ᵀ xᵀ,  ∂J/∂b1 = δ2ᵀ,  ∂J/∂x = (δ2 W)ᵀ
 
-    Row convention (seed 001, ``convention="row"``): every array is the transpose, z = x W + b1,
+    Row convention (the four-layer notes, ``convention="row"``): every array is the transpose, z = x W + b1,
     θ = h U + b2, and the same chain rule reads δ2 = (δ1 Uᵀ) ∘ sgn(h), ∂J/∂U = hᵀ δ1, ∂J/∂b2 = δ1,
     ∂J/∂W = xᵀ δ2, ∂J/∂b1 = δ2, ∂J/∂x = δ2 Wᵀ.  It is computed with these formulas, not by transposing
     the column result, so comparing the two conventions is a real check.
 
-    Every gradient has the shape of what it differentiates (the "shape convention" of seed 002), so
+    Every gradient has the shape of what it differentiates (the "shape convention" of the CS224n notes), so
     ``W - lr * grads["W"]`` is a gradient-descent step.  ReLU′(0) is taken as 0, as in the seed.
 
     Parameters
@@ -573,7 +577,7 @@ def one_layer_gradcheck(
     Returns
     -------
     dict
-        ``{"U": err, "b2": err, "W": err, "b1": err, "x": err}``, in seed 002's order.
+        ``{"U": err, "b2": err, "W": err, "b1": err, "x": err}``, in the CS224n notes' order.
 
     Examples
     --------

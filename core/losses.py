@@ -130,7 +130,7 @@ def cross_entropy(logits, target, *, weight=None, ignore_index=-100, reduction="
 
     Examples
     --------
-    >>> round(float(cross_entropy([3.5, 0.8, 0.2, -0.5], 0)), 4)  # seed 003's multi-class default
+    >>> round(float(cross_entropy([3.5, 0.8, 0.2, -0.5], 0)), 4)  # the article's multi-class default
     0.1155
     """
     return _cross_entropy(
@@ -231,7 +231,7 @@ def binary_cross_entropy(probs, target, *, weight=None, reduction="mean"):
 
     Examples
     --------
-    >>> round(float(binary_cross_entropy(0.7, 1.0)), 4)  # seed 003: p = 0.7, y = 1
+    >>> round(float(binary_cross_entropy(0.7, 1.0)), 4)  # the explainer article: p = 0.7, y = 1
     0.3567
     >>> float(binary_cross_entropy(0.0, 1.0))  # clamped, not inf
     100.0
@@ -249,7 +249,7 @@ def binary_cross_entropy_grad(probs, target, *, weight=None, reduction="mean"):
 
     Examples
     --------
-    >>> round(float(binary_cross_entropy_grad(0.7, 1.0)), 2)  # seed 003: dL/dp = -1/0.7
+    >>> round(float(binary_cross_entropy_grad(0.7, 1.0)), 2)  # the explainer article: dL/dp = -1/0.7
     -1.43
     """
     return _bce(probs, target, weight, reduction, want_grad=True)

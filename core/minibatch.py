@@ -1,4 +1,5 @@
-"""Mini-batch gradients (seed 001, section 3): per-example gradients, where the 1/B goes, and the noise.
+"""Mini-batch gradients, as the notes on a four-layer network's gradients treat them: per-example
+gradients, where the 1/B goes, and the noise.
 
 The batch-mean loss L = (1/B) Σ_i ℓ_i has the batch-mean gradient ∇L = (1/B) Σ_i ∇ℓ_i: a mini-batch
 gradient is the average of per-example gradients, an unbiased Monte-Carlo estimate of the full-data
@@ -164,7 +165,8 @@ def per_example_grads(
 
 
 def last_layer_gradient_routes(net: MLP, X, target) -> dict[str, dict[str, np.ndarray]]:
-    """∇b_L and ∇W_L of the batch-mean cross-entropy computed three ways (seed 001, section 3).
+    """∇b_L and ∇W_L of the batch-mean cross-entropy computed three ways (as the four-layer notes
+    derive them for a mini-batch).
 
     - ``"backward"``: :meth:`MLP.backward`, where δ^L = (S(z_L) − Y)/B already holds the 1/B, so
       ∇b_L = 1ᵀ δ^L and ∇W_L = a_{L−1}ᵀ δ^L are plain sums over the batch;
@@ -367,7 +369,7 @@ def minibatch_gradient_spread(
     The per-example gradients of all N examples come from one backward pass
     (:func:`per_example_grads`).  For each batch size B, ``n_draws`` mini-batches are drawn from the
     data set (without replacement within a batch, like a step of a shuffled epoch, or with replacement:
-    i.i.d. draws, seed 001's Monte-Carlo estimate) and each one's batch-mean gradient is the mean of its
+    i.i.d. draws, the notes' Monte-Carlo estimate) and each one's batch-mean gradient is the mean of its
     examples' gradients, which is exactly what backprop on that batch returns (checked on the first
     batch of every size: ``backprop_difference``).  Theory: σ/√B with replacement and
     σ/√B · √((N − B)/(N − 1)) without (the finite-population correction), σ the per-example spread.
