@@ -25,8 +25,7 @@ class Screen(NamedTuple):
 # The page's main slider and its chart.  On Surprise the first screen is the guessing game, whose chart the
 # true answer (a radio) drives, and the -log p explorer's slider comes further down; on the Language page
 # the first chart is the four models' scores, which the smoothing k moves (the temperature is further down).
-PRESENTER_SCREENS = [
-    Screen("surprise", "sur_true", "sur_game_chart"),
+BOTH = [
     Screen("binary", "bce_p", "bce_prob_chart"),
     Screen("multiclass", "mc_z0", "mc_chart"),
     Screen("simplex", "sx_z1", "sx_chart"),
@@ -39,20 +38,8 @@ PRESENTER_SCREENS = [
     Screen("minibatch", "minibatch_b", "minibatch_per_example"),
     Screen("backprop", "backprop_b", "backprop_batch"),
 ]
-PHONE_SCREENS = [
-    Screen("surprise", "sur_x_cat", "sur_curve_chart"),
-    Screen("binary", "bce_p", "bce_prob_chart"),
-    Screen("multiclass", "mc_z0", "mc_chart"),
-    Screen("simplex", "sx_z1", "sx_chart"),
-    Screen("comparison", "cmp_p", "cmp_loss_chart"),
-    Screen("kl", "kl_q0", "kl_stack_chart"),
-    Screen("pitfalls", "pit_scale", "pit_naive_chart"),
-    Screen("softmax_gradient", "sgrad_z1", "sgrad_jacobian"),
-    Screen("calibration", "calibration_epochs", "calibration_before"),
-    Screen("language", "lm_k", "lm_costs_chart"),
-    Screen("minibatch", "minibatch_b", "minibatch_per_example"),
-    Screen("backprop", "backprop_b", "backprop_batch"),
-]
+PRESENTER_SCREENS = [Screen("surprise", "sur_true", "sur_game_chart"), *BOTH]
+PHONE_SCREENS = [Screen("surprise", "sur_x_cat", "sur_curve_chart"), *BOTH]
 PRESENTER = (1280, 720)
 PHONE = (390, 844)
 PRESENTER_CHART_PX = 240
