@@ -105,7 +105,10 @@ def test_play_moves_the_charts_and_pause_keeps_the_view(train, app_url, browser)
     epoch = _epoch(page)
     assert epoch > 5
     # Drawn again by the page at the epoch reached: the chart shows epochs 0 … epoch, as the readout says.
-    assert page.evaluate(f"() => document.querySelector('{CURVES}').data[0].x.length") == epoch + 1
+    # The paused page's redraw of the chart may land after the readout: wait for it, then compare.
+    drawn = f"() => document.querySelector('{CURVES}').data[0].x.length"
+    page.wait_for_function(f"() => ({drawn})() === {epoch + 1}", timeout=30_000)
+    assert page.evaluate(drawn) == epoch + 1
     assert page.get_by_text("Paused.").count() == 1
     assert not page.errors, page.errors
 
