@@ -160,7 +160,11 @@ page_header(
     "identities are put to work on the notes' 1-layer network, in both the column and the row convention.",
 )
 
-st.number_input(
+# The section's heading shares its row with the seed (which every section reads, so it stays outside
+# the sections' fragments): the identity's controls and its chart then fit a projector's first screen.
+heading_col, seed_col = st.columns([3, 1], vertical_alignment="bottom")
+heading_col.header("The identities")
+seed_col.number_input(
     "Random seed",
     min_value=0,
     max_value=MAX_SEED,
@@ -170,7 +174,6 @@ st.number_input(
     help="Draws every random matrix on this page (np.random.default_rng(seed)). The sizes of each "
     "section are set in the section.",
     bind="query-params",
-    width=240,
 )
 
 
@@ -178,18 +181,16 @@ st.number_input(
 def identities_section() -> None:
     """One identity checked three ways (reruns on its own when n, m or the identity change)."""
     seed = int(st.session_state[SEED_KEY])
-    st.header("The identities")
-    c_n, c_m, _ = st.columns([1, 1, 1], gap="large")
-    n = c_n.slider("Size n (rows of W)", *SIZE_RANGE, IDENTITIES_N, key="ident_n", bind="query-params")
-    m = c_m.slider("Size m (columns of W)", *SIZE_RANGE, IDENTITIES_M, key="ident_m", bind="query-params")
-    number = st.radio(
+    c_which, c_n, c_m = st.columns([2, 1, 1], gap="large")
+    number = c_which.selectbox(
         "Identity",
         list(IDENTITIES),
         format_func=lambda k: SHORT_NAMES[k],
-        horizontal=True,
         key="ident_which",
         bind="query-params",
     )
+    n = c_n.slider("Size n (rows of W)", *SIZE_RANGE, IDENTITIES_N, key="ident_n", bind="query-params")
+    m = c_m.slider("Size m (columns of W)", *SIZE_RANGE, IDENTITIES_M, key="ident_m", bind="query-params")
     f = "sigmoid"
     if number == 4:
         f = st.radio(
@@ -202,23 +203,12 @@ def identities_section() -> None:
         )
     check = identity_check(number, seed=seed, n=n, m=m, elementwise=f)
     statement, note = identity_statement(number, n, m, f)
-    st.markdown(f"**({number}) {IDENTITIES[number]}**")
-    st.latex(r"\begin{gathered}" + statement.replace(r":\qquad", r":\\[4pt]") + r"\end{gathered}")
-    st.markdown(note)
-    with st.expander("The random inputs"):
-        st.markdown(
-            "  \n".join(
-                f"**{name}** {shape(value)}: "
-                + ", ".join(compact(float(v)) for v in np.ravel(value)[:30])
-                + (" …" if np.size(value) > 30 else "")
-                for name, value in check.case.inputs.items()
-            )
-        )
 
     rows, cols, row_label, col_label = axis_names(number, n, m, check)
     what = "gradient ∂J/∂" + check.case.variable if number >= 5 else "Jacobian ∂z/∂x"
     axes = {"row_label": row_label, "col_label": col_label, "row_names": rows, "col_names": cols}
-    # One chart: the analytic and the numerical matrix side by side, their difference under them.
+    # One chart: the analytic matrix, the numerical one and their difference, one under the other (side by
+    # side their labels collide on a phone); beside it the largest difference and how to read it.
     size = text_size(len(cols))
     panels = [
         matrix_heatmap.draft(
@@ -237,25 +227,41 @@ def identities_section() -> None:
         ),
         difference_heatmap.draft(check.difference, title="Analytic − numerical", **axes, text_size=13),
     ]
-    show_figure(
-        matrix_grid(panels, title=f"Identity ({number}), checked: analytic, numerical, their difference"),
-        key="ident_check",
-        alt=f"Three annotated heatmaps: the analytic {what} of identity ({number}), {check.case.formula}; "
-        "the numerical one, which matches it; and their difference, rounding errors only.",
-    )
-    if len(cols) > LABELLED_COLUMNS:
-        st.caption(
-            f"With more than {LABELLED_COLUMNS} columns the difference's cells are too small for labels: "
-            "hover for the values."
+    chart_col, text_col = st.columns([3, 2], gap="large")
+    with chart_col:
+        show_figure(
+            matrix_grid(panels, title=f"Identity ({number}), checked three ways", per_row=1),
+            key="ident_check",
+            alt=f"Three annotated heatmaps, one under the other: the analytic {what} of identity ({number}), "
+            f"{check.case.formula}; the numerical one, which matches it; and their difference, rounding "
+            "errors only.",
         )
-    metric_col, text_col = st.columns([1, 2], gap="large")
-    metric_col.metric("max |analytic − numerical|", scientific(check.max_abs_diff))
+        if len(cols) > LABELLED_COLUMNS:
+            st.caption(
+                f"With more than {LABELLED_COLUMNS} columns the difference's cells are too small for "
+                "labels: hover for the values."
+            )
+    text_col.metric("max |analytic − numerical|", scientific(check.max_abs_diff))
     text_col.markdown(
         f"The numerical {what} perturbs each input entry by ±ε (ε = 10⁻⁶) with "
         "`core.numerical_jacobian`; its error is about ε² from truncation plus 10⁻¹⁶/ε from rounding, "
         "so a difference near 10⁻¹⁰ means the formula is right. A wrong orientation (W instead of Wᵀ, "
         "xᵀδ instead of δᵀxᵀ) would not even have the right shape when W is not square."
     )
+
+    # What the chart checks: the identity with its sizes, one line of derivation, the random inputs.
+    st.markdown(f"**({number}) {IDENTITIES[number]}**")
+    st.latex(r"\begin{gathered}" + statement.replace(r":\qquad", r":\\[4pt]") + r"\end{gathered}")
+    st.markdown(note)
+    with st.expander("The random inputs"):
+        st.markdown(
+            "  \n".join(
+                f"**{name}** {shape(value)}: "
+                + ", ".join(compact(float(v)) for v in np.ravel(value)[:30])
+                + (" …" if np.size(value) > 30 else "")
+                for name, value in check.case.inputs.items()
+            )
+        )
 
 
 identities_section()

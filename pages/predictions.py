@@ -105,9 +105,12 @@ def _show(pred: Predictions, unit: str) -> None:
     plot_names = [plotly_literal(name) for name in names]
 
     # ------------------------------------------------------------------------------------------ the scores
-    summary = st.container()
+    # In presenter mode the reliability diagram and its slider come first (a projector's first screen), the
+    # summary of the scores under them.
+    summary = None if presenter() else st.container()
     st.header("Calibration and mistakes")
     reliability_col, confusion_col = side_by_side(2, gap="large")
+    summary = summary or st.container()
     with reliability_col:
         low, high, default = PREDICTIONS_BINS
         n_bins = st.slider(
@@ -302,11 +305,17 @@ def _show(pred: Predictions, unit: str) -> None:
 
 
 page_header("Your own predictions", LEAD)
-st.info(PRIVACY, icon=":material/lock:")
 unit = units()
 
 # ------------------------------------------------------------------------------------------ the data
-source_col, kind_col = side_by_side([5, 4], gap="large")
+# In presenter mode the data's controls fold into an expander: the room sees the scores first.
+data_box = (
+    st.expander("The predictions: the examples, a file or pasted text", icon=":material/dataset:")
+    if presenter()
+    else st.container()
+)
+data_box.info(PRIVACY, icon=":material/lock:")
+source_col, kind_col = data_box.columns([5, 4], gap="large")
 with source_col:
     source = st.radio(
         "Predictions",
@@ -355,7 +364,7 @@ renormalise = kind_col.toggle(
     "divided by their sums; this also accepts rows that are further off.",
     bind="query-params",
 )
-with st.expander("The format, and the example to download", expanded=not presenter()):
+with data_box.expander("The format, and the example to download", expanded=not presenter()):
     format_col, sample_col = side_by_side([3, 2], gap="large")
     format_col.markdown(FORMAT)
     with sample_col:

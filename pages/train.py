@@ -481,6 +481,10 @@ def workspace() -> None:
     )
     race = loss_b != "none"
     used = {loss_a, loss_b}
+    # Play, the decision regions and the readouts come right under the main settings (a projector's first
+    # screen, and a phone's screen with the speed slider in it); the options fold away under them.  The containers keep
+    # that order while the options' widgets are read first (the buttons need the run they select).
+    buttons_area, views_area = st.container(), st.container()
     with st.expander("Network, data and loss options", icon=":material/tune:"):
         e1, e2, e3, e4 = st.columns(4, gap="medium")
         depth = e1.slider("Hidden layers", 1, 4, 2, key="train_depth", bind="query-params")
@@ -565,7 +569,7 @@ def workspace() -> None:
     if state["playing"] and frame.finished:
         state["playing"] = False
 
-    b_play, b_pause, b_step, b_reset, b_speed, b_target = st.columns(
+    b_play, b_pause, b_step, b_reset, b_speed, b_target = buttons_area.columns(
         [1, 1, 1.1, 1, 1.5, 1.9], vertical_alignment="bottom"
     )
     b_play.button(
@@ -613,7 +617,7 @@ def workspace() -> None:
         bind="query-params",
     )
     if state["notice"]:
-        st.info(state["notice"], icon=":material/restart_alt:")
+        buttons_area.info(state["notice"], icon=":material/restart_alt:")
         state["notice"] = None
 
     choices = [config["loss_a"]] if config["loss_b"] is None else [config["loss_a"], config["loss_b"]]
@@ -667,14 +671,16 @@ def workspace() -> None:
     # tick's updates, which the browser then draws one by one (drawn at the new position, the charts would
     # jump there and back).  Paused, both are the same.
     drawn_at = state["position"]
-    live_charts()
-    live_readouts()
-
+    with views_area:
+        live_charts()
     run = RUNS.get(state["spec"])
     frame = run.frame(drawn_at)
     playing = state["playing"]
     share = (run.spec, drawn_at, frame.epoch, tuple(labels))  # what every chart below depends on, and:
-    _network_views(run, frame, labels, class_names, playing, share)
+    with views_area:
+        _network_views(run, frame, labels, class_names, playing, share)
+        live_readouts()
+
     left, right = st.columns(2, gap="medium")
     with left:
         show_shared_figure(

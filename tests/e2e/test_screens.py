@@ -1,12 +1,13 @@
 """The first screen on a projector and a phone: a page's main chart and the slider that drives it together.
 
-- Presenter mode at 1280×720: with no scrolling, the slider is on screen and at least 240 px of its chart.
+- Presenter mode at 1280×720 and 1920×1080: with no scrolling, the slider is on screen and at least 240 px
+  (360 px at 1920×1080) of its chart.
 - A phone at 390×844: with the slider scrolled to the middle of the screen, at least 150 px of its chart.
 
 ui/frame.py does most of it for every page (presenter mode folds the sidebar, the lead and the question
 away and tightens the headings; on a phone a chart's column comes before the controls beside it); some
-pages put their controls beside their chart for it.  The tables name each page's main slider (the one
-tests/perf/bench_load.py moves) and the chart it drives; the pages not listed yet do not meet the bar.
+pages put their controls beside their chart for it.  The tables name each page's main slider (mostly the
+one tests/perf/bench_load.py moves) and the chart it drives; every page with a chart is listed.
 """
 
 from typing import NamedTuple
@@ -37,12 +38,15 @@ BOTH = [
     Screen("language", "lm_k", "lm_costs_chart"),
     Screen("minibatch", "minibatch_b", "minibatch_per_example"),
     Screen("backprop", "backprop_b", "backprop_batch"),
+    Screen("identities", "ident_n", "ident_check"),
+    Screen("train", "train_speed", "train_regions_0"),  # Play and the speed drive the regions
+    Screen("predictions", "preds_bins", "preds_reliability"),
 ]
 PRESENTER_SCREENS = [Screen("surprise", "sur_true", "sur_game_chart"), *BOTH]
 PHONE_SCREENS = [Screen("surprise", "sur_x_cat", "sur_curve_chart"), *BOTH]
-PRESENTER = (1280, 720)
+# Two projectors, each with the chart height it must show: a common projector, and a full-HD one.
+PROJECTORS = {(1280, 720): 240, (1920, 1080): 360}
 PHONE = (390, 844)
-PRESENTER_CHART_PX = 240
 PHONE_CHART_PX = 150
 
 # The on-screen part of the slider and of the chart, in px of the viewport's height.
@@ -71,16 +75,17 @@ def _open(browser, url: str, size: tuple[int, int]):
     return page
 
 
+@pytest.mark.parametrize("size", list(PROJECTORS), ids=lambda size: f"{size[0]}x{size[1]}")
 @pytest.mark.parametrize("screen", PRESENTER_SCREENS, ids=lambda s: s.url_path)
-def test_presenter_mode_shows_the_chart_and_its_slider_in_the_first_screen(browser, base, screen):
-    page = _open(browser, page_url(base, screen.url_path) + "?present=1", PRESENTER)
+def test_presenter_mode_shows_the_chart_and_its_slider_in_the_first_screen(browser, base, screen, size):
+    page = _open(browser, page_url(base, screen.url_path) + "?present=1", size)
     seen = page.evaluate(VISIBLE_JS, [screen.slider, screen.chart])
     page.context.close()
 
     slider_top, slider_bottom, _ = seen["slider"]
     assert slider_top >= 0
-    assert slider_bottom <= PRESENTER[1]
-    assert seen["chart"][2] >= PRESENTER_CHART_PX, seen
+    assert slider_bottom <= size[1]
+    assert seen["chart"][2] >= PROJECTORS[size], seen
 
 
 @pytest.mark.parametrize("screen", PHONE_SCREENS, ids=lambda s: s.url_path)

@@ -22,8 +22,8 @@ def settings(at) -> dict:
         "seed": int(at.number_input(key="ident_seed").value),
         "n": at.slider(key="ident_n").value,
         "m": at.slider(key="ident_m").value,
-        "number": at.radio(key="ident_which").value,
-        "f": at.radio(key="ident_f").value if at.radio(key="ident_which").value == 4 else "sigmoid",
+        "number": at.selectbox(key="ident_which").value,
+        "f": at.radio(key="ident_f").value if at.selectbox(key="ident_which").value == 4 else "sigmoid",
     }
 
 
@@ -99,14 +99,14 @@ def test_default_page_checks_identity_1_and_the_network(at):
 
 @pytest.mark.parametrize("number_", list(IDENTITIES))
 def test_each_identity_shows_analytic_numerical_and_a_tiny_difference(at, number_):
-    at.radio(key="ident_which").set_value(number_).run()
+    at.selectbox(key="ident_which").set_value(number_).run()
     check_identity_shown(at)
     expected_shape = {1: (3, 4), 2: (4, 3), 3: (3, 3), 4: (3, 3), 5: (3, 4), 6: (3, 4), 7: (1, 3)}[number_]
     assert panel(at, "Analytic: ").shape == expected_shape
 
 
 def test_elementwise_function_choice_for_identity_4(at):
-    at.radio(key="ident_which").set_value(4).run()
+    at.selectbox(key="ident_which").set_value(4).run()
     for f in ("relu", "tanh", "sigmoid"):
         at.radio(key="ident_f").set_value(f).run()
         check_identity_shown(at)
@@ -121,7 +121,7 @@ def test_elementwise_function_choice_for_identity_4(at):
 @pytest.mark.parametrize("key", ["ident_n", "ident_m"])
 def test_size_sliders_min_middle_max(at, key):
     for number_ in (2, 5):
-        at.radio(key="ident_which").set_value(number_).run()
+        at.selectbox(key="ident_which").set_value(number_).run()
         for value in (1, 3, 5):
             at.slider(key=key).set_value(value).run()
             check_identity_shown(at)
@@ -151,6 +151,6 @@ def test_network_size_sliders_min_middle_max(at, key, values):
 def test_largest_network_and_identity_sizes_together(at):
     for key, value in (("ident_n", 5), ("ident_m", 5), ("ident_dx", 6), ("ident_dh", 6), ("ident_nc", 6)):
         at.slider(key=key).set_value(value)
-    at.radio(key="ident_which").set_value(6).run()
+    at.selectbox(key="ident_which").set_value(6).run()
     check_identity_shown(at)
     check_network_shown(at)
