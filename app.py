@@ -39,27 +39,26 @@ def _one_blas_thread() -> list[dict]:
 
 _one_blas_thread()
 
-navigation = st.navigation(
-    {
-        section: [
-            st.Page(
-                spec.path,
-                title=spec.title,
-                icon=spec.icon,
-                url_path=spec.url_path,
-                default=spec is DEFAULT_PAGE,
-                help=spec.description,
-            )
-            for spec in specs
-        ]
-        for section, specs in pages_by_section().items()
-    },
-    position="hidden",  # ui.page_menu draws the menu: Streamlit's own nests <li> in a <div> in the <ul>
-)
+sections = {
+    section: [
+        st.Page(
+            spec.path,
+            title=spec.title,
+            icon=spec.icon,
+            url_path=spec.url_path,
+            default=spec is DEFAULT_PAGE,
+            help=spec.description,
+        )
+        for spec in specs
+    ]
+    for section, specs in pages_by_section().items()
+}
+# ui.page_menu draws the menu: Streamlit's own nests <li> in a <div> in the <ul>.
+navigation = st.navigation(sections, position="hidden")
 
 here = st.session_state[PAGE_KEY] = navigation.url_path or DEFAULT_PAGE.url_path
 draw_page = follow_lesson(here)  # a lesson link or a move to a step: before any widget (may switch pages)
-page_menu(here)
+page_menu(here, [page for pages in sections.values() for page in pages])
 presenter_toggle()
 units_radio()
 share_button()

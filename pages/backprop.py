@@ -1,6 +1,5 @@
 """Backpropagation: a 4-layer network stepped through forward and backward, one stage at a time."""
 
-import pandas as pd
 import streamlit as st
 
 from core.defaults import (
@@ -15,7 +14,7 @@ from core.figures.backprop import backprop_stage_figure, batch_points_figure
 from core.formatting import times_ten
 from core.minibatch import blobs_and_network
 from core.mlp import ACTIVATIONS, mlp_gradcheck
-from ui.common import show_figure, units
+from ui.common import show_figure, show_table, units
 from ui.page import page_header
 from ui.sections import safe_fragment
 from words.backprop import Stage, backprop_stages
@@ -175,14 +174,8 @@ def stepper() -> None:
             st.latex(formula)
     with checks:
         st.markdown("**Dimension check** of each product, from the real shapes:")
-        st.table(
-            pd.DataFrame(
-                [
-                    {"product": product, "in symbols": symbolic, "this batch": numeric}
-                    for product, symbolic, numeric in stage.checks
-                ]
-            ).set_index("product")
-        )
+        products, symbolic, numeric = zip(*stage.checks, strict=True)
+        show_table({"product": products, "in symbols": symbolic, "this batch": numeric}, index="product")
     if stage.key == "output":
         st.info(
             f"**Where the 1/B lives.** {capital(FOUR_LAYER_NOTES)} write δ⁴ = S(z₄) − y for one example. "
@@ -251,7 +244,7 @@ with right:
                 "< 10⁻⁶": "✓" if error < GRADCHECK_TOLERANCE else "✗",
             }
         )
-    st.table(pd.DataFrame(rows).set_index("parameter"))
+    show_table({name: [row[name] for row in rows] for name in rows[0]}, index="parameter")
     dead = [name for name, size in grad_sizes.items() if size == 0]
     if dead:
         st.caption(

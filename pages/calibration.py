@@ -7,7 +7,6 @@ of that one run, so moving the epochs never retrains).  Everything derived from 
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from core.calibration import (
@@ -40,7 +39,7 @@ from core.figures.calibration import (
 )
 from core.formatting import number, percent, scientific
 from core.units import in_unit
-from ui.common import show_figure, units
+from ui.common import show_figure, show_table, units
 from ui.frame import presenter
 from ui.page import page_header
 from ui.scrub import follow_drag, scrub_payload
@@ -246,7 +245,7 @@ def two_claims(
         st.markdown(smoothing_claim(plain, smoothed, eps_compare))
         if eps == 0:
             st.caption(f"Tested with ε = {_eps_text(eps_compare)}; choose another ε above to test that one.")
-    claims = pd.DataFrame(
+    show_table(
         {
             "accuracy": [percent(s.before.accuracy, 1, space=True) for s in (plain, smoothed)],
             "mean confidence": [percent(s.before.confidence, 1, space=True) for s in (plain, smoothed)],
@@ -259,7 +258,6 @@ def two_claims(
         },
         index=["cross-entropy (ε = 0)", f"label smoothing (ε = {_eps_text(eps_compare)})"],
     )
-    st.table(claims)
     st.markdown(
         "**Why a proper scoring rule still ends up over-confident.** Cross-entropy is minimised by the true "
         "probabilities, but only on the data it is minimised on. Once the network gets every training digit "
@@ -367,7 +365,7 @@ def lab() -> None:
 
     table_col, formula_col = _side_by_side([1, 1.15], gap="large")
     with table_col:
-        table = pd.DataFrame(
+        show_table(
             {
                 "as trained": [
                     percent(at.before.accuracy, 1, space=True),
@@ -386,7 +384,6 @@ def lab() -> None:
             },
             index=["accuracy", "mean confidence", f"ECE ({bins} bins)", f"NLL ({unit})", "Brier score"],
         )
-        st.table(table)
     with formula_col:
         st.markdown("**Expected calibration error**: the bins' gaps, weighted by how many digits each holds")
         st.latex(FORMULAS["ece"])

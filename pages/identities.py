@@ -1,7 +1,6 @@
 """Vectorized identities: the CS224n identities (1)-(7), its 1-layer network and the shape convention."""
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from core.defaults import IDENTITIES_M, IDENTITIES_N, IDENTITIES_SEED
@@ -16,7 +15,7 @@ from core.jacobians import (
     to_row_convention,
 )
 from core.losses import one_hot
-from ui.common import show_figure
+from ui.common import show_figure, show_table
 from ui.page import page_header
 from ui.sections import safe_fragment
 
@@ -336,17 +335,16 @@ def network_sections() -> None:
         "b1": (r"δ₂ᵀ", "identity (3), transposed", "b₁"),
         "x": (r"(δ₂ W)ᵀ", "identity (1), transposed", "x"),
     }
-    st.table(
-        pd.DataFrame(
-            {
-                "gradient": [f"∂J/∂{GRADIENT_ROWS[k][2]}" for k in GRADIENT_ROWS],
-                "formula": [GRADIENT_ROWS[k][0] for k in GRADIENT_ROWS],
-                "from": [GRADIENT_ROWS[k][1] for k in GRADIENT_ROWS],
-                "shape of gradient": [shape(out[k]) for k in GRADIENT_ROWS],
-                "shape of parameter": [shape(example[k]) for k in GRADIENT_ROWS],
-                "max relative error": [scientific(errors[k]) for k in GRADIENT_ROWS],
-            }
-        ).set_index("gradient")
+    show_table(
+        {
+            "gradient": [f"∂J/∂{GRADIENT_ROWS[k][2]}" for k in GRADIENT_ROWS],
+            "formula": [GRADIENT_ROWS[k][0] for k in GRADIENT_ROWS],
+            "from": [GRADIENT_ROWS[k][1] for k in GRADIENT_ROWS],
+            "shape of gradient": [shape(out[k]) for k in GRADIENT_ROWS],
+            "shape of parameter": [shape(example[k]) for k in GRADIENT_ROWS],
+            "max relative error": [scientific(errors[k]) for k in GRADIENT_ROWS],
+        },
+        index="gradient",
     )
     left, right = st.columns([1.6, 1], gap="large")
     with left:
@@ -423,15 +421,14 @@ def network_sections() -> None:
     c1.metric("max |∂J/∂W − (∇W)ᵀ|", scientific(diffs["W"]))
     c2.metric("|J (column) − J (row)|", scientific(abs(float(out["J"]) - float(row_out["J"]))))
     c3.metric("Largest relative error, row convention", scientific(max(row_errors.values())))
-    st.table(
-        pd.DataFrame(
-            {
-                "parameter": [GRADIENT_ROWS[k][2] for k in GRADIENT_ROWS],
-                "column convention": [shape(out[k]) for k in GRADIENT_ROWS],
-                "row convention": [shape(row_out[k]) for k in GRADIENT_ROWS],
-                "max |column − rowᵀ|": [scientific(diffs[k]) for k in GRADIENT_ROWS],
-            }
-        ).set_index("parameter")
+    show_table(
+        {
+            "parameter": [GRADIENT_ROWS[k][2] for k in GRADIENT_ROWS],
+            "column convention": [shape(out[k]) for k in GRADIENT_ROWS],
+            "row convention": [shape(row_out[k]) for k in GRADIENT_ROWS],
+            "max |column − rowᵀ|": [scientific(diffs[k]) for k in GRADIENT_ROWS],
+        },
+        index="parameter",
     )
     st.markdown(
         "Both conventions compute the same numbers; every array, and so every gradient, is transposed. "

@@ -1,7 +1,6 @@
 """Mini-batches: per-example gradients, where the 1/B goes, and noise shrinking like σ/√B."""
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from core.defaults import MINIBATCH_LAYER_SIZES, MINIBATCH_N_SAMPLES, MINIBATCH_SEED
@@ -16,7 +15,7 @@ from core.minibatch import (
     most_variable_entry,
     per_example_grads,
 )
-from ui.common import show_figure
+from ui.common import show_figure, show_table
 from ui.page import page_header
 from ui.sections import metric_row, safe_fragment
 from words.sources import FOUR_LAYER_NOTES, capital
@@ -179,7 +178,7 @@ def one_batch_sections() -> None:
                     "mean of per-example": signed(float(routes["b"]["per_example"][c]), 8),
                 }
             )
-        st.table(pd.DataFrame(rows).set_index("entry"))
+        show_table({name: [row[name] for row in rows] for name in rows[0]}, index="entry")
         diff_b = max(
             float(np.abs(routes["b"][k] - routes["b"]["backward"]).max()) for k in ("seed", "per_example")
         )

@@ -1,7 +1,6 @@
 """Probability simplex: all predictions for three classes as a triangle, the loss over it, descent on it."""
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from core.defaults import (
@@ -43,7 +42,7 @@ from core.simplex import (
     temperature_path,
 )
 from core.units import in_unit
-from ui.common import show_figure, units
+from ui.common import show_figure, show_table, units
 from ui.page import page_header
 from ui.scrub import follow_drag, scrub_payload
 from ui.sections import metric_row, safe_fragment
@@ -281,17 +280,16 @@ def explorer() -> None:
             )
             for k in range(3)
         ]
-        st.table(
-            pd.DataFrame(
-                {
-                    "where": [r[0] for r in rows],
-                    f"q ({', '.join(NAMES)})": [vector_text(r[1]) for r in rows],
-                    f"loss ({unit})": [
-                        "∞" if np.isinf(r[2]) else number(float(in_unit(r[2], unit)), 3) for r in rows
-                    ],
-                    "|∂L/∂z|": [number(float(r[3]), 3) for r in rows],
-                }
-            ).set_index("where")
+        show_table(
+            {
+                "where": [r[0] for r in rows],
+                f"q ({', '.join(NAMES)})": [vector_text(r[1]) for r in rows],
+                f"loss ({unit})": [
+                    "∞" if np.isinf(r[2]) else number(float(in_unit(r[2], unit)), 3) for r in rows
+                ],
+                "|∂L/∂z|": [number(float(r[3]), 3) for r in rows],
+            },
+            index="where",
         )
         st.markdown(why_sentence(now.grad_norm, corners, true_index=true_index, temperature=temperature))
         st.subheader("Temperature")

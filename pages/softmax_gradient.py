@@ -3,7 +3,6 @@
 import math
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from core.defaults import DEFAULT_CLASS_NAMES, SOFTMAX_GRADIENT_CLASSES, SOFTMAX_GRADIENT_LOGITS
@@ -12,7 +11,7 @@ from core.figures.softmax_gradient import chain_rule_check_figure, chain_rule_co
 from core.formatting import compact, human_bytes, scientific, subscript, tex_number
 from core.information import surprise
 from core.jacobians import SoftmaxChain, chain_rule_cost, softmax_cross_entropy_chain
-from ui.common import show_figure, units
+from ui.common import show_figure, show_table, units
 from ui.page import page_header
 from ui.sections import metric_row, open_tab, safe_fragment
 from words.lessons_gradients import RESET_LABEL
@@ -224,19 +223,17 @@ def check_section(chain, s, t: int, tick_s: list[str], tick_z: list[str]) -> Non
             "the products with the analytic and the numerical Jacobian land on the same values.",
         )
     with right:
-        table = pd.DataFrame(
-            {
-                "class": [
-                    f"{k + 1} · {CLASS_NAMES[k]}" + (" (true)" if k == t else "") for k in range(n_classes)
-                ],
-                "s_k": [f"{v:.3f}" for v in s],
-                "y_k": [str(int(v)) for v in chain.target],
-                "Jᵀ∂L/∂s": [compact(float(v)) for v in chain.chain],
-                "numerical": [compact(float(v)) for v in chain.chain_numerical],
-                "s − y": [compact(float(v)) for v in chain.grad],
-            }
-        )
-        st.table(table.set_index("class"))
+        table = {
+            "class": [
+                f"{k + 1} · {CLASS_NAMES[k]}" + (" (true)" if k == t else "") for k in range(n_classes)
+            ],
+            "s_k": [f"{v:.3f}" for v in s],
+            "y_k": [str(int(v)) for v in chain.target],
+            "Jᵀ∂L/∂s": [compact(float(v)) for v in chain.chain],
+            "numerical": [compact(float(v)) for v in chain.chain_numerical],
+            "s − y": [compact(float(v)) for v in chain.grad],
+        }
+        show_table(table, index="class")
 
 
 def numerical_section(chain, s, t: int, tick_s: list[str], tick_z: list[str]) -> None:
@@ -317,19 +314,18 @@ def cost_section(chain, s, t: int, tick_s: list[str], tick_z: list[str]) -> None
         )
     classes = sorted({n_classes, *COST_CLASSES})
     costs = [chain_rule_cost(c) for c in classes]
-    st.table(
-        pd.DataFrame(
-            {
-                "classes C": [
-                    f"{c.classes:,}" + (" (this page)" if c.classes == n_classes else "") for c in costs
-                ],
-                "Jacobian entries C²": [f"{c.jacobian_entries:,}" for c in costs],
-                "Jacobian memory (float64)": [human_bytes(c.jacobian_bytes) for c in costs],
-                "multiply-adds ∂L/∂s · J": [f"{c.product_multiply_adds:,}" for c in costs],
-                "shortcut s − y (operations)": [f"{c.shortcut_operations:,}" for c in costs],
-                "ratio": [f"{c.ratio:,.0f}×" for c in costs],
-            }
-        ).set_index("classes C")
+    show_table(
+        {
+            "classes C": [
+                f"{c.classes:,}" + (" (this page)" if c.classes == n_classes else "") for c in costs
+            ],
+            "Jacobian entries C²": [f"{c.jacobian_entries:,}" for c in costs],
+            "Jacobian memory (float64)": [human_bytes(c.jacobian_bytes) for c in costs],
+            "multiply-adds ∂L/∂s · J": [f"{c.product_multiply_adds:,}" for c in costs],
+            "shortcut s − y (operations)": [f"{c.shortcut_operations:,}" for c in costs],
+            "ratio": [f"{c.ratio:,.0f}×" for c in costs],
+        },
+        index="classes C",
     )
 
 

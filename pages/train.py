@@ -482,8 +482,8 @@ def workspace() -> None:
     race = loss_b != "none"
     used = {loss_a, loss_b}
     # Play, the decision regions and the readouts come right under the main settings (a projector's first
-    # screen, and a phone's screen with the speed slider in it); the options fold away under them.  The containers keep
-    # that order while the options' widgets are read first (the buttons need the run they select).
+    # screen, and a phone's screen with the speed slider in it); the options fold away under them.  The
+    # containers keep that order while the options' widgets are read first (the buttons need the run).
     buttons_area, views_area = st.container(), st.container()
     with st.expander("Network, data and loss options", icon=":material/tune:"):
         e1, e2, e3, e4 = st.columns(4, gap="medium")

@@ -4,17 +4,20 @@
 - ``show_figure(fig, key=..., alt=...)``: draw a Plotly figure the same way everywhere.
 - ``show_shared_figure(build, share=..., key=..., alt=...)``: the same for a figure every session with the
   same ``share`` sees alike: built and prepared once per server process, kept in a bounded LRU.
+- ``show_table(columns, index=...)``: ``st.table`` of a small table, converted for the browser once per
+  server process for each content.
 - ``safe_page()``: a guard that turns an unexpected error into a friendly message.
 - ``leave_legacy_pages_mode()``: keep a deep link to a cold server inside ``app.py``'s frame.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -42,6 +45,9 @@ PNG_SCALE = 2
 MAX_SHARED_FIGURES = 256
 _shared: OrderedDict[Hashable, tuple] = OrderedDict()
 _shared_lock = threading.Lock()
+
+# show_table's converted tables per process (a few KB each).
+MAX_SHARED_TABLES = 512
 
 FRIENDLY_ERROR = (
     "Sorry, this part of the page could not be drawn. Try other settings, or reload the page. "
@@ -143,6 +149,43 @@ def show_shared_figure(
             while len(_shared) > MAX_SHARED_FIGURES:
                 _shared.popitem(last=False)
     _draw(found[0], found[1], key=key, alt=alt, export=export and not projector)
+
+
+def show_table(columns: Mapping[str, Sequence], *, index: str | Sequence[str]) -> None:
+    """``st.table`` of ``columns`` (name -> cells), its rows labelled by ``index``.
+
+    The same as ``st.table(pd.DataFrame(columns).set_index(index))``, but the table is built and
+    converted to Arrow (what the browser reads) once per server process for each content and served from
+    an LRU of :data:`MAX_SHARED_TABLES` after that: for a three-row table pandas and the conversion cost
+    more than the rest of a section's rerun, and a lecture hall moving one slider shows the same tables.
+
+    Parameters
+    ----------
+    columns : mapping of str to sequence
+        Each column's cells, all of the same length; cells are strings or numbers (hashable).
+    index : str or sequence of str
+        The name of the column whose cells label the rows, or the row labels themselves.
+
+    Examples
+    --------
+    >>> _arrow_table(((("k", ("a", "b")), ("v", ("1", "2"))), "k")).column_names
+    ['v', 'k']
+    """
+    content = tuple((str(name), tuple(cells)) for name, cells in columns.items())
+    key = (content, index if isinstance(index, str) else tuple(index))
+    st.table(_arrow_table(key), hide_index=False)  # a given hide_index spares st.table a pandas round trip
+
+
+@functools.lru_cache(maxsize=MAX_SHARED_TABLES)
+def _arrow_table(key: tuple):
+    """The pyarrow table (with pandas' index metadata, which the browser shows as row labels) of a key."""
+    import pandas as pd
+    import pyarrow as pa
+
+    content, index = key
+    frame = pd.DataFrame({name: list(cells) for name, cells in content})
+    frame = frame.set_index(index) if isinstance(index, str) else frame.set_axis(list(index))
+    return pa.Table.from_pandas(frame)
 
 
 def _check_alt(alt: str) -> None:

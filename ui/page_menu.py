@@ -15,12 +15,16 @@ draws the same menu from :data:`ui.registry.PAGES`:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from ui.registry import DEFAULT_PAGE, pages_by_section
+
+if TYPE_CHECKING:
+    from streamlit.navigation.page import StreamlitPage
 
 MENU_KEY = "page_menu"  # the menu's container: Streamlit gives it the class "st-key-page_menu"
 MENU_LABEL = "Pages"  # the navigation landmark's accessible name
@@ -51,17 +55,21 @@ def _marker() -> Callable:
     return _mount
 
 
-def page_menu(current: str) -> None:
+def page_menu(current: str, pages: Sequence[StreamlitPage] = ()) -> None:
     """Draw the menu of every page in the sidebar, ``current`` (a ``url_path``) marked as the current page.
 
-    Call it once per run, after ``st.navigation(..., position="hidden")``.
+    Call it once per run, after ``st.navigation(..., position="hidden")``, with the pages given to it
+    (``st.page_link`` then links them by their hash: given a file path instead, it resolves that path on
+    the disk, for every link of every run).  Without ``pages`` the links name the pages' files.
     """
+    by_url = {page.url_path or DEFAULT_PAGE.url_path: page for page in pages}  # the default page's is ""
     st.html(MENU_CSS)
     with st.sidebar.container(key=MENU_KEY, gap=None):
         for section, specs in pages_by_section().items():
             st.header(section, anchor=False)
             for spec in specs:
-                st.page_link(spec.path, label=spec.title, icon=spec.icon, help=spec.description)
+                target = by_url.get(spec.url_path, spec.path)
+                st.page_link(target, label=spec.title, icon=spec.icon, help=spec.description)
         target = "" if current == DEFAULT_PAGE.url_path else current  # the href st.page_link writes
         _marker()(
             key="page-menu-marker", data={"menu": MENU_KEY, "label": MENU_LABEL, "current": target}, height=0
