@@ -42,7 +42,7 @@ ROOMS = {
 THIRD_PARTY = {
     "app": {"streamlit"},
     "pages": {"streamlit", "numpy", "pandas"},
-    "ui": {"streamlit", "numpy", "pandas", "threadpoolctl"},
+    "ui": {"streamlit", "numpy", "pandas", "pyarrow", "threadpoolctl"},
     "words": {"numpy"},
     "figures": {"numpy", "plotly", "_plotly_utils"},
     "core": {"numpy"},
