@@ -21,6 +21,7 @@ from core.proportions import normalise_weights
 from ui.common import show_figure, units
 from ui.page import page_header
 from ui.scrub import follow_drag, scrub_payload
+from ui.sections import safe_fragment
 
 CLASSES_KEY, MODE_KEY, TRUE_KEY, EPS_KEY = "kl_classes", "kl_mode", "kl_true", "kl_eps"
 Q0_KEY = "kl_q0"  # Q's weight of the first class: a drag of it, or of ε, moves the charts in the browser
@@ -67,187 +68,210 @@ page_header(
     "shrink the second part. Edit the truth P and the prediction Q and watch the split.",
 )
 
-unit = units()
-base = 2.0 if unit == "bits" else math.e
 
-# The label-smoothing section sits below the split but its slider is read first: containers are drawn in
-# the order they are created, not filled.
-top = st.container()
-st.header("Label smoothing raises the floor")
-floor_col, smooth_col = st.columns([3, 2], gap="large")
-with smooth_col:
-    eps = st.slider(
-        "Label smoothing ε",
-        *EPS_RANGE,
-        0.0,
-        step=EPS_STEP,
-        key=EPS_KEY,
-        help="P_ε = (1 − ε) P + ε / C, the target that cross_entropy(label_smoothing=ε) trains towards. "
-        "It also changes the split above.",
-        bind="query-params",
-    )
-    eps = round(eps, 2)  # the slider's value, as the drag's frames name it
+@safe_fragment
+def explorer() -> None:
+    """The truth, the prediction, the split and the smoothing floor.
 
-with top:
-    # The truth P on a row of its own, then the prediction Q's sliders beside the charts they move (on a
-    # phone the charts come first and Q's sliders just below them, ui.frame.SCREEN_CSS).
-    classes_col, mode_col, truth_col = st.columns(3, gap="large")
-    with classes_col:
-        n_classes = st.radio(
-            "Number of classes C",
-            CLASS_CHOICES,
-            index=CLASS_CHOICES.index(KL_CLASSES),
-            horizontal=True,
-            key=CLASSES_KEY,
+    A fragment: moving a control reruns this, not the app's frame (menu, lesson panel, header).
+    """
+    unit = units()
+    base = 2.0 if unit == "bits" else math.e
+
+    # The label-smoothing section sits below the split but its slider is read first: containers are drawn in
+    # the order they are created, not filled.
+    top = st.container()
+    st.header("Label smoothing raises the floor")
+    floor_col, smooth_col = st.columns([3, 2], gap="large")
+    with smooth_col:
+        eps = st.slider(
+            "Label smoothing ε",
+            *EPS_RANGE,
+            0.0,
+            step=EPS_STEP,
+            key=EPS_KEY,
+            help="P_ε = (1 − ε) P + ε / C, the target that cross_entropy(label_smoothing=ε) trains towards. "
+            "It also changes the split above.",
             bind="query-params",
         )
-        names = list(DEFAULT_CLASS_NAMES[:n_classes])
-    with mode_col:
-        mode = st.radio("P is", (ONE_HOT, SOFT), index=0, horizontal=True, key=MODE_KEY, bind="query-params")
-    with truth_col:
-        if mode == ONE_HOT:
-            if st.session_state.get(TRUE_KEY, 0) >= n_classes:
-                st.session_state[TRUE_KEY] = 0
-            true_index = st.radio(
-                "True class",
-                range(n_classes),
-                format_func=lambda k: names[k],
+        eps = round(eps, 2)  # the slider's value, as the drag's frames name it
+
+    with top:
+        # The truth P on a row of its own, then the prediction Q's sliders beside the charts they move (on a
+        # phone the charts come first and Q's sliders just below them, ui.frame.SCREEN_CSS).
+        classes_col, mode_col, truth_col = st.columns(3, gap="large")
+        with classes_col:
+            n_classes = st.radio(
+                "Number of classes C",
+                CLASS_CHOICES,
+                index=CLASS_CHOICES.index(KL_CLASSES),
                 horizontal=True,
-                key=TRUE_KEY,
+                key=CLASSES_KEY,
                 bind="query-params",
             )
-            p_weights = [100.0 if k == true_index else 0.0 for k in range(n_classes)]
-        else:
-            p_weights = [
-                st.slider(f"P weight: {names[k]}", 0, 100, DEFAULT_P[k], key=f"kl_p{k}", bind="query-params")
+            names = list(DEFAULT_CLASS_NAMES[:n_classes])
+        with mode_col:
+            mode = st.radio(
+                "P is", (ONE_HOT, SOFT), index=0, horizontal=True, key=MODE_KEY, bind="query-params"
+            )
+        with truth_col:
+            if mode == ONE_HOT:
+                if st.session_state.get(TRUE_KEY, 0) >= n_classes:
+                    st.session_state[TRUE_KEY] = 0
+                true_index = st.radio(
+                    "True class",
+                    range(n_classes),
+                    format_func=lambda k: names[k],
+                    horizontal=True,
+                    key=TRUE_KEY,
+                    bind="query-params",
+                )
+                p_weights = [100.0 if k == true_index else 0.0 for k in range(n_classes)]
+            else:
+                p_weights = [
+                    st.slider(
+                        f"P weight: {names[k]}", 0, 100, DEFAULT_P[k], key=f"kl_p{k}", bind="query-params"
+                    )
+                    for k in range(n_classes)
+                ]
+        controls, charts = st.columns([1, 2.3], gap="large")
+        with controls:
+            st.subheader("The prediction Q")
+            st.caption(
+                "Weights are normalised to sum to 1. They stay above 0: Q = 0 where P > 0 is an infinite "
+                "loss."
+            )
+            q_weights = [
+                st.slider(
+                    f"Q weight: {names[k]}", *Q_RANGE, DEFAULT_Q[k], key=f"kl_q{k}", bind="query-params"
+                )
                 for k in range(n_classes)
             ]
-    controls, charts = st.columns([1, 2.3], gap="large")
-    with controls:
-        st.subheader("The prediction Q")
-        st.caption(
-            "Weights are normalised to sum to 1. They stay above 0: Q = 0 where P > 0 is an infinite loss."
-        )
-        q_weights = [
-            st.slider(f"Q weight: {names[k]}", *Q_RANGE, DEFAULT_Q[k], key=f"kl_q{k}", bind="query-params")
-            for k in range(n_classes)
-        ]
 
-    try:
-        p_raw = normalise_weights(p_weights)
-        q = normalise_weights(q_weights)
-        p = smooth_labels(p_raw, eps)
-        h_p = float(entropy(p, base=base))
-        kl = float(kl_divergence(p, q, base=base))
-        ce = float(cross_entropy_between(p, q, base=base))
-    except ValueError as exc:
+        try:
+            p_raw = normalise_weights(p_weights)
+            q = normalise_weights(q_weights)
+            p = smooth_labels(p_raw, eps)
+            h_p = float(entropy(p, base=base))
+            kl = float(kl_divergence(p, q, base=base))
+            ce = float(cross_entropy_between(p, q, base=base))
+        except ValueError as exc:
+            with charts:
+                st.warning(f"These settings cannot be used: {exc}", icon=":material/warning:")
+            st.stop()
+
+        # While Q's first weight or ε is dragged, the charts follow the thumb (ui.scrub): one sweep per
+        # slider,
+        # the other held.  The stacked bar's axis holds every H(P, Q) either drag reaches, so it stays put.
+        q_drag = (tuple(float(w) for w in p_weights), (0, *q_weights[1:]), eps, 0, unit)
+        e_drag = (q_drag[0], tuple(q_weights), 0.0, "label_smoothing", unit)
+        split_top = max(float(_sweep(*drag).cross_entropy.max()) for drag in (q_drag, e_drag))
+        q_stack, q_dist, _ = _scrub(*q_drag, split_top)
+        e_stack, e_dist, e_floor = _scrub(*e_drag, split_top)
+
         with charts:
-            st.warning(f"These settings cannot be used: {exc}", icon=":material/warning:")
-        st.stop()
+            m1, m2, m3 = st.columns(3)
+            m1.metric(f"H(P) ({unit})", f"{h_p:.4f}", help="The entropy of the truth: the unavoidable part.")
+            m2.metric(
+                f"KL(P ‖ Q) ({unit})", f"{kl:.4f}", help="Wasted by predicting Q instead of P; 0 iff Q = P."
+            )
+            m3.metric(f"H(P, Q) ({unit})", f"{ce:.4f}", help="The cross-entropy loss = H(P) + KL(P ‖ Q).")
+            # follow_drag keys its listener by the chart's key, so ε's listeners find the two charts through
+            # keyed containers of their own around them.
+            with st.container(key=f"{STACK_CHART}_eps"):
+                show_figure(
+                    entropy_kl_bar_figure(h_p, kl, unit=unit, top=split_top),
+                    key=STACK_CHART,
+                    alt=f"Stacked bar: cross-entropy {ce:.4f} {unit} is entropy {h_p:.4f} plus KL divergence "
+                    f"{kl:.4f}, under the best possible prediction Q = P with only the entropy.",
+                )
+            follow_drag(STACK_CHART, Q0_KEY, q_stack)
+            follow_drag(f"{STACK_CHART}_eps", EPS_KEY, e_stack)
+            st.latex(r"H(P, Q) = -\sum_x P(x)\log Q(x) = H(P) + \mathrm{KL}(P\,\|\,Q)")
+            h_col, kl_col = st.columns(2)
+            h_col.latex(r"H(P) = -\sum_x P(x)\log P(x)")
+            kl_col.latex(r"\mathrm{KL}(P\,\|\,Q) = \sum_x P(x)\log\frac{P(x)}{Q(x)}")
+            if mode == ONE_HOT and eps == 0:
+                surprise_true = float(surprise(q[true_index], base=base))
+                st.success(
+                    f"**One-hot truth: every {unit[:-1]} of the loss is wasted.** H(P) = 0, so the "
+                    f"cross-entropy, the KL divergence and the surprise −log Q({names[true_index]}) = "
+                    f"{surprise_true:.4f} {unit} are one and the same number. (A popular web article on "
+                    "cross-entropy shows no waste at all here: a slip. With a one-hot truth the wasted part, "
+                    "KL(P ‖ Q), is the whole surprise.)",
+                    icon=":material/info:",
+                )
+            elif kl < 5e-5:
+                st.success("Q = P (to 4 digits): the KL divergence is 0 and the loss sits on its floor H(P).")
+            else:
+                st.markdown(
+                    f"KL(P ‖ Q) ≥ 0 always, and it is 0 only when Q = P: with this Q the loss is "
+                    f"{ce:.4f} {unit}, {kl:.4f} {unit} above the floor H(P) = {h_p:.4f} {unit} that even a "
+                    "perfect model must pay."
+                )
 
-    # While Q's first weight or ε is dragged, the charts follow the thumb (ui.scrub): one sweep per slider,
-    # the other held.  The stacked bar's axis holds every H(P, Q) either drag reaches, so it stays put.
-    q_drag = (tuple(float(w) for w in p_weights), (0, *q_weights[1:]), eps, 0, unit)
-    e_drag = (q_drag[0], tuple(q_weights), 0.0, "label_smoothing", unit)
-    split_top = max(float(_sweep(*drag).cross_entropy.max()) for drag in (q_drag, e_drag))
-    q_stack, q_dist, _ = _scrub(*q_drag, split_top)
-    e_stack, e_dist, e_floor = _scrub(*e_drag, split_top)
+        dist_col, table_col = st.columns([3, 2], gap="large")
+        with dist_col:
+            with st.container(key=f"{DIST_CHART}_eps"):
+                show_figure(
+                    distribution_bars_figure(names, p, q),
+                    key=DIST_CHART,
+                    alt="Grouped bars of the true distribution P and the prediction Q for each class.",
+                )
+            follow_drag(DIST_CHART, Q0_KEY, q_dist)
+            follow_drag(f"{DIST_CHART}_eps", EPS_KEY, e_dist)
+        with table_col:
+            shown = pd.DataFrame({"class": names, "P (used)": p, "Q (normalised)": q})
+            st.dataframe(
+                shown,
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "P (used)": st.column_config.NumberColumn(
+                        f"P (smoothed, ε = {eps:.2f})" if eps else "P", format="%.4f"
+                    ),
+                    "Q (normalised)": st.column_config.NumberColumn(format="%.4f"),
+                },
+                key="kl_table",
+            )
+            if eps:
+                st.caption(f"P is the smoothed target P_ε with ε = {eps:.2f} (set below).")
 
-    with charts:
-        m1, m2, m3 = st.columns(3)
-        m1.metric(f"H(P) ({unit})", f"{h_p:.4f}", help="The entropy of the truth: the unavoidable part.")
-        m2.metric(
-            f"KL(P ‖ Q) ({unit})", f"{kl:.4f}", help="Wasted by predicting Q instead of P; 0 iff Q = P."
+    floor = smoothing_floor_curve(p_raw, EPS_GRID, base=base)
+    with floor_col:
+        show_figure(
+            smoothing_floor_figure(
+                EPS_GRID, floor, eps=eps, floor_at_eps=h_p, unit=unit, n_classes=n_classes
+            ),
+            key=FLOOR_CHART,
+            alt="The entropy of the smoothed target, the smallest loss any prediction can reach, rising "
+            "with the "
+            "label smoothing epsilon, with the current epsilon marked.",
         )
-        m3.metric(f"H(P, Q) ({unit})", f"{ce:.4f}", help="The cross-entropy loss = H(P) + KL(P ‖ Q).")
-        # follow_drag keys its listener by the chart's key, so ε's listeners find the two charts through
-        # keyed containers of their own around them.
-        with st.container(key=f"{STACK_CHART}_eps"):
-            show_figure(
-                entropy_kl_bar_figure(h_p, kl, unit=unit, top=split_top),
-                key=STACK_CHART,
-                alt=f"Stacked bar: cross-entropy {ce:.4f} {unit} is entropy {h_p:.4f} plus KL divergence "
-                f"{kl:.4f}, under the best possible prediction Q = P with only the entropy.",
+        follow_drag(FLOOR_CHART, EPS_KEY, e_floor)
+    with smooth_col:
+        st.latex(r"P_\varepsilon = (1-\varepsilon)\,P + \frac{\varepsilon}{C}")
+        st.latex(r"\min_Q H(P_\varepsilon, Q) = H(P_\varepsilon) \quad\text{at } Q = P_\varepsilon")
+        if eps == 0 and h_p == 0:
+            st.markdown(
+                "Without smoothing a one-hot target has H(P) = 0: the loss can approach 0, but only as the "
+                "true "
+                "logit runs off to infinity, which is how networks become over-confident. Raise ε to see the "
+                "floor rise."
             )
-        follow_drag(STACK_CHART, Q0_KEY, q_stack)
-        follow_drag(f"{STACK_CHART}_eps", EPS_KEY, e_stack)
-        st.latex(r"H(P, Q) = -\sum_x P(x)\log Q(x) = H(P) + \mathrm{KL}(P\,\|\,Q)")
-        h_col, kl_col = st.columns(2)
-        h_col.latex(r"H(P) = -\sum_x P(x)\log P(x)")
-        kl_col.latex(r"\mathrm{KL}(P\,\|\,Q) = \sum_x P(x)\log\frac{P(x)}{Q(x)}")
-        if mode == ONE_HOT and eps == 0:
-            surprise_true = float(surprise(q[true_index], base=base))
-            st.success(
-                f"**One-hot truth: every {unit[:-1]} of the loss is wasted.** H(P) = 0, so the "
-                f"cross-entropy, the KL divergence and the surprise −log Q({names[true_index]}) = "
-                f"{surprise_true:.4f} {unit} are one and the same number. (A popular web article on "
-                "cross-entropy shows no waste at all here: a slip. With a one-hot truth the wasted part, "
-                "KL(P ‖ Q), is the whole surprise.)",
-                icon=":material/info:",
+        elif eps == 0:
+            st.markdown(
+                f"A soft target already has a floor: H(P) = **{h_p:.4f} {unit}**, reached only at Q = P. "
+                f"Raise ε "
+                "to see smoothing lift it further."
             )
-        elif kl < 5e-5:
-            st.success("Q = P (to 4 digits): the KL divergence is 0 and the loss sits on its floor H(P).")
         else:
             st.markdown(
-                f"KL(P ‖ Q) ≥ 0 always, and it is 0 only when Q = P: with this Q the loss is "
-                f"{ce:.4f} {unit}, {kl:.4f} {unit} above the floor H(P) = {h_p:.4f} {unit} that even a "
-                "perfect model must pay."
+                f"With ε = {eps:.2f} the best any model can do is **{h_p:.4f} {unit}**: H(P_ε) grows with ε, "
+                "so the loss can never reach 0 and the logits never have to grow without bound. That is the "
+                "regulariser: the model is kept from becoming over-confident. Minimising H(P_ε, Q) is still "
+                "minimising KL(P_ε ‖ Q), because H(P_ε) does not depend on the model."
             )
 
-    dist_col, table_col = st.columns([3, 2], gap="large")
-    with dist_col:
-        with st.container(key=f"{DIST_CHART}_eps"):
-            show_figure(
-                distribution_bars_figure(names, p, q),
-                key=DIST_CHART,
-                alt="Grouped bars of the true distribution P and the prediction Q for each class.",
-            )
-        follow_drag(DIST_CHART, Q0_KEY, q_dist)
-        follow_drag(f"{DIST_CHART}_eps", EPS_KEY, e_dist)
-    with table_col:
-        shown = pd.DataFrame({"class": names, "P (used)": p, "Q (normalised)": q})
-        st.dataframe(
-            shown,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "P (used)": st.column_config.NumberColumn(
-                    f"P (smoothed, ε = {eps:.2f})" if eps else "P", format="%.4f"
-                ),
-                "Q (normalised)": st.column_config.NumberColumn(format="%.4f"),
-            },
-            key="kl_table",
-        )
-        if eps:
-            st.caption(f"P is the smoothed target P_ε with ε = {eps:.2f} (set below).")
 
-floor = smoothing_floor_curve(p_raw, EPS_GRID, base=base)
-with floor_col:
-    show_figure(
-        smoothing_floor_figure(EPS_GRID, floor, eps=eps, floor_at_eps=h_p, unit=unit, n_classes=n_classes),
-        key=FLOOR_CHART,
-        alt="The entropy of the smoothed target, the smallest loss any prediction can reach, rising with the "
-        "label smoothing epsilon, with the current epsilon marked.",
-    )
-    follow_drag(FLOOR_CHART, EPS_KEY, e_floor)
-with smooth_col:
-    st.latex(r"P_\varepsilon = (1-\varepsilon)\,P + \frac{\varepsilon}{C}")
-    st.latex(r"\min_Q H(P_\varepsilon, Q) = H(P_\varepsilon) \quad\text{at } Q = P_\varepsilon")
-    if eps == 0 and h_p == 0:
-        st.markdown(
-            "Without smoothing a one-hot target has H(P) = 0: the loss can approach 0, but only as the true "
-            "logit runs off to infinity, which is how networks become over-confident. Raise ε to see the "
-            "floor rise."
-        )
-    elif eps == 0:
-        st.markdown(
-            f"A soft target already has a floor: H(P) = **{h_p:.4f} {unit}**, reached only at Q = P. Raise ε "
-            "to see smoothing lift it further."
-        )
-    else:
-        st.markdown(
-            f"With ε = {eps:.2f} the best any model can do is **{h_p:.4f} {unit}**: H(P_ε) grows with ε, "
-            "so the loss can never reach 0 and the logits never have to grow without bound. That is the "
-            "regulariser: the model is kept from becoming over-confident. Minimising H(P_ε, Q) is still "
-            "minimising KL(P_ε ‖ Q), because H(P_ε) does not depend on the model."
-        )
+explorer()

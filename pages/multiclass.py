@@ -11,6 +11,7 @@ from core.units import in_unit
 from ui.common import show_figure, units
 from ui.page import page_header
 from ui.scrub import follow_drag, scrub_payload
+from ui.sections import safe_fragment
 from words.class_names import MAX_NAME_LENGTH, class_label, sanitize_class_names
 from words.sentences import gradient_insight, multiclass_sentence
 
@@ -53,141 +54,160 @@ page_header(
     "probabilities, and cross-entropy charges −log p of the true class. Drag the logits and watch the "
     "probabilities, each class's part of the loss and the famous gradient p − y.",
 )
-unit = units()
 
-c1, c2, c3, c4, names_col = st.columns([1, 1, 1, 1, 2], gap="medium")
-n = c1.slider(
-    "Number of classes C", MIN_CLASSES, MAX_CLASSES, MULTICLASS_CLASSES, key="mc_n", bind="query-params"
-)
-names_text = names_col.text_input(
-    "Class names, comma separated",
-    ", ".join(DEFAULT_CLASS_NAMES[:MULTICLASS_CLASSES]),
-    max_chars=300,
-    key="mc_names",
-    help=f"Up to {MAX_NAME_LENGTH} characters each: letters, digits, spaces, - ' . and emoji. "
-    "Missing, repeated or other names fall back to the default animals.",
-    bind="query-params",
-)
-names, notes = sanitize_class_names(names_text, n)
-for note in notes:
-    st.warning(note, icon=":material/edit_off:")
-labels = [class_label(name) for name in names]
 
-if st.session_state.get("mc_true", 0) >= n:  # the true class was removed with the classes above it
-    st.session_state["mc_true"] = 0
-true_index = c2.selectbox(
-    "True class", range(n), format_func=lambda k: labels[k], key="mc_true", bind="query-params"
-)
-temperature = c3.slider(
-    "Temperature T",
-    *T_RANGE,
-    1.0,
-    step=T_STEP,
-    format="%.1f",
-    key=T_KEY,
-    help="softmax(z / T): T < 1 sharpens the probabilities, T > 1 flattens them.",
-    bind="query-params",
-)
-temperature = round(temperature, 1)  # the slider's value, as the drag's frames name it
-smoothing = c4.slider(
-    "Label smoothing ε",
-    0.0,
-    0.5,
-    0.0,
-    step=0.01,
-    format="%.2f",
-    key="mc_eps",
-    help="The target becomes y′ = (1 − ε)·y + ε/C: a little probability for every class.",
-    bind="query-params",
-)
+@safe_fragment
+def explorer() -> None:
+    """The controls, the bars and the numbers.
 
-# The logits beside the chart they drive (on a phone the chart comes first, ui.frame.SCREEN_CSS).
-logits_col, chart_col = st.columns([1, 2.2], gap="large")
-logits_col.markdown("**Logits z** (one per class)")
-logits = [
-    logits_col.slider(
-        labels[k] + (" (true)" if k == true_index else ""),
-        *LOGIT_RANGE,
-        DEFAULT_LOGITS[k],
-        step=LOGIT_STEP,
-        format="%.1f",
-        key=f"mc_z{k}",
+    A fragment: moving a control reruns this, not the app's frame (menu, lesson panel, header).
+    """
+    unit = units()
+
+    c1, c2, c3, c4, names_col = st.columns([1, 1, 1, 1, 2], gap="medium")
+    n = c1.slider(
+        "Number of classes C", MIN_CLASSES, MAX_CLASSES, MULTICLASS_CLASSES, key="mc_n", bind="query-params"
+    )
+    names_text = names_col.text_input(
+        "Class names, comma separated",
+        ", ".join(DEFAULT_CLASS_NAMES[:MULTICLASS_CLASSES]),
+        max_chars=300,
+        key="mc_names",
+        help=f"Up to {MAX_NAME_LENGTH} characters each: letters, digits, spaces, - ' . and emoji. "
+        "Missing, repeated or other names fall back to the default animals.",
         bind="query-params",
     )
-    for k in range(n)
-]
-z = np.round(logits, 1)  # the sliders' values, as the drag's frames name them
+    names, notes = sanitize_class_names(names_text, n)
+    for note in notes:
+        st.warning(note, icon=":material/edit_off:")
+    labels = [class_label(name) for name in names]
 
-b = multiclass_breakdown(z, true_index, temperature=temperature, label_smoothing=smoothing)
-m1, m2, m3, m4 = chart_col.columns(4)
-m1.metric("P(true class)", f"{b.probs[true_index]:.1%}")
-m2.metric(f"Total CE loss ({unit})", f"{in_unit(b.loss, unit):.4f}")
-m3.metric("True class logit", f"{z[true_index]:.1f}")
-m4.metric(
-    "Gradient on the true logit",
-    signed(float(b.grad[true_index]), 3),
-    help="∂L/∂z of the true class, for the loss in nats (divide by ln 2 for bits).",
-)
+    if st.session_state.get("mc_true", 0) >= n:  # the true class was removed with the classes above it
+        st.session_state["mc_true"] = 0
+    true_index = c2.selectbox(
+        "True class", range(n), format_func=lambda k: labels[k], key="mc_true", bind="query-params"
+    )
+    temperature = c3.slider(
+        "Temperature T",
+        *T_RANGE,
+        1.0,
+        step=T_STEP,
+        format="%.1f",
+        key=T_KEY,
+        help="softmax(z / T): T < 1 sharpens the probabilities, T > 1 flattens them.",
+        bind="query-params",
+    )
+    temperature = round(temperature, 1)  # the slider's value, as the drag's frames name it
+    smoothing = c4.slider(
+        "Label smoothing ε",
+        0.0,
+        0.5,
+        0.0,
+        step=0.01,
+        format="%.2f",
+        key="mc_eps",
+        help="The target becomes y′ = (1 − ε)·y + ε/C: a little probability for every class.",
+        bind="query-params",
+    )
 
-# While the true class's logit or T is dragged, the bars follow the thumb (ui.scrub): one sweep per slider,
-# the other sliders held.  The axes hold every state either drag reaches, so they stay put.  (A sweep costs
-# a rerun a few ms of CPU when another slider has moved; every logit's would cost that C times over.)
-true_key = f"mc_z{true_index}"
-held = tuple(0.0 if k == true_index else float(v) for k, v in enumerate(z))
-z_payload, z_loss_top, z_grad_top = _scrub(held, true_index, true_index, temperature, smoothing, unit)
-t_payload, t_loss_top, t_grad_top = _scrub(
-    tuple(map(float, z)), true_index, "temperature", 0.0, smoothing, unit
-)
-# follow_drag keys its listener by the chart's key, so T's listener finds the chart through a keyed
-# container of its own around it.
-with chart_col.container(key=T_CHART_BOX):
-    show_figure(
-        multiclass_bars_figure(
-            labels,
-            b.probs,
-            in_unit(b.contributions, unit),
-            b.grad,
-            true_index=true_index,
-            unit=unit,
-            loss_top=max(z_loss_top, t_loss_top),
-            grad_top=max(z_grad_top, t_grad_top),
-        ),
-        key=CHART_KEY,
-        alt=(
-            f"For each of {n} classes: the softmax probability, the part of the loss and the gradient with "
-            f"respect to its logit; the true class {names[true_index]} has probability "
-            f"{b.probs[true_index]:.3f} and gradient {b.grad[true_index]:.3f}."
-        ),
-    )
-with chart_col:
-    follow_drag(CHART_KEY, true_key, z_payload)
-    follow_drag(T_CHART_BOX, T_KEY, t_payload)
-st.caption(
-    "Gradient bars: **+** (vermillion, plain) means gradient descent pushes that logit down; **−** (blue, "
-    "hatched) pushes it up. "
-    + (
-        "Only the true class has a loss part, because y is one-hot."
-        if smoothing == 0
-        else "With smoothing every class has a loss part; the parts add up to the total loss."
-    )
-)
+    # The logits beside the chart they drive (on a phone the chart comes first, ui.frame.SCREEN_CSS).
+    logits_col, chart_col = st.columns([1, 2.2], gap="large")
+    logits_col.markdown("**Logits z** (one per class)")
+    logits = [
+        logits_col.slider(
+            labels[k] + (" (true)" if k == true_index else ""),
+            *LOGIT_RANGE,
+            DEFAULT_LOGITS[k],
+            step=LOGIT_STEP,
+            format="%.1f",
+            key=f"mc_z{k}",
+            bind="query-params",
+        )
+        for k in range(n)
+    ]
+    z = np.round(logits, 1)  # the sliders' values, as the drag's frames name them
 
-text, math = st.columns([1.25, 1], gap="large")
-with text:
-    st.subheader("Gradient insight")
-    st.markdown(multiclass_sentence(b.probs, true_index, names, label_smoothing=smoothing))
-    st.markdown(gradient_insight(b, true_index, names, temperature=temperature, label_smoothing=smoothing))
-with math:
-    st.subheader("The math")
-    st.latex(r"p_i = \operatorname{softmax}(z / T)_i = \frac{e^{z_i / T}}{\sum_{j=1}^{C} e^{z_j / T}}")
-    st.latex(r"\mathcal{L} = -\sum_{i=1}^{C} y'_i \ln p_i")
-    st.latex(r"y' = (1 - \varepsilon)\, y + \frac{\varepsilon}{C}")
-    st.latex(
-        r"\frac{\partial \mathcal{L}}{\partial z_i} = \frac{p_i - y'_i}{T}"
-        r" \;\overset{T=1,\ \varepsilon=0}{=}\; p_i - y_i"
+    b = multiclass_breakdown(z, true_index, temperature=temperature, label_smoothing=smoothing)
+    m1, m2, m3, m4 = chart_col.columns(4)
+    m1.metric("P(true class)", f"{b.probs[true_index]:.1%}")
+    m2.metric(f"Total CE loss ({unit})", f"{in_unit(b.loss, unit):.4f}")
+    m3.metric("True class logit", f"{z[true_index]:.1f}")
+    m4.metric(
+        "Gradient on the true logit",
+        signed(float(b.grad[true_index]), 3),
+        help="∂L/∂z of the true class, for the loss in nats (divide by ln 2 for bits).",
     )
+
+    # While the true class's logit or T is dragged, the bars follow the thumb (ui.scrub): one sweep per
+    # slider,
+    # the other sliders held.  The axes hold every state either drag reaches, so they stay put.  (A sweep
+    # costs
+    # a rerun a few ms of CPU when another slider has moved; every logit's would cost that C times over.)
+    true_key = f"mc_z{true_index}"
+    held = tuple(0.0 if k == true_index else float(v) for k, v in enumerate(z))
+    z_payload, z_loss_top, z_grad_top = _scrub(held, true_index, true_index, temperature, smoothing, unit)
+    t_payload, t_loss_top, t_grad_top = _scrub(
+        tuple(map(float, z)), true_index, "temperature", 0.0, smoothing, unit
+    )
+    # follow_drag keys its listener by the chart's key, so T's listener finds the chart through a keyed
+    # container of its own around it.
+    with chart_col.container(key=T_CHART_BOX):
+        show_figure(
+            multiclass_bars_figure(
+                labels,
+                b.probs,
+                in_unit(b.contributions, unit),
+                b.grad,
+                true_index=true_index,
+                unit=unit,
+                loss_top=max(z_loss_top, t_loss_top),
+                grad_top=max(z_grad_top, t_grad_top),
+            ),
+            key=CHART_KEY,
+            alt=(
+                f"For each of {n} classes: the softmax probability, the part of the loss and the gradient "
+                f"with "
+                f"respect to its logit; the true class {names[true_index]} has probability "
+                f"{b.probs[true_index]:.3f} and gradient {b.grad[true_index]:.3f}."
+            ),
+        )
+    with chart_col:
+        follow_drag(CHART_KEY, true_key, z_payload)
+        follow_drag(T_CHART_BOX, T_KEY, t_payload)
     st.caption(
-        "With a one-hot y (ε = 0) only one term of the sum survives: the loss is −ln p of the true class, "
-        "the negative log-likelihood. The loss and p − y′ come from the tested `core.cross_entropy` and "
-        "`core.cross_entropy_grad` applied to z / T; the chain rule through z / T divides the gradient by T."
+        "Gradient bars: **+** (vermillion, plain) means gradient descent pushes that logit down; **−** "
+        "(blue, "
+        "hatched) pushes it up. "
+        + (
+            "Only the true class has a loss part, because y is one-hot."
+            if smoothing == 0
+            else "With smoothing every class has a loss part; the parts add up to the total loss."
+        )
     )
+
+    text, math = st.columns([1.25, 1], gap="large")
+    with text:
+        st.subheader("Gradient insight")
+        st.markdown(multiclass_sentence(b.probs, true_index, names, label_smoothing=smoothing))
+        st.markdown(
+            gradient_insight(b, true_index, names, temperature=temperature, label_smoothing=smoothing)
+        )
+    with math:
+        st.subheader("The math")
+        st.latex(r"p_i = \operatorname{softmax}(z / T)_i = \frac{e^{z_i / T}}{\sum_{j=1}^{C} e^{z_j / T}}")
+        st.latex(r"\mathcal{L} = -\sum_{i=1}^{C} y'_i \ln p_i")
+        st.latex(r"y' = (1 - \varepsilon)\, y + \frac{\varepsilon}{C}")
+        st.latex(
+            r"\frac{\partial \mathcal{L}}{\partial z_i} = \frac{p_i - y'_i}{T}"
+            r" \;\overset{T=1,\ \varepsilon=0}{=}\; p_i - y_i"
+        )
+        st.caption(
+            "With a one-hot y (ε = 0) only one term of the sum survives: the loss is −ln p of the true "
+            "class, "
+            "the negative log-likelihood. The loss and p − y′ come from the tested `core.cross_entropy` and "
+            "`core.cross_entropy_grad` applied to z / T; the chain rule through z / T divides the gradient "
+            "by T."
+        )
+
+
+explorer()
