@@ -404,11 +404,19 @@ passage_section()
 
 
 # ------------------------------------------------------------------------------------------ sampling
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _written(k: float, context: int, hidden: int, name: str, length: int, temperature: float, draw: int):
+    """A model's written text and its next-character distribution: sampling is seeded (``draw``), so a
+    setting's text is the same for everyone, written once per process and then shared."""
+    model = _models(k, context, hidden)[name]
+    sample = sample_text(model, length, temperature=temperature, seed=draw)
+    return sample, next_char_probs(model, encode(sample.text), temperature=temperature)
+
+
 @safe_fragment
 def sampling_section() -> None:
     st.header("Writing with a temperature")
     k, context, hidden = _settings()
-    models = _models(k, context, hidden)
     t_col, n_col, draw_col = st.columns(3)
     with t_col:
         t_min, t_max, t_default = LANGUAGE_TEMPERATURE
@@ -444,9 +452,7 @@ def sampling_section() -> None:
     st.caption(SAMPLING_NOTE)
     names = _labels(k, context)
     for column, name in zip(side_by_side(2, gap="large"), ("bigram", "network"), strict=True):
-        model = models[name]
-        sample = sample_text(model, int(length), temperature=float(temperature), seed=int(draw))
-        nxt = next_char_probs(model, encode(sample.text), temperature=float(temperature))
+        sample, nxt = _written(k, context, hidden, name, int(length), float(temperature), int(draw))
         tail = sample.text[-TAIL_CHARS:]
         with column:
             st.subheader(f"The {names[name]} writes")

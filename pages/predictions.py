@@ -33,6 +33,7 @@ from core.units import in_unit
 from ui.common import show_figure, units
 from ui.frame import presenter, side_by_side
 from ui.page import page_header
+from ui.sections import safe_fragment
 from words.predictions import (
     EXAMPLE_SOURCES,
     FORMAT,
@@ -305,89 +306,101 @@ def _show(pred: Predictions, unit: str) -> None:
 
 
 page_header("Your own predictions", LEAD)
-unit = units()
 
-# ------------------------------------------------------------------------------------------ the data
-# In presenter mode the data's controls fold into an expander: the room sees the scores first.
-data_box = (
-    st.expander("The predictions: the examples, a file or pasted text", icon=":material/dataset:")
-    if presenter()
-    else st.container()
-)
-data_box.info(PRIVACY, icon=":material/lock:")
-source_col, kind_col = data_box.columns([5, 4], gap="large")
-with source_col:
-    source = st.radio(
-        "Predictions",
-        SOURCES,
-        key=SOURCE_KEY,
+
+@safe_fragment
+def explorer() -> None:
+    """The data's controls and everything the page shows about the predictions.
+
+    A fragment: moving a control reruns this, not the app's frame (menu, lesson panel, header).
+    """
+    unit = units()
+
+    # ------------------------------------------------------------------------------------------ the data
+    # In presenter mode the data's controls fold into an expander: the room sees the scores first.
+    data_box = (
+        st.expander("The predictions: the examples, a file or pasted text", icon=":material/dataset:")
+        if presenter()
+        else st.container()
+    )
+    data_box.info(PRIVACY, icon=":material/lock:")
+    source_col, kind_col = data_box.columns([5, 4], gap="large")
+    with source_col:
+        source = st.radio(
+            "Predictions",
+            SOURCES,
+            key=SOURCE_KEY,
+            horizontal=True,
+            help="The two examples are the same network's outputs, written as probabilities or as logits.",
+            bind="query-params",
+        )
+        data: bytes | str | None = None
+        if source in EXAMPLE_SOURCES:
+            data = _example(EXAMPLE_SOURCES[source])
+        elif source == SOURCES[2]:
+            upload = st.file_uploader(
+                "CSV file of predictions",
+                key=FILE_KEY,
+                max_upload_size=MAX_UPLOAD_MB,
+                help=f"Any file up to {MAX_UPLOAD_MB} MB; the page says what it cannot read, and why.",
+            )
+            data = upload.getvalue() if upload is not None else None
+        else:
+            text = st.text_area(
+                "CSV text",
+                key=TEXT_KEY,
+                height=200,
+                placeholder=FORMAT_SAMPLE,
+                help="Paste the CSV, header first. It is not put into the link.",
+            )
+            data = text if text.strip() else None
+        if source not in EXAMPLE_SOURCES:
+            st.caption(LINK_NOTE)
+    kind = kind_col.radio(
+        "The numbers are",
+        KINDS,
+        format_func=KIND_LABELS.get,
+        key=KIND_KEY,
         horizontal=True,
-        help="The two examples are the same network's outputs, written as probabilities or as logits.",
+        help="Auto-detect reads the numbers as probabilities if every one lies in [0, 1], otherwise as "
+        "logits. Logits (scores before softmax) go through softmax.",
         bind="query-params",
     )
-    data: bytes | str | None = None
-    if source in EXAMPLE_SOURCES:
-        data = _example(EXAMPLE_SOURCES[source])
-    elif source == SOURCES[2]:
-        upload = st.file_uploader(
-            "CSV file of predictions",
-            key=FILE_KEY,
-            max_upload_size=MAX_UPLOAD_MB,
-            help=f"Any file up to {MAX_UPLOAD_MB} MB; the page says what it cannot read, and why.",
-        )
-        data = upload.getvalue() if upload is not None else None
-    else:
-        text = st.text_area(
-            "CSV text",
-            key=TEXT_KEY,
-            height=200,
-            placeholder=FORMAT_SAMPLE,
-            help="Paste the CSV, header first. It is not put into the link.",
-        )
-        data = text if text.strip() else None
-    if source not in EXAMPLE_SOURCES:
-        st.caption(LINK_NOTE)
-kind = kind_col.radio(
-    "The numbers are",
-    KINDS,
-    format_func=KIND_LABELS.get,
-    key=KIND_KEY,
-    horizontal=True,
-    help="Auto-detect reads the numbers as probabilities if every one lies in [0, 1], otherwise as "
-    "logits. Logits (scores before softmax) go through softmax.",
-    bind="query-params",
-)
-renormalise = kind_col.toggle(
-    "Renormalise rows that do not sum to 1",
-    key=RENORMALISE_KEY,
-    help=f"Divide each row of probabilities by its sum. Rows within {ROW_SUM_TOLERANCE:g} of 1 are always "
-    "divided by their sums; this also accepts rows that are further off.",
-    bind="query-params",
-)
-with data_box.expander("The format, and the example to download", expanded=not presenter()):
-    format_col, sample_col = side_by_side([3, 2], gap="large")
-    format_col.markdown(FORMAT)
-    with sample_col:
-        st.code(FORMAT_SAMPLE, language=None)
-        st.markdown(example_sentence())
-        shown_kind = EXAMPLE_SOURCES.get(source, "probabilities")
-        st.download_button(
-            f"Download the example ({shown_kind}, CSV)",
-            data=lambda: _example(shown_kind),  # computed when pressed
-            file_name=f"example_predictions_{shown_kind}.csv",
-            mime="text/csv",
-            key="preds_download",
-            on_click="ignore",
-            icon=":material/download:",
-        )
+    renormalise = kind_col.toggle(
+        "Renormalise rows that do not sum to 1",
+        key=RENORMALISE_KEY,
+        help=f"Divide each row of probabilities by its sum. Rows within {ROW_SUM_TOLERANCE:g} of 1 are "
+        f"always "
+        "divided by their sums; this also accepts rows that are further off.",
+        bind="query-params",
+    )
+    with data_box.expander("The format, and the example to download", expanded=not presenter()):
+        format_col, sample_col = side_by_side([3, 2], gap="large")
+        format_col.markdown(FORMAT)
+        with sample_col:
+            st.code(FORMAT_SAMPLE, language=None)
+            st.markdown(example_sentence())
+            shown_kind = EXAMPLE_SOURCES.get(source, "probabilities")
+            st.download_button(
+                f"Download the example ({shown_kind}, CSV)",
+                data=lambda: _example(shown_kind),  # computed when pressed
+                file_name=f"example_predictions_{shown_kind}.csv",
+                mime="text/csv",
+                key="preds_download",
+                on_click="ignore",
+                icon=":material/download:",
+            )
 
-if data is None:
-    st.info(WAITING[source], icon=":material/upload_file:")
-else:
-    result = _read(data, kind, renormalise)
-    if isinstance(result, PredictionsError):
-        st.error(error_markdown(result), icon=":material/error:")
-        if isinstance(result, RowSumError) and not renormalise:
-            st.button("Renormalise the rows", key="preds_renormalise_now", on_click=_renormalise_now)
+    if data is None:
+        st.info(WAITING[source], icon=":material/upload_file:")
     else:
-        _show(result, unit)
+        result = _read(data, kind, renormalise)
+        if isinstance(result, PredictionsError):
+            st.error(error_markdown(result), icon=":material/error:")
+            if isinstance(result, RowSumError) and not renormalise:
+                st.button("Renormalise the rows", key="preds_renormalise_now", on_click=_renormalise_now)
+        else:
+            _show(result, unit)
+
+
+explorer()
