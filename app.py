@@ -8,6 +8,7 @@ To add a page, append a row to ``PAGES`` in ``ui/registry.py``; nothing here cha
 import streamlit as st
 
 from ui.common import safe_page, units_radio
+from ui.formula_scroll import formula_scroll
 from ui.frame import (
     PAGE_KEY,
     link_parameters,
@@ -59,6 +60,7 @@ navigation = st.navigation(sections, position="hidden")
 here = st.session_state[PAGE_KEY] = navigation.url_path or DEFAULT_PAGE.url_path
 draw_page = follow_lesson(here)  # a lesson link or a move to a step: before any widget (may switch pages)
 page_menu(here, [page for pages in sections.values() for page in pages])
+formula_scroll()
 presenter_toggle()
 units_radio()
 share_button()
