@@ -81,7 +81,8 @@ def test_a_formula_wider_than_a_phone_takes_the_focus_and_rounding_shows_no_scro
         assert boxes
         for box in boxes:
             if box["extra"] > FORMULA_ROUNDING_PX:
-                assert box["tabindex"] == "0" and box["label"], box
+                assert box["tabindex"] == "0", box
+                assert box["label"], box
             else:
                 assert box["tabindex"] is None, box
                 assert box["extra"] <= 0 or box["overflow"] == "hidden", box
