@@ -45,7 +45,8 @@ __all__ = [
     "to_row_convention",
 ]
 
-# Seed 002's section 3, in its order: number -> what is differentiated, with respect to what.
+# Section 3 of the CS224n notes on computing neural-network gradients, in its order: number -> what is
+# differentiated, with respect to what.
 IDENTITIES: dict[int, str] = {
     1: "Matrix times column vector, with respect to the column vector: z = Wx, ∂z/∂x = W",
     2: "Row vector times matrix, with respect to the row vector: z = xW, ∂z/∂x = Wᵀ",
@@ -429,7 +430,7 @@ def _network_inputs(x, W, b1, U, b2, convention: str):
 
 
 def one_layer_network(x, y, W, b1, U, b2, *, convention: str = "column") -> dict[str, np.ndarray]:
-    """Seed 002's 1-layer network: forward values and every gradient of the cross-entropy loss.
+    """The CS224n notes' 1-layer network: forward values and every gradient of the cross-entropy loss.
 
     Column convention (the CS224n notes, the default), with a ReLU hidden layer as in the notes::
 
