@@ -20,10 +20,10 @@ from core.losses import (
     binary_cross_entropy_with_logits_grad,
 )
 from core.units import in_unit
-from ui.common import show_figure, units
+from ui.common import units
 from ui.page import page_header
-from ui.scrub import follow_drag, scrub_payload
-from ui.sections import safe_fragment
+from ui.scrub import scrub_payload, scrubbed_chart, track
+from ui.sections import metric_row, safe_fragment
 from words.sentences import bce_logit_sentence, bce_sentence
 
 page_header(
@@ -83,58 +83,73 @@ st.radio(
 
 
 def point_metrics(point: tuple[str, str], loss: float, unit: str, gradient: tuple[str, str]) -> None:
-    """One row of three metrics: the operating point, its loss in ``unit`` and its gradient (label, value)."""
-    m1, m2, m3 = st.columns(3)
-    m1.metric(*point)
-    m2.metric(f"BCE loss ({unit})", f"{loss:.4f}")
-    m3.metric(*gradient, help=GRAD_HELP)
+    """The operating point, its loss in ``unit`` and its gradient (label, value), as metrics in a row."""
+    row = metric_row()
+    row.metric(*point)
+    row.metric(f"BCE loss ({unit})", f"{loss:.4f}")
+    row.metric(*gradient, help=GRAD_HELP)
 
 
 @safe_fragment
-def probability_space() -> None:
-    """BCE against p for both labels, with dL/dp (reruns on its own when p moves)."""
+def probability_readouts() -> None:
+    """The p slider and the numbers it moves (reruns alone when p moves; the chart follows in the browser)."""
     y, unit = st.session_state[LABEL_KEY], units()
-    st.header("In probability space")
-    controls, chart = st.columns([1, 2.2], gap="large")
-    with controls:
-        p = st.slider(
+    p = track(
+        "bce_p",
+        st.slider(
             "Predicted p = P(y = 1)",
             *BINARY_P,
             step=P_STEP,
             format="%.2f",
             key="bce_p",
             bind="query-params",
-        )
-        st.markdown(bce_sentence(p, y))
+        ),
+    )
+    loss = in_unit(float(binary_cross_entropy(p, float(y))), unit)
+    grad = float(binary_cross_entropy_grad(p, float(y)))
+    point_metrics(("Predicted p", f"{p:.2f}"), loss, unit, ("Gradient ∂L/∂p", signed(grad, 2)))
+    st.markdown(bce_sentence(p, y))
+
+
+def _probability_figure(p: float, y: int, unit: str):
+    """The probability-space chart at p (what the page draws, and what each frame of a drag shows)."""
+    curves = bce_probability_curves()
+    return bce_probability_figure(
+        curves.p,
+        in_unit(curves.loss_pos, unit),
+        in_unit(curves.loss_neg, unit),
+        p=p,
+        y=y,
+        loss=in_unit(float(binary_cross_entropy(p, float(y))), unit),
+        grad=float(binary_cross_entropy_grad(p, float(y))),
+        unit=unit,
+    )
+
+
+@safe_fragment
+def probability_space() -> None:
+    """BCE against p for both labels, with dL/dp; p's own moves rerun only ``probability_readouts``."""
+    y, unit = st.session_state[LABEL_KEY], units()
+    st.header("In probability space")
+    controls, chart = st.columns([1, 2.2], gap="large")
+    with controls:
+        probability_readouts()
         st.caption(
             "With y = 1 only −ln p is active; with y = 0 only −ln(1 − p). The orange arrow points along "
             "−∂L/∂p, the way a gradient-descent step moves p; it grows with the size of the gradient."
         )
-
-    loss = in_unit(float(binary_cross_entropy(p, float(y))), unit)
-    grad = float(binary_cross_entropy_grad(p, float(y)))
-    curves = bce_probability_curves()
     with chart:
-        point_metrics(("Predicted p", f"{p:.2f}"), loss, unit, ("Gradient ∂L/∂p", signed(grad, 2)))
-        show_figure(
-            bce_probability_figure(
-                curves.p,
-                in_unit(curves.loss_pos, unit),
-                in_unit(curves.loss_neg, unit),
-                p=p,
-                y=y,
-                loss=loss,
-                grad=grad,
-                unit=unit,
-            ),
+        scrubbed_chart(
+            lambda p: _probability_figure(p, y, unit),
             key="bce_prob_chart",
+            widget_key="bce_p",
+            payload=_probability_scrub(y, unit),
             alt=(
                 f"Binary cross-entropy against p for y = 1 and y = 0, with the decision boundary at 0.5, "
-                f"the point p = {p:.2f} on the y = {y} curve (loss {loss:.4f} {unit}) and an arrow for "
-                f"the gradient {grad:.2f}."
+                f"the point at the predicted p on the y = {y} curve (its loss and gradient are the numbers "
+                f"beside the chart) and an arrow for the gradient."
             ),
         )
-        follow_drag("bce_prob_chart", "bce_p", _probability_scrub(y, unit))
         st.latex(r"\mathcal{L} = -\bigl[\,y \ln p + (1 - y) \ln(1 - p)\,\bigr]")
         st.latex(
             r"\frac{\partial \mathcal{L}}{\partial p} = -\frac{y}{p} + \frac{1 - y}{1 - p}"
@@ -143,8 +158,42 @@ def probability_space() -> None:
 
 
 @safe_fragment
+def logit_readouts() -> None:
+    """The z slider and the numbers it moves (reruns alone when z moves; the chart follows in the browser)."""
+    y, unit = st.session_state[LABEL_KEY], units()
+    pos_weight = st.session_state["bce_pw"]
+    z = track(
+        "bce_z", st.slider("Logit z", *BINARY_Z, step=Z_STEP, format="%.2f", key="bce_z", bind="query-params")
+    )
+    sigma = float(sigmoid(z))
+    z_loss = in_unit(float(binary_cross_entropy_with_logits(z, float(y), pos_weight=pos_weight)), unit)
+    z_grad = float(binary_cross_entropy_with_logits_grad(z, float(y), pos_weight=pos_weight))
+    point_metrics(("σ(z) = p", f"{sigma:.4f}"), z_loss, unit, ("Gradient ∂L/∂z", signed(z_grad, 3)))
+    st.markdown(bce_logit_sentence(z, y, pos_weight))
+
+
+def _logit_figure(z: float, y: int, unit: str, pos_weight: float):
+    """The logit-space chart at z (what the page draws, and what each frame of a drag shows)."""
+    curves = bce_logit_curves(pos_weight=pos_weight)
+    return bce_logit_figure(
+        curves.z,
+        curves.sigma,
+        in_unit(curves.loss_pos, unit),
+        in_unit(curves.loss_neg, unit),
+        curves.grad_pos if y == 1 else curves.grad_neg,
+        z=z,
+        y=y,
+        loss=in_unit(float(binary_cross_entropy_with_logits(z, float(y), pos_weight=pos_weight)), unit),
+        grad=float(binary_cross_entropy_with_logits_grad(z, float(y), pos_weight=pos_weight)),
+        sigma_z=float(sigmoid(z)),
+        pos_weight=pos_weight,
+        unit=unit,
+    )
+
+
+@safe_fragment
 def logit_space() -> None:
-    """BCE against the logit z, σ(z) and dL/dz, with pos_weight (reruns on its own)."""
+    """BCE against the logit z, σ(z) and dL/dz, with pos_weight; moving z reruns only ``logit_readouts``."""
     y, unit = st.session_state[LABEL_KEY], units()
     st.header("In logit space")
     st.markdown(
@@ -157,7 +206,6 @@ def logit_space() -> None:
     )
     controls, chart = st.columns([1, 2.2], gap="large")
     with controls:
-        z = st.slider("Logit z", *BINARY_Z, step=Z_STEP, format="%.2f", key="bce_z", bind="query-params")
         pos_weight = st.slider(
             "pos_weight p_w",
             *BINARY_POS_WEIGHT,
@@ -168,38 +216,22 @@ def logit_space() -> None:
             "for an imbalanced data set a common choice is (number of negatives) / (number of positives).",
             bind="query-params",
         )
-        st.markdown(bce_logit_sentence(z, y, pos_weight))
+        logit_readouts()
         if y == 0 and pos_weight != 1:
             st.caption("With y = 0 the positive term is 0, so pos_weight changes nothing here. Try y = 1.")
 
-    sigma = float(sigmoid(z))
-    z_loss = in_unit(float(binary_cross_entropy_with_logits(z, float(y), pos_weight=pos_weight)), unit)
-    z_grad = float(binary_cross_entropy_with_logits_grad(z, float(y), pos_weight=pos_weight))
-    logit_curves = bce_logit_curves(pos_weight=pos_weight)
     with chart:
-        point_metrics(("σ(z) = p", f"{sigma:.4f}"), z_loss, unit, ("Gradient ∂L/∂z", signed(z_grad, 3)))
-        show_figure(
-            bce_logit_figure(
-                logit_curves.z,
-                logit_curves.sigma,
-                in_unit(logit_curves.loss_pos, unit),
-                in_unit(logit_curves.loss_neg, unit),
-                logit_curves.grad_pos if y == 1 else logit_curves.grad_neg,
-                z=z,
-                y=y,
-                loss=z_loss,
-                grad=z_grad,
-                sigma_z=sigma,
-                pos_weight=pos_weight,
-                unit=unit,
-            ),
+        scrubbed_chart(
+            lambda z: _logit_figure(z, y, unit, pos_weight),
             key="bce_logit_chart",
+            widget_key="bce_z",
+            payload=_logit_scrub(y, unit, pos_weight),
             alt=(
                 f"Binary cross-entropy against the logit z for both labels (pos_weight {pos_weight:g}), and "
-                f"below it σ(z) and the gradient ∂L/∂z, with the point z = {z:.2f} (gradient {z_grad:.3f})."
+                f"below it σ(z) and the gradient ∂L/∂z, with the point at the logit z (its loss and gradient "
+                f"are the numbers beside the chart)."
             ),
         )
-        follow_drag("bce_logit_chart", "bce_z", _logit_scrub(y, unit, pos_weight))
         st.latex(r"\mathcal{L} = -\bigl[\,p_w\, y \ln \sigma(z) + (1 - y) \ln(1 - \sigma(z))\,\bigr]")
         st.latex(
             r"\frac{\partial \mathcal{L}}{\partial z} = \sigma(z)\,\bigl(1 + (p_w - 1)\,y\bigr) - p_w\, y"

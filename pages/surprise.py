@@ -22,8 +22,8 @@ from core.proportions import normalise_weights, rebalance_percentages
 from core.units import in_unit
 from ui.common import show_figure, units
 from ui.page import page_header
-from ui.scrub import follow_drag, scrub_payload
-from ui.sections import safe_fragment
+from ui.scrub import scrub_payload, scrubbed_chart, track
+from ui.sections import metric_row, safe_fragment
 from words.class_names import class_label
 from words.sentences import surprise_sentence, surprise_tex
 
@@ -189,58 +189,67 @@ def guessing_game() -> None:
 
 
 @safe_fragment
+def explorer_controls() -> None:
+    """The three sliders and the numbers they move (reruns alone; the chart follows in the browser)."""
+    names = [f"{LABELS[0]} (true)", LABELS[1], LABELS[2]]
+    for k, (name, key) in enumerate(zip(names, EXPLORER_KEYS, strict=True)):
+        st.slider(
+            name,
+            *EXPLORER_RANGE,
+            EXPLORER_DEFAULTS[k],  # declared, so that 0.5 % (the minimum) stays in the link
+            step=EXPLORER_STEP,
+            format="%.1f%%",
+            key=key,
+            on_change=_rebalance,
+            args=(k,),
+            bind="query-params",
+        )
+    p = track(EXPLORER_KEYS[0], st.session_state[EXPLORER_KEYS[0]]) / 100
+    row = metric_row()
+    row.metric("P(true class)", f"{p:.1%}")
+    row.metric("CE loss (nats)", f"{float(surprise(p, base=math.e)):.4f}")
+    row.metric("Surprise (bits)", f"{float(surprise(p, base=2)):.2f}")
+    st.markdown(surprise_sentence(p, units()))
+
+
+def _curve_figure(percent: float, unit: str):
+    """The -log p chart with the true class at ``percent`` % (drawn, and each frame of a drag)."""
+    p = percent / 100
+    grid, curve = neg_log_curve(unit)
+    return neg_log_curve_figure(
+        grid,
+        curve,
+        p_true=p,
+        loss_true=float(surprise(p, base=2 if unit == "bits" else math.e)),
+        slope=in_unit(float(binary_cross_entropy_grad(p, 1.0)), unit),
+        unit=unit,
+        bands=band_intervals(),
+    )
+
+
+@safe_fragment
 def explorer() -> None:
-    """Three probabilities that sum to 1 and the -log p curve (reruns on its own)."""
+    """Three probabilities that sum to 1 and the -log p curve (a slider move reruns only the controls)."""
     st.header("Explorer: three classes that always sum to 1")
     st.markdown(
         "Drag any slider: the other two share what is left, keeping their ratio, so the three always "
         "sum to 100%. Only the probability of the true class (Cat) moves the loss along the curve."
     )
-    names = [f"{LABELS[0]} (true)", LABELS[1], LABELS[2]]
     controls, chart = st.columns([1, 2.2], gap="large")
     with controls:
-        for k, (name, key) in enumerate(zip(names, EXPLORER_KEYS, strict=True)):
-            st.slider(
-                name,
-                *EXPLORER_RANGE,
-                EXPLORER_DEFAULTS[k],  # declared, so that 0.5 % (the minimum) stays in the link
-                step=EXPLORER_STEP,
-                format="%.1f%%",
-                key=key,
-                on_change=_rebalance,
-                args=(k,),
-                bind="query-params",
-            )
-        p = st.session_state[EXPLORER_KEYS[0]] / 100
-        st.markdown(surprise_sentence(p, units()))
-
+        explorer_controls()
     unit = units()
-    base = 2 if unit == "bits" else math.e
-    grid, curve = neg_log_curve(unit)
-    loss_true = float(surprise(p, base=base))
-    slope = in_unit(float(binary_cross_entropy_grad(p, 1.0)), unit)
     with chart:
-        m1, m2, m3 = st.columns(3)
-        m1.metric("P(true class)", f"{p:.1%}")
-        m2.metric("CE loss (nats)", f"{float(surprise(p, base=math.e)):.4f}")
-        m3.metric("Surprise (bits)", f"{float(surprise(p, base=2)):.2f}")
-        show_figure(
-            neg_log_curve_figure(
-                grid,
-                curve,
-                p_true=p,
-                loss_true=loss_true,
-                slope=slope,
-                unit=unit,
-                bands=band_intervals(),
-            ),
+        scrubbed_chart(
+            lambda percent: _curve_figure(percent, unit),
             key="sur_curve_chart",
+            widget_key=EXPLORER_KEYS[0],
+            payload=_curve_scrub(unit),
             alt=(
-                f"The curve −log p in {unit}, with the operating point at p = {p:.3f} "
-                f"(loss {loss_true:.4f} {unit}) and its tangent."
+                f"The curve −log p in {unit}, with the operating point at the true class's probability "
+                f"(its loss and surprise are the numbers beside the chart) and its tangent."
             ),
         )
-        follow_drag("sur_curve_chart", EXPLORER_KEYS[0], _curve_scrub(unit))
         st.latex(surprise_tex(unit))
         st.caption(
             f"p_t is the probability of the true class. The chart is in {unit} (choose in the sidebar), "

@@ -195,21 +195,30 @@ def _check_alt(alt: str) -> None:
 
 def _draw(fig: go.Figure, shown: go.Figure, *, key: str, alt: str, export: bool) -> None:
     """``shown`` as a chart, and the CSV of ``fig`` (the figure as built) under it if ``export``."""
-    from core.figures.output import figure_csv
-
     config = {**PLOTLY_CONFIG, "toImageButtonOptions": {"format": "png", "filename": key, "scale": PNG_SCALE}}
     st.plotly_chart(shown, width="stretch", key=key, config=config, alt=alt.strip())
     if export:
-        st.download_button(
-            "Numbers behind this chart (CSV)",
-            data=lambda: figure_csv(fig),
-            file_name=f"{key}.csv",
-            mime="text/csv",
-            key=f"{key}_csv",
-            on_click="ignore",
-            type="tertiary",
-            icon=":material/download:",
-        )
+        csv_button(lambda: fig, key=key)
+
+
+def csv_button(figure: Callable[[], go.Figure], *, key: str) -> None:
+    """The "Numbers behind this chart (CSV)" button of the chart drawn with ``key``.
+
+    ``figure()`` is called, and the CSV built, only when the button is pressed (and not in presenter
+    mode's charts, which offer no CSV): it returns the figure as built, before presenter or theme styling.
+    """
+    from core.figures.output import figure_csv
+
+    st.download_button(
+        "Numbers behind this chart (CSV)",
+        data=lambda: figure_csv(figure()),
+        file_name=f"{key}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+        type="tertiary",
+        icon=":material/download:",
+    )
 
 
 @contextmanager

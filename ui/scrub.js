@@ -10,8 +10,13 @@
 // This script watches that input and, when its value is one of data.values, moves the chart's traces
 // to that value's frame with Plotly.animate: no transition and no relayout, so only those traces are
 // redrawn.  It computes no number, sends nothing to the server and writes nothing into the page (the
-// frames' texts are drawn by Plotly as SVG text).  The release then reruns the page as before, which
-// draws the same chart at the committed value.
+// frames' texts are drawn by Plotly as SVG text).
+//
+// After the release the page reruns the slider's fragment.  Where the chart is drawn outside that
+// fragment (ui/scrub.py's scrubbed_chart), the server does not send it again: the chart keeps showing
+// the slider's value because this script keeps it there, also when Plotly redraws the chart from the
+// figure it was first given (a resize, a theme change): after every such redraw the slider's frame is
+// applied again.
 
 const FRAME_ONLY = { frame: { duration: 0, redraw: false }, transition: { duration: 0 }, mode: "immediate" };
 
@@ -21,7 +26,9 @@ export default function ({ data }) {
   const chartSelector = `.st-key-${CSS.escape(String(data.chart))} .js-plotly-plot`;
   const inputSelector = `.st-key-${CSS.escape(String(data.widget))} input[type="range"]`;
   let input = null; // the slider's hidden range input, once found
+  let graph = null; // the chart's plotly.js div whose redraws are watched, once found
   let shown = -1; // the index of the frame last drawn
+  let animating = false; // true while this script's own Plotly.animate runs
 
   function indexOf(text) {
     const x = Number(text); // floats as JavaScript writes them: compare with a tolerance
@@ -29,24 +36,43 @@ export default function ({ data }) {
   }
 
   function follow() {
-    const graph = document.querySelector(chartSelector);
+    const target = document.querySelector(chartSelector);
     const index = input ? indexOf(input.value) : -1;
     // window.Plotly is plotly.js's own global, set when Streamlit loads its chart code.
-    if (!graph || !window.Plotly || index < 0 || index === shown) return;
+    if (!target || !window.Plotly || index < 0 || index === shown) return;
     shown = index;
+    animating = true;
     // A frame still queued when the next one arrives is interrupted, and plotly.js rejects its promise
     // (with no reason); the newer frame is drawn, so that rejection is expected and dropped here.
-    window.Plotly.animate(graph, { data: frames[index], traces }, FRAME_ONLY).catch(() => {});
+    window.Plotly.animate(target, { data: frames[index], traces }, FRAME_ONLY)
+      .catch(() => {})
+      .finally(() => { animating = false; });
+  }
+
+  // Plotly redrew the chart from its figure (drawn at the value of the page's last full run): the frame
+  // on screen is unknown, so draw the slider's one again.  This script's own frames are not redraws.
+  function redrawn() {
+    if (animating) return;
+    shown = -1;
+    follow();
   }
 
   const valueObserver = new MutationObserver(follow);
-  // Find the input, and again whenever Streamlit replaces it (one querySelector per batch of changes).
+  // Find the input and the chart, and again whenever Streamlit replaces them (one querySelector each per
+  // batch of changes); a new chart is brought to the slider's value.
   function watch() {
     const found = document.querySelector(inputSelector);
-    if (found === input) return;
-    valueObserver.disconnect();
-    input = found;
-    if (input) valueObserver.observe(input, { attributes: true, attributeFilter: ["value"] });
+    if (found !== input) {
+      valueObserver.disconnect();
+      input = found;
+      if (input) valueObserver.observe(input, { attributes: true, attributeFilter: ["value"] });
+    }
+    const chart = document.querySelector(chartSelector);
+    if (chart !== graph && chart && typeof chart.on === "function") {
+      graph = chart; // a plotly.js div gets .on() (its event emitter) when it is first drawn
+      graph.on("plotly_afterplot", redrawn);
+      redrawn();
+    }
   }
 
   watch();
@@ -56,5 +82,6 @@ export default function ({ data }) {
   return () => {
     pageObserver.disconnect();
     valueObserver.disconnect();
+    if (graph && typeof graph.removeListener === "function") graph.removeListener("plotly_afterplot", redrawn);
   };
 }

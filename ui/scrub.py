@@ -22,6 +22,14 @@ The design:
 So a drag costs the server one rerun, however long it lasts: 100 students scrubbing cost what 100
 slider releases cost.  What moves must be drawn as traces (a frame cannot move an annotation).
 
+4. **A release that costs the server only the readouts** (:func:`scrubbed_chart`).  Where the chart
+   depends on the slider and on nothing else that its section's rerun changes, the slider and the
+   numbers it moves (metrics, sentence) form a fragment of their own, and the chart is drawn outside it,
+   with the listener.  A release then reruns only that small fragment: the chart is not built, serialized
+   or sent again, and the browser keeps it at the slider's value (the script applies that value's frame
+   after any redraw of the chart too).  In a lecture hall of 100 students that is the difference
+   between a rerun as cheap as Streamlit's bare page and one three times dearer.
+
 Usage (``P_VALUES``: every value of the slider, in order)::
 
     @st.cache_data(max_entries=4)  # one sweep per label and unit, for every session
@@ -38,11 +46,16 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from numbers import Real
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
+if TYPE_CHECKING:  # plotly is imported by core.figures; this module only passes figures through
+    import plotly.graph_objects as go
+
 COMPONENT_NAME = "explorer_scrub"
 _JS_PATH = Path(__file__).with_name("scrub.js")
+_TRACKED = "scrub-tracked"  # session-state key: slider key -> the value its fragment last ran with
 _mount: Callable | None = None  # the component's mount function, registered on first use
 
 
@@ -93,6 +106,52 @@ def scrub_payload(values: Sequence[float], frames: Mapping) -> str:
     payload = {"values": [float(v) for v in values], "traces": list(frames["traces"])}
     payload["frames"] = frames["frames"]
     return json.dumps(payload, allow_nan=False)
+
+
+def track(widget_key: str, value: float) -> float:
+    """Note the value the slider's fragment ran with (for :func:`scrubbed_chart`'s CSV); return it.
+
+    Call it in the fragment that draws the slider: ``p = track("bce_p", st.slider(..., key="bce_p"))``.
+    """
+    st.session_state.setdefault(_TRACKED, {})[widget_key] = value
+    return value
+
+
+def scrubbed_chart(
+    draw: Callable[[float], go.Figure], *, key: str, widget_key: str, payload: str, alt: str
+) -> None:
+    """Draw, outside the slider's fragment, a chart that shows the slider's value in the browser.
+
+    The chart is built at the slider's value of this run (a full run of the page or of the section), and
+    the drag listener keeps it at the slider's value after that, while the slider's own fragment reruns
+    alone (item 4 of the module's design).  The chart's CSV is built, when its button is pressed, at the
+    value the slider's fragment last ran with (:func:`track`).
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(value)`` returns the figure at a value of the slider (built by ``core.figures``); its
+        frames for a drag are in ``payload``.
+    key : str
+        The chart's element key.
+    widget_key : str
+        The slider's key; the slider is drawn (in its fragment) before this call.
+    payload : str
+        :func:`scrub_payload`'s text for ``draw`` over the slider's values (cached).
+    alt : str
+        What the chart shows, for screen readers.  It is sent with the chart, so it must not name the
+        slider's value (the chart is not sent again when the slider moves): the readouts beside the chart
+        name it.
+    """
+    from ui.common import csv_button, show_figure
+    from ui.frame import presenter
+
+    value = st.session_state[widget_key]
+    show_figure(draw(value), key=key, alt=alt, export=False)
+    follow_drag(key, widget_key, payload)
+    if not presenter():
+        tracked = st.session_state.setdefault(_TRACKED, {})
+        csv_button(lambda: draw(tracked.get(widget_key, value)), key=key)
 
 
 def follow_drag(chart_key: str, widget_key: str, payload: str) -> None:
