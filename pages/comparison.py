@@ -16,9 +16,9 @@ from core.figures.comparison import imbalance_share_figure
 from core.figures.curves import curves_figure, curves_point_frames
 from core.formatting import signed
 from core.functional import softmax
-from ui.common import show_figure
+from ui.common import show_dataframe, show_figure
 from ui.page import page_header
-from ui.scrub import follow_drag, scrub_payload
+from ui.scrub import scrub_payload, scrubbed_chart, track
 from ui.sections import safe_fragment
 
 P_KEY, GAMMA_KEY, MARGIN_KEY, EPS_KEY = "cmp_p", "cmp_gamma", "cmp_margin", "cmp_eps"
@@ -83,11 +83,72 @@ st.caption(
 
 
 # ------------------------------------------------------------------------------------------ controls
+@st.cache_data(max_entries=4096, show_spinner=False)
+def _at_point(p: float, gamma: float, margin: float, eps: float) -> tuple[float, tuple, tuple]:
+    """The logit z of p_true = p, and each loss and its gradient there (in COMPARISON_LOSSES' order)."""
+    point = comparison_curves([p], gamma=gamma, margin=margin, label_smoothing=eps)
+    return (
+        float(point.logits[0, 0]),
+        tuple(float(point.loss[k][0]) for k in COMPARISON_LOSSES),
+        tuple(float(point.grad[k][0]) for k in COMPARISON_LOSSES),
+    )
+
+
+def _loss_settings() -> tuple[float, float, float]:
+    """The losses' parameters (γ, margin, ε) as their sliders hold them."""
+    return st.session_state[GAMMA_KEY], st.session_state[MARGIN_KEY], st.session_state[EPS_KEY]
+
+
+@safe_fragment
+def operating_point() -> None:
+    """The operating-point slider, its logit, the five losses there and what to notice (reruns alone)."""
+    gamma, margin, eps = _loss_settings()
+    labels = loss_labels(gamma, margin, eps)
+    slider_col, table_col = st.columns([1, 1.6], gap="large")
+    with slider_col:
+        p = track(
+            P_KEY,
+            slider_col.slider(
+                "Operating point: p_true",
+                *P_RANGE,
+                COMPARISON_P_TRUE,
+                step=P_STEP,
+                key=P_KEY,
+                help="The probability the model gives the true class; marked on both charts and listed in "
+                "the table.",
+                bind="query-params",
+            ),
+        )
+        p = round(p, 2)  # the slider's value, as the drag's frames name it
+        z_point, losses, grads = _at_point(p, gamma, margin, eps)
+        notes = [f"p_true = {p:.2f} is z = {z_point:.4f}"]
+        if losses[COMPARISON_LOSSES.index("hinge")] == 0:
+            notes.append(
+                f"the hinge loss is **exactly 0** here: z = {z_point:.3f} already beats the other logit by "
+                f"the margin {margin:g}, so it gives no gradient at all"
+            )
+        notes.append(
+            f"label-smoothed CE is smallest at p_true = 1 − ε/2 = {1 - eps / 2:.3f}, not at 1: beyond it "
+            "its gradient turns positive and pulls the logit back"
+        )
+        st.markdown("At this point " + "; ".join(notes) + ".")
+    with table_col:
+        st.subheader(f"The five losses at p_true = {p:.2f}")
+        show_dataframe(
+            {"loss": [labels[k] for k in COMPARISON_LOSSES], "ℓ (nats)": losses, "∂ℓ/∂z_true": grads},
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "ℓ (nats)": st.column_config.NumberColumn(format="%.4f"),
+                "∂ℓ/∂z_true": st.column_config.NumberColumn(format="%+.4f"),
+            },
+            key="cmp_point_table",
+        )
+
+
 @safe_fragment
 def curves_section() -> None:
-    """The four loss sliders, the loss and gradient charts and the operating-point table."""
-    # The losses' parameters on a row, then the operating point just above the charts it moves (on a
-    # phone too, where the row stacks).
+    """The four loss sliders and the loss and gradient charts; the operating point reruns on its own."""
     c1, c2, c3 = st.columns(3)
     gamma = c1.slider(
         "Focal loss γ",
@@ -105,34 +166,22 @@ def curves_section() -> None:
     eps = c3.slider(
         "Label smoothing ε", 0.0, 0.5, COMPARISON_SMOOTHING, step=0.01, key=EPS_KEY, bind="query-params"
     )
-    setting_col, p_col = st.columns([2, 1], gap="large", vertical_alignment="center")
-    p = p_col.slider(
-        "Operating point: p_true",
-        *P_RANGE,
-        COMPARISON_P_TRUE,
-        step=P_STEP,
-        key=P_KEY,
-        help="The probability the model gives the true class; marked on both charts and listed in the table.",
-        bind="query-params",
+    st.markdown(
+        "**The setting.** Two classes, class 0 the true one, logits **[z, 0]**, so p_true = σ(z). The charts "
+        "show each loss and ∂ℓ/∂z, its derivative with respect to the **true-class logit**; the operating "
+        "point below moves the marked point on both."
     )
-    p = round(p, 2)  # the slider's value, as the drag's frames name it
+    # The operating point just above the charts it moves (on a phone too, where the rows stack).
+    operating_point()
 
     LABELS = loss_labels(gamma, margin, eps)
-
     grid = comparison_grid()
     curves = comparison_curves(grid, gamma=gamma, margin=margin, label_smoothing=eps)
-    point = comparison_curves([p], gamma=gamma, margin=margin, label_smoothing=eps)
-    z_point = float(point.logits[0, 0])
     edge = comparison_curves([float(grid[0])], gamma=gamma, margin=margin, label_smoothing=eps)
 
-    setting_col.markdown(
-        "**The setting.** Two classes, class 0 the true one, logits **[z, 0]**, so p_true = σ(z). The charts "
-        "show each loss and ∂ℓ/∂z, its derivative with respect to the **true-class logit**. The operating "
-        f"point p_true = {p:.2f} is z = {z_point:.4f}."
-    )
-
-    def against_p_true(values: dict, at_point: dict, **options):
-        """Each loss's ``values`` against p_true, its value ``at_point`` marked at the operating point."""
+    def against_p_true(values: dict, which: str, p: float, **options):
+        """Each loss's ``values`` against p_true, its ``which`` ("loss" or "grad") marked at p."""
+        at_point = getattr(comparison_curves([p], gamma=gamma, margin=margin, label_smoothing=eps), which)
         return curves_figure(
             curves.p_true,
             {LABELS[k]: values[k] for k in COMPARISON_LOSSES},
@@ -149,47 +198,49 @@ def curves_section() -> None:
         )
 
     loss_scrub, grad_scrub = _point_scrub(gamma, margin, eps)
+    low = min(-1.0, min(float(g.min()) for g in curves.grad.values()))
+    high = max(0.1, max(float(g.max()) for g in curves.grad.values()))
 
     left, right = st.columns(2, gap="medium")
     with left:
-        fig = against_p_true(
-            curves.loss,
-            point.loss,
-            title="Loss against the true-class probability",
-            y_title="loss ℓ (nats)",
-            y_range=(0, 5),
-            readout_corner=LOSS_READOUT,
-        )
-        show_figure(
-            fig,
+        scrubbed_chart(
+            lambda p: against_p_true(
+                curves.loss,
+                "loss",
+                round(p, 2),
+                title="Loss against the true-class probability",
+                y_title="loss ℓ (nats)",
+                y_range=(0, 5),
+                readout_corner=LOSS_READOUT,
+            ),
             key=LOSS_CHART,
+            widget_key=P_KEY,
+            payload=loss_scrub,
             alt="Five classification losses against the probability of the true class, with the operating "
             "point marked on each curve.",
         )
-        follow_drag(LOSS_CHART, P_KEY, loss_scrub)
     with right:
-        low = min(-1.0, min(float(g.min()) for g in curves.grad.values()))
-        high = max(0.1, max(float(g.max()) for g in curves.grad.values()))
-        fig = against_p_true(
-            curves.grad,
-            point.grad,
-            title="Gradient with respect to the true-class logit",
-            y_title="∂ℓ/∂z (nats per unit logit)",
-            zero_line=True,
-            notes=[
-                (0.03, float(edge.grad["cross_entropy"][0]) - 0.06, "CE → −1"),
-                (0.03, float(edge.grad["mse"][0]) + 0.06, "MSE → 0"),
-            ],
-            y_range=(low - 0.08, high + 0.08),
-            readout_corner=GRAD_READOUT,
-        )
-        show_figure(
-            fig,
+        scrubbed_chart(
+            lambda p: against_p_true(
+                curves.grad,
+                "grad",
+                round(p, 2),
+                title="Gradient with respect to the true-class logit",
+                y_title="∂ℓ/∂z (nats per unit logit)",
+                zero_line=True,
+                notes=[
+                    (0.03, float(edge.grad["cross_entropy"][0]) - 0.06, "CE → −1"),
+                    (0.03, float(edge.grad["mse"][0]) + 0.06, "MSE → 0"),
+                ],
+                y_range=(low - 0.08, high + 0.08),
+                readout_corner=GRAD_READOUT,
+            ),
             key=GRAD_CHART,
+            widget_key=P_KEY,
+            payload=grad_scrub,
             alt="The derivative of each loss with respect to the true-class logit against the probability of "
             "the true class: cross-entropy tends to minus one as p goes to zero while MSE tends to zero.",
         )
-        follow_drag(GRAD_CHART, P_KEY, grad_scrub)
 
     st.latex(
         r"\begin{array}{lll}"
@@ -220,37 +271,6 @@ def curves_section() -> None:
         "and the squared error cannot undo it. That is exactly where learning is needed most.",
         icon=":material/trending_down:",
     )
-
-    st.subheader(f"The five losses at p_true = {p:.2f}")
-    table = pd.DataFrame(
-        {
-            "loss": [LABELS[k] for k in COMPARISON_LOSSES],
-            "ℓ (nats)": [float(point.loss[k][0]) for k in COMPARISON_LOSSES],
-            "∂ℓ/∂z_true": [float(point.grad[k][0]) for k in COMPARISON_LOSSES],
-        }
-    )
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "ℓ (nats)": st.column_config.NumberColumn(format="%.4f"),
-            "∂ℓ/∂z_true": st.column_config.NumberColumn(format="%+.4f"),
-        },
-        key="cmp_point_table",
-    )
-    notes = []
-    if point.loss["hinge"][0] == 0:
-        notes.append(
-            f"the hinge loss is **exactly 0** here: z = {z_point:.3f} already beats the other logit by the "
-            f"margin {margin:g}, so it gives no gradient at all"
-        )
-    smoothing_target = 1 - eps / 2
-    notes.append(
-        f"label-smoothed CE is smallest at p_true = 1 − ε/2 = {smoothing_target:.3f}, not at 1: beyond it "
-        "its gradient turns positive and pulls the logit back"
-    )
-    st.markdown("At this point " + "; ".join(notes) + ".")
 
 
 curves_section()

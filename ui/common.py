@@ -5,7 +5,7 @@
 - ``show_shared_figure(build, share=..., key=..., alt=...)``: the same for a figure every session with the
   same ``share`` sees alike: built and prepared once per server process, kept in a bounded LRU.
 - ``show_table(columns, index=...)``: ``st.table`` of a small table, converted for the browser once per
-  server process for each content.
+  server process for each content; ``show_dataframe(columns, ...)`` the same for ``st.dataframe``.
 - ``safe_page()``: a guard that turns an unexpected error into a friendly message.
 - ``leave_legacy_pages_mode()``: keep a deep link to a cold server inside ``app.py``'s frame.
 """
@@ -186,6 +186,31 @@ def _arrow_table(key: tuple):
     frame = pd.DataFrame({name: list(cells) for name, cells in content})
     frame = frame.set_index(index) if isinstance(index, str) else frame.set_axis(list(index))
     return pa.Table.from_pandas(frame)
+
+
+def show_dataframe(columns: Mapping[str, Sequence], **options) -> None:
+    """``st.dataframe`` of ``columns`` (name -> cells), converted for the browser once per content.
+
+    For a small table that moves with a slider: the same as ``st.dataframe(pd.DataFrame(columns), ...)``,
+    without pandas, and the Arrow table (what the browser reads) is served from an LRU of
+    :data:`MAX_SHARED_TABLES` after its first build.  ``options`` go to ``st.dataframe`` as they are
+    (``hide_index``, ``column_config``, ``key``, ...).
+
+    Examples
+    --------
+    >>> _arrow_columns((("loss", ("CE", "MSE")), ("value", (0.5, 0.25)))).column_names
+    ['loss', 'value']
+    """
+    content = tuple((str(name), tuple(cells)) for name, cells in columns.items())
+    st.dataframe(_arrow_columns(content), **options)
+
+
+@functools.lru_cache(maxsize=MAX_SHARED_TABLES)
+def _arrow_columns(content: tuple):
+    """The pyarrow table of ``((name, cells), ...)``, columns in that order, no index."""
+    import pyarrow as pa
+
+    return pa.table({name: list(cells) for name, cells in content})
 
 
 def _check_alt(alt: str) -> None:
