@@ -3,7 +3,9 @@
 Dragging the st.slider's thumb with the button held redraws the chart on most moves and sends the
 server nothing; the release reruns the page once, and the slider, its URL parameter, the page's
 readout and the chart agree; an arrow key redraws the chart already drawn at once; a finger on a
-phone works as the mouse does; and the link opens the same view in a fresh browser.
+phone works as the mouse does; and the link opens the same view in a fresh browser.  A chart drawn
+outside its slider's fragment (``scrubbed_chart``) is not sent again at release and still shows the
+released value, also after the window is resized (Plotly redraws it from the figure it was first given).
 """
 
 from urllib.parse import parse_qs, urlparse
@@ -11,10 +13,12 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from tests.e2e.harness import SCRIPT_DONE, streamlit_server
-from tests.e2e.scrub_app import CHART_KEY, POINT, WIDGET_KEY, readout
+from tests.e2e.scrub_app import CHART_KEY, FRAGMENT_CHART_KEY, FRAGMENT_WIDGET_KEY, POINT, WIDGET_KEY, readout
 
 CHART = f".st-key-{CHART_KEY} .js-plotly-plot"
 SLIDER = f".st-key-{WIDGET_KEY} input[type='range']"
+FRAGMENT_CHART = f".st-key-{FRAGMENT_CHART_KEY} .js-plotly-plot"
+FRAGMENT_SLIDER = f".st-key-{FRAGMENT_WIDGET_KEY} input[type='range']"
 MOVES = 12
 # What the chart draws (every trace's data and text), and the point's readout; null while no chart is drawn
 # (Streamlit replaces the chart's element when a rerun brings a new figure).
@@ -45,9 +49,9 @@ def _open(browser, url: str, **context_options):
     return page
 
 
-def _chart(page, js: str) -> str:
+def _chart(page, js: str, chart: str = CHART) -> str:
     """What ``js`` reads from the chart, once a chart is drawn."""
-    return page.wait_for_function(js, arg=CHART, timeout=15_000).json_value()
+    return page.wait_for_function(js, arg=chart, timeout=15_000).json_value()
 
 
 def _settle(page) -> None:
@@ -57,23 +61,23 @@ def _settle(page) -> None:
     page.wait_for_timeout(200)
 
 
-def _thumb_center(page) -> tuple[float, float, float]:
+def _thumb_center(page, slider: str = SLIDER) -> tuple[float, float, float]:
     """The thumb's center, and the track's width."""
-    thumb = page.locator(SLIDER).locator("xpath=../..")  # input → visually hidden wrapper → thumb
+    thumb = page.locator(slider).locator("xpath=../..")  # input → visually hidden wrapper → thumb
     box, track = thumb.bounding_box(), thumb.locator("xpath=..").bounding_box()
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, track["width"]
 
 
-def _drag(page, fraction: float) -> int:
+def _drag(page, fraction: float, slider: str = SLIDER, chart: str = CHART) -> int:
     """Press on the thumb, move ``fraction`` of the track in MOVES steps, button held; count redraws."""
-    x, y, width = _thumb_center(page)
+    x, y, width = _thumb_center(page, slider)
     page.mouse.move(x, y)
     page.mouse.down()
-    last, changed = _chart(page, DRAWN_JS), 0
+    last, changed = _chart(page, DRAWN_JS, chart), 0
     for i in range(1, MOVES + 1):
         page.mouse.move(x + fraction * width * i / MOVES, y)
         page.wait_for_timeout(80)
-        now = _chart(page, DRAWN_JS)
+        now = _chart(page, DRAWN_JS, chart)
         changed += now != last
         last = now
     return changed
@@ -180,4 +184,32 @@ def test_the_listener_renders_nothing(browser, scrub_url):
     listener = page.locator(f".st-key-scrub-{CHART_KEY}")
     assert listener.count() == 1
     assert listener.inner_text().strip() == ""
+    page.context.close()
+
+
+def test_a_chart_outside_the_sliders_fragment_keeps_the_released_value(browser, scrub_url):
+    page = _open(browser, scrub_url)
+    page.locator(FRAGMENT_SLIDER).locator("xpath=../..").scroll_into_view_if_needed()
+    page.wait_for_selector(f"{FRAGMENT_CHART} .main-svg", timeout=30_000)
+    page.wait_for_timeout(300)
+    page.evaluate("(sel) => { document.querySelector(sel).dataset.drawnOnce = 'yes'; }", FRAGMENT_CHART)
+    sent_before = len(page.sent)
+    changed = _drag(page, 0.45, FRAGMENT_SLIDER, FRAGMENT_CHART)
+    assert changed >= MOVES / 2, f"the chart changed after {changed} of {MOVES} moves"
+    page.mouse.up()
+    _settle(page)
+    assert len(page.sent) == sent_before + 1  # one rerun, of the fragment
+    value = float(page.locator(FRAGMENT_SLIDER).input_value())
+    assert value > 0.5
+    assert float(parse_qs(urlparse(page.url).query)[FRAGMENT_WIDGET_KEY][0]) == pytest.approx(value)
+    fragment_text = page.get_by_text("Fragment readout:").inner_text()
+    assert fragment_text.removeprefix("Fragment readout:").strip() == readout(value)
+    # The chart was not drawn again (the same element), yet it shows the released value ...
+    assert page.evaluate("(sel) => document.querySelector(sel).dataset.drawnOnce", FRAGMENT_CHART) == "yes"
+    assert _chart(page, POINT_TEXT_JS, FRAGMENT_CHART) == readout(value)
+    # ... also after Plotly redraws it from the figure it was given at x = 0.5 (a narrower window).
+    page.set_viewport_size({"width": 700, "height": 800})
+    page.wait_for_timeout(1_000)
+    assert _chart(page, POINT_TEXT_JS, FRAGMENT_CHART) == readout(value)
+    assert page.errors == []
     page.context.close()
