@@ -4,13 +4,14 @@ import numpy as np
 import streamlit as st
 
 from core.defaults import DEFAULT_CLASS_NAMES, MULTICLASS_CLASSES, MULTICLASS_LOGITS
-from core.figures.multiclass import multiclass_bars_figure, multiclass_scrub_frames
+from core.figures.multiclass import multiclass_axes, multiclass_bars_figure, multiclass_scrub_frames
 from core.formatting import signed
 from core.multiclass import multiclass_breakdown, multiclass_sweep
 from core.units import in_unit
-from ui.common import show_figure, units
+from ui.common import csv_button, process_cache, show_figure, units
+from ui.frame import presenter
 from ui.page import page_header
-from ui.scrub import follow_drag, scrub_payload
+from ui.scrub import follow_drag, scrub_payload, track, tracked
 from ui.sections import safe_fragment
 from words.class_names import MAX_NAME_LENGTH, class_label, sanitize_class_names
 from words.sentences import gradient_insight, multiclass_sentence
@@ -56,11 +57,97 @@ page_header(
 )
 
 
-@safe_fragment
-def explorer() -> None:
-    """The controls, the bars and the numbers.
+@process_cache(maxsize=1024)
+def _scrubs(z: tuple, true_index: int, temperature: float, smoothing: float, unit: str) -> tuple:
+    """The drag payloads of the true logit and of T at these logits, and the bars' axis ranges.
 
-    A fragment: moving a control reruns this, not the app's frame (menu, lesson panel, header).
+    The axes hold every state either drag reaches, so they stay put while the bars move; the payloads
+    carry them, so a chart drawn before the logits last moved takes them too (``scrub_payload(layout=)``).
+    """
+    held = tuple(0.0 if k == true_index else float(v) for k, v in enumerate(z))
+    z_payload, z_loss_top, z_grad_top = _scrub(held, true_index, true_index, temperature, smoothing, unit)
+    t_payload, t_loss_top, t_grad_top = _scrub(
+        tuple(map(float, z)), true_index, "temperature", 0.0, smoothing, unit
+    )
+    return (
+        z_payload,
+        t_payload,
+        {"loss_top": max(z_loss_top, t_loss_top), "grad_top": max(z_grad_top, t_grad_top)},
+    )
+
+
+@safe_fragment
+def logits_section(
+    n, labels, names, true_index, temperature, smoothing, unit, metrics_slot, insight_slot
+) -> None:
+    """The logit sliders and every number they move (reruns alone when a logit moves).
+
+    The metrics and the insight are written into slots drawn by :func:`explorer`; the bars, drawn there
+    too, follow in the browser: the drag listeners here carry the bars at every value of the true logit
+    and of T for the logits as they are now.
+    """
+    logits = [
+        track(
+            f"mc_z{k}",
+            st.slider(
+                labels[k] + (" (true)" if k == true_index else ""),
+                *LOGIT_RANGE,
+                DEFAULT_LOGITS[k],
+                step=LOGIT_STEP,
+                format="%.1f",
+                key=f"mc_z{k}",
+                bind="query-params",
+            ),
+        )
+        for k in range(n)
+    ]
+    z = tuple(round(float(v), 1) for v in logits)  # the sliders' values, as the drag's frames name them
+    b = _breakdown(z, true_index, temperature, smoothing)
+    row = metrics_slot.container(horizontal=True, gap="medium")  # as ui.sections.metric_row, in the slot
+    row.metric("P(true class)", f"{b.probs[true_index]:.1%}")
+    row.metric(f"Total CE loss ({unit})", f"{in_unit(b.loss, unit):.4f}")
+    row.metric("True class logit", f"{z[true_index]:.1f}")
+    row.metric(
+        "Gradient on the true logit",
+        signed(float(b.grad[true_index]), 3),
+        help="∂L/∂z of the true class, for the loss in nats (divide by ln 2 for bits).",
+    )
+    insight_slot.markdown(  # one element, not a container of two
+        multiclass_sentence(b.probs, true_index, names, label_smoothing=smoothing)
+        + "\n\n"
+        + gradient_insight(b, true_index, names, temperature=temperature, label_smoothing=smoothing)
+    )
+    # While the true class's logit or T is dragged, the bars follow the thumb (ui.scrub): one sweep per
+    # slider, the other sliders held.  (Every logit's sweep would cost a rerun C times as much.)
+    z_payload, t_payload, tops = _scrubs(z, true_index, temperature, smoothing, unit)
+    axes = multiclass_axes(**tops)
+    follow_drag(CHART_KEY, f"mc_z{true_index}", z_payload, layout=axes)
+    # follow_drag keys its listener by the chart's key, so T's listener finds the chart through a keyed
+    # container of its own around it.
+    follow_drag(T_CHART_BOX, T_KEY, t_payload, layout=axes)
+
+
+@process_cache(maxsize=1024)
+def _breakdown(z: tuple, true_index: int, temperature: float, smoothing: float):
+    """Probabilities, loss, its parts and the gradient at logits ``z`` (shared, never written to)."""
+    return multiclass_breakdown(z, true_index, temperature=temperature, label_smoothing=smoothing)
+
+
+def _bars(labels, z: tuple, true_index: int, temperature: float, smoothing: float, unit: str):
+    """The bars at logits ``z`` (what the page draws; the drags' frames show the same)."""
+    b = _breakdown(z, true_index, temperature, smoothing)
+    _, _, tops = _scrubs(z, true_index, temperature, smoothing, unit)
+    return multiclass_bars_figure(
+        labels, b.probs, in_unit(b.contributions, unit), b.grad, true_index=true_index, unit=unit, **tops
+    )
+
+
+def explorer() -> None:
+    """The controls, the bars and the numbers; a logit's move reruns only :func:`logits_section`.
+
+    Not a fragment itself: the logits' fragment writes into slots laid out here, and Streamlit 1.67 drops
+    what a nested fragment wrote into its parent fragment's slots when the parent reruns.  So the other
+    controls (C, names, true class, T, ε) rerun the page.
     """
     unit = units()
 
@@ -111,87 +198,23 @@ def explorer() -> None:
     )
 
     # The logits beside the chart they drive (on a phone the chart comes first, ui.frame.SCREEN_CSS).
+    # Every slot is laid out first, in the page's order; the logits' fragment then fills its slots.
     logits_col, chart_col = st.columns([1, 2.2], gap="large")
-    logits_col.markdown("**Logits z** (one per class)")
-    logits = [
-        logits_col.slider(
-            labels[k] + (" (true)" if k == true_index else ""),
-            *LOGIT_RANGE,
-            DEFAULT_LOGITS[k],
-            step=LOGIT_STEP,
-            format="%.1f",
-            key=f"mc_z{k}",
-            bind="query-params",
-        )
-        for k in range(n)
-    ]
-    z = np.round(logits, 1)  # the sliders' values, as the drag's frames name them
-
-    b = multiclass_breakdown(z, true_index, temperature=temperature, label_smoothing=smoothing)
-    m1, m2, m3, m4 = chart_col.columns(4)
-    m1.metric("P(true class)", f"{b.probs[true_index]:.1%}")
-    m2.metric(f"Total CE loss ({unit})", f"{in_unit(b.loss, unit):.4f}")
-    m3.metric("True class logit", f"{z[true_index]:.1f}")
-    m4.metric(
-        "Gradient on the true logit",
-        signed(float(b.grad[true_index]), 3),
-        help="∂L/∂z of the true class, for the loss in nats (divide by ln 2 for bits).",
-    )
-
-    # While the true class's logit or T is dragged, the bars follow the thumb (ui.scrub): one sweep per
-    # slider,
-    # the other sliders held.  The axes hold every state either drag reaches, so they stay put.  (A sweep
-    # costs
-    # a rerun a few ms of CPU when another slider has moved; every logit's would cost that C times over.)
-    true_key = f"mc_z{true_index}"
-    held = tuple(0.0 if k == true_index else float(v) for k, v in enumerate(z))
-    z_payload, z_loss_top, z_grad_top = _scrub(held, true_index, true_index, temperature, smoothing, unit)
-    t_payload, t_loss_top, t_grad_top = _scrub(
-        tuple(map(float, z)), true_index, "temperature", 0.0, smoothing, unit
-    )
-    # follow_drag keys its listener by the chart's key, so T's listener finds the chart through a keyed
-    # container of its own around it.
-    with chart_col.container(key=T_CHART_BOX):
-        show_figure(
-            multiclass_bars_figure(
-                labels,
-                b.probs,
-                in_unit(b.contributions, unit),
-                b.grad,
-                true_index=true_index,
-                unit=unit,
-                loss_top=max(z_loss_top, t_loss_top),
-                grad_top=max(z_grad_top, t_grad_top),
-            ),
-            key=CHART_KEY,
-            alt=(
-                f"For each of {n} classes: the softmax probability, the part of the loss and the gradient "
-                f"with "
-                f"respect to its logit; the true class {names[true_index]} has probability "
-                f"{b.probs[true_index]:.3f} and gradient {b.grad[true_index]:.3f}."
-            ),
-        )
-    with chart_col:
-        follow_drag(CHART_KEY, true_key, z_payload)
-        follow_drag(T_CHART_BOX, T_KEY, t_payload)
+    metrics_slot = chart_col.empty()
+    chart_box = chart_col.container(key=T_CHART_BOX)
     st.caption(
         "Gradient bars: **+** (vermillion, plain) means gradient descent pushes that logit down; **−** "
-        "(blue, "
-        "hatched) pushes it up. "
+        "(blue, hatched) pushes it up. "
         + (
             "Only the true class has a loss part, because y is one-hot."
             if smoothing == 0
             else "With smoothing every class has a loss part; the parts add up to the total loss."
         )
     )
-
     text, math = st.columns([1.25, 1], gap="large")
     with text:
         st.subheader("Gradient insight")
-        st.markdown(multiclass_sentence(b.probs, true_index, names, label_smoothing=smoothing))
-        st.markdown(
-            gradient_insight(b, true_index, names, temperature=temperature, label_smoothing=smoothing)
-        )
+        insight_slot = st.empty()
     with math:
         st.subheader("The math")
         st.latex(r"p_i = \operatorname{softmax}(z / T)_i = \frac{e^{z_i / T}}{\sum_{j=1}^{C} e^{z_j / T}}")
@@ -203,11 +226,33 @@ def explorer() -> None:
         )
         st.caption(
             "With a one-hot y (ε = 0) only one term of the sum survives: the loss is −ln p of the true "
-            "class, "
-            "the negative log-likelihood. The loss and p − y′ come from the tested `core.cross_entropy` and "
-            "`core.cross_entropy_grad` applied to z / T; the chain rule through z / T divides the gradient "
-            "by T."
+            "class, the negative log-likelihood. The loss and p − y′ come from the tested "
+            "`core.cross_entropy` and `core.cross_entropy_grad` applied to z / T; the chain rule through "
+            "z / T divides the gradient by T."
         )
+
+    with logits_col:
+        logits_col.markdown("**Logits z** (one per class)")
+        logits_section(n, labels, names, true_index, temperature, smoothing, unit, metrics_slot, insight_slot)
+
+    def draw(z) -> object:
+        return _bars(labels, tuple(round(float(v), 1) for v in z), true_index, temperature, smoothing, unit)
+
+    noted = tracked()
+    z_now = [st.session_state[f"mc_z{k}"] for k in range(n)]
+    with chart_box:
+        show_figure(
+            draw(z_now),
+            key=CHART_KEY,
+            alt=(
+                f"For each of {n} classes: the softmax probability, the part of the loss and the gradient "
+                f"with respect to its logit, with the true class {names[true_index]} marked; the numbers "
+                "above the chart give its probability and gradient."
+            ),
+            export=False,
+        )
+        if not presenter():
+            csv_button(lambda: draw([noted.get(f"mc_z{k}", v) for k, v in enumerate(z_now)]), key=CHART_KEY)
 
 
 explorer()

@@ -6,6 +6,7 @@
   same ``share`` sees alike: built and prepared once per server process, kept in a bounded LRU.
 - ``show_table(columns, index=...)``: ``st.table`` of a small table, converted for the browser once per
   server process for each content; ``show_dataframe(columns, ...)`` the same for ``st.dataframe``.
+- ``process_cache(maxsize)``: a page function's results kept per process (a cheap ``st.cache_data``).
 - ``safe_page()``: a guard that turns an unexpected error into a friendly message.
 - ``leave_legacy_pages_mode()``: keep a deep link to a cold server inside ``app.py``'s frame.
 """
@@ -53,6 +54,56 @@ FRIENDLY_ERROR = (
     "Sorry, this part of the page could not be drawn. Try other settings, or reload the page. "
     "The details were written to the server log."
 )
+
+
+_memos: dict[str, OrderedDict] = {}  # process_cache's caches: function's module.qualname -> LRU of results
+_memos_lock = threading.Lock()
+
+
+def process_cache(maxsize: int = 256) -> Callable[[Callable], Callable]:
+    """Decorate a page's pure function: its results are kept for the whole process, shared by every session.
+
+    ``functools.lru_cache`` for a function that a page defines: the page's file runs anew on every rerun,
+    so its functions are new objects each time and an ``lru_cache`` of theirs would start empty.  Here the
+    cache belongs to the function's qualified name, like ``st.cache_data``'s, but a hit costs a dict look-up
+    (about a microsecond) instead of hashing the arguments' values (tenths of a millisecond), which
+    counts on a slider's fragment that a lecture hall reruns a hundred times a second.
+
+    The arguments must be hashable (numbers, strings, tuples) and the results never written to (they are
+    shared): a JSON text, numbers, tuples.  At most ``maxsize`` results per function, least recently used
+    dropped first.
+
+    Examples
+    --------
+    >>> calls = []
+    >>> @process_cache(maxsize=2)
+    ... def square(x):
+    ...     calls.append(x)
+    ...     return x * x
+    >>> square(3), square(3), calls
+    (9, 9, [3])
+    """
+
+    def decorate(func: Callable) -> Callable:
+        name = f"{func.__module__}.{func.__qualname__}"
+
+        @functools.wraps(func)
+        def cached(*args):
+            with _memos_lock:
+                memo = _memos.setdefault(name, OrderedDict())
+                if args in memo:
+                    memo.move_to_end(args)
+                    return memo[args]
+            result = func(*args)
+            with _memos_lock:
+                memo[args] = result
+                while len(memo) > maxsize:
+                    memo.popitem(last=False)
+            return result
+
+        return cached
+
+    return decorate
 
 
 def units_radio() -> str:

@@ -1,7 +1,7 @@
 // Scrubbing: while a slider's thumb is dragged, its chart shows the value under the thumb.
 //
 // Mounted by ui/scrub.py (follow_drag) through st.components.v2, once per chart, and served by the
-// app itself with the page (never from a CDN).  Python sends, as one JSON text (data.payload), the
+// app itself with the page (never from a CDN).  Python sends, as one JSON text (payload), the
 // values the slider can take and, for each, the trace updates core computed for it (frames[i], one
 // update per trace in traces).
 //
@@ -20,15 +20,26 @@
 
 const FRAME_ONLY = { frame: { duration: 0, redraw: false }, transition: { duration: 0 }, mode: "immediate" };
 
-export default function ({ data }) {
-  const { values, traces, frames } = JSON.parse(data.payload);
+// The running listener of each chart and slider: a new render of the component (new data after a rerun)
+// stops the one before it here, whether or not Streamlit calls its cleanup function.
+const running = new Map();
+
+export default function ({ data: bytes }) {
+  // One JSON text, sent as bytes (ui/scrub.py's follow_drag): the chart's and the slider's keys, a layout
+  // update (axis ranges for the other sliders' current values; often empty) and the payload.
+  const data = JSON.parse(new TextDecoder().decode(bytes));
+  const { values, traces, frames } = data.payload;
+  const id = `${data.chart}|${data.widget}`;
+  running.get(id)?.();
+  const layout = Object.keys(data.layout).length ? data.layout : null;
   // Streamlit gives a keyed element's container the class "st-key-<key>".
   const chartSelector = `.st-key-${CSS.escape(String(data.chart))} .js-plotly-plot`;
   const inputSelector = `.st-key-${CSS.escape(String(data.widget))} input[type="range"]`;
   let input = null; // the slider's hidden range input, once found
   let graph = null; // the chart's plotly.js div whose redraws are watched, once found
   let shown = -1; // the index of the frame last drawn
-  let animating = false; // true while this script's own Plotly.animate runs
+  let animating = false; // true while this script's own Plotly.animate or relayout runs
+  let laidOut = null; // the plotly.js div that got this payload's layout update (if it has one)
 
   function indexOf(text) {
     const x = Number(text); // floats as JavaScript writes them: compare with a tolerance
@@ -42,9 +53,13 @@ export default function ({ data }) {
     if (!target || !window.Plotly || index < 0 || index === shown) return;
     shown = index;
     animating = true;
+    // The payload's axis ranges (computed by Python for the other sliders' current values), once per chart.
+    const laying = layout && laidOut !== target ? window.Plotly.relayout(target, layout) : Promise.resolve();
+    laidOut = target;
     // A frame still queued when the next one arrives is interrupted, and plotly.js rejects its promise
     // (with no reason); the newer frame is drawn, so that rejection is expected and dropped here.
-    window.Plotly.animate(target, { data: frames[index], traces }, FRAME_ONLY)
+    laying
+      .then(() => window.Plotly.animate(target, { data: frames[index], traces }, FRAME_ONLY))
       .catch(() => {})
       .finally(() => { animating = false; });
   }
@@ -54,6 +69,7 @@ export default function ({ data }) {
   function redrawn() {
     if (animating) return;
     shown = -1;
+    laidOut = null;
     follow();
   }
 
@@ -78,10 +94,13 @@ export default function ({ data }) {
   watch();
   const pageObserver = new MutationObserver(watch);
   pageObserver.observe(document.body, { childList: true, subtree: true });
-  // Streamlit calls this when the component leaves the page or is mounted again with new data.
-  return () => {
+  function stop() {
     pageObserver.disconnect();
     valueObserver.disconnect();
     if (graph && typeof graph.removeListener === "function") graph.removeListener("plotly_afterplot", redrawn);
-  };
+    if (running.get(id) === stop) running.delete(id);
+  }
+  running.set(id, stop);
+  // Streamlit calls this when the component leaves the page.
+  return stop;
 }

@@ -108,12 +108,21 @@ def scrub_payload(values: Sequence[float], frames: Mapping) -> str:
     return json.dumps(payload, allow_nan=False)
 
 
+def tracked() -> dict:
+    """This session's values noted by :func:`track` (slider key -> value): the same dict on every run.
+
+    A chart's CSV button, built at a full run and pressed after some fragment reruns, reads it to build the
+    chart as it is on screen.
+    """
+    return st.session_state.setdefault(_TRACKED, {})
+
+
 def track(widget_key: str, value: float) -> float:
     """Note the value the slider's fragment ran with (for :func:`scrubbed_chart`'s CSV); return it.
 
     Call it in the fragment that draws the slider: ``p = track("bce_p", st.slider(..., key="bce_p"))``.
     """
-    st.session_state.setdefault(_TRACKED, {})[widget_key] = value
+    tracked()[widget_key] = value
     return value
 
 
@@ -150,11 +159,11 @@ def scrubbed_chart(
     show_figure(draw(value), key=key, alt=alt, export=False)
     follow_drag(key, widget_key, payload)
     if not presenter():
-        tracked = st.session_state.setdefault(_TRACKED, {})
-        csv_button(lambda: draw(tracked.get(widget_key, value)), key=key)
+        noted = tracked()
+        csv_button(lambda: draw(noted.get(widget_key, value)), key=key)
 
 
-def follow_drag(chart_key: str, widget_key: str, payload: str) -> None:
+def follow_drag(chart_key: str, widget_key: str, payload: str, *, layout: Mapping | None = None) -> None:
     """While the slider ``widget_key`` is dragged, the chart ``chart_key`` shows the value under its thumb.
 
     Call it once per run, after drawing the chart (it adds an empty element there).
@@ -167,6 +176,10 @@ def follow_drag(chart_key: str, widget_key: str, payload: str) -> None:
         The key of the page's ``st.slider`` (numeric) that the chart follows.
     payload : str
         :func:`scrub_payload`'s text (cached).
+    layout : mapping, optional
+        A ``Plotly.relayout`` update (e.g. axis ranges), for a chart drawn outside the slider's fragment
+        whose axes depend on that fragment's other sliders: the script applies it once per chart, before
+        the first frame.  Frames move traces only.
 
     Raises
     ------
@@ -175,5 +188,9 @@ def follow_drag(chart_key: str, widget_key: str, payload: str) -> None:
     """
     if not isinstance(payload, str):
         raise ValueError(f"payload must be scrub_payload's JSON text; got {type(payload).__name__}")
-    data = {"chart": chart_key, "widget": widget_key, "payload": payload}
+    # Sent as bytes, the payload spliced in as it is: as a dict's string Streamlit would JSON-encode it
+    # twice and hash it on every run (the listener of a fragment is sent again on each of its reruns).
+    keys = {"chart": chart_key, "widget": widget_key, "layout": dict(layout or {})}
+    head = json.dumps(keys, allow_nan=False)
+    data = f'{head[:-1]}, "payload": {payload}}}'.encode()
     _listener()(key=listener_key(chart_key), data=data, height=0)

@@ -25,13 +25,19 @@ if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
 
 
-def safe_fragment(func: Callable[[], None]) -> Callable[[], None]:
-    """Decorate a section-drawing function: ``st.fragment`` around ``safe_page``."""
+def safe_fragment(func: Callable[..., None]) -> Callable[..., None]:
+    """Decorate a section-drawing function: ``st.fragment`` around ``safe_page``.
+
+    Arguments are passed through; a rerun of the fragment alone gets those of the run that drew it last
+    (Streamlit keeps them), e.g. the slots (``st.empty()``) it writes its numbers into.  A fragment that
+    writes into slots drawn outside it must not run inside another fragment: in Streamlit 1.67 the outer
+    fragment's rerun drops what the inner one wrote there (tested in the browser: the slot stays empty).
+    """
 
     @functools.wraps(func)
-    def guarded() -> None:
+    def guarded(*args, **kwargs) -> None:
         with safe_page():
-            func()
+            func(*args, **kwargs)
 
     return st.fragment(guarded)
 

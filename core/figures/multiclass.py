@@ -14,7 +14,7 @@ from core.figures.engine import Draft, figure_builder
 from core.figures.style import COLORS, FONT_SIZE, TRUE_CLASS, hatch, signed_bars, styled
 from core.formatting import percent, signed
 
-__all__ = ["MOVING_TRACES", "multiclass_bars_figure", "multiclass_scrub_frames"]
+__all__ = ["MOVING_TRACES", "multiclass_axes", "multiclass_bars_figure", "multiclass_scrub_frames"]
 
 #: The traces that change with the logits and the temperature: all three bar panels.
 MOVING_TRACES = (0, 1, 2)
@@ -70,6 +70,22 @@ def multiclass_scrub_frames(probs, contributions, grads) -> dict:
             f"and {g.shape}"
         )
     return {"traces": list(MOVING_TRACES), "frames": [_moving(*row) for row in zip(p, c, g, strict=True)]}
+
+
+def multiclass_axes(loss_top: float, grad_top: float) -> dict:
+    """The loss and gradient panels' x ranges of :func:`multiclass_bars_figure`, as a relayout update.
+
+    ``loss_top`` and ``grad_top`` are the largest loss part and |gradient| the panels must hold (floored
+    at 1e-3).  The page sends this with a drag's frames (``ui.scrub.follow_drag(layout=)``) when the chart
+    on screen was drawn for other logits.
+
+    Examples
+    --------
+    >>> multiclass_axes(2.0, 0.5)
+    {'xaxis2.range': [0, 3.2], 'xaxis3.range': [-0.9, 0.9]}
+    """
+    c_top, g_top = max(float(loss_top), 1e-3), max(float(grad_top), 1e-3)
+    return {"xaxis2.range": [0, 1.6 * c_top], "xaxis3.range": [-1.8 * g_top, 1.8 * g_top]}
 
 
 @figure_builder
@@ -147,12 +163,13 @@ def multiclass_bars_figure(
         )
     c_top = max(float(c_arr.max()) if loss_top is None else float(loss_top), 1e-3)
     g_top = max(float(np.abs(g_arr).max()) if grad_top is None else float(grad_top), 1e-3)
+    ranges = multiclass_axes(c_top, g_top)
     styled(fig, title="Per class: probability, loss and gradient", height=170 + 44 * n, legend=False)
     fig.update_yaxes(autorange="reversed", row=1, col=1)
     fig.update_xaxes(range=[0, 1.35], tickformat=".0%", row=1, col=1)
-    fig.update_xaxes(range=[0, 1.6 * c_top], row=1, col=2)
+    fig.update_xaxes(range=ranges["xaxis2.range"], row=1, col=2)
     fig.update_xaxes(
-        range=[-1.8 * g_top, 1.8 * g_top],
+        range=ranges["xaxis3.range"],
         zeroline=True,
         zerolinecolor=COLORS["black"],
         zerolinewidth=2,

@@ -309,3 +309,36 @@ def test_the_chart_follows_a_drag_and_the_link_holds_the_value(browser, base, ro
     assert _texts_missing(fresh, row, value) == []
     assert fresh.errors == []
     fresh.context.close()
+
+
+# The bars and both moving axes of the Multi-class chart, as plotly.js holds them.
+MULTICLASS_CHART_JS = """() => { const g = document.querySelector('.st-key-mc_chart .js-plotly-plot');
+    return g && g.data ? JSON.stringify([g.data.map(t => [t.x, t.text]), g.layout.xaxis2.range,
+        g.layout.xaxis3.range]) : null; }"""
+
+
+def test_multiclass_bars_follow_the_other_logits_without_being_sent_again(browser, base):
+    """A logit other than the true one reruns only the logits' fragment: the chart, drawn outside it, takes
+    the new bars and axes from the listeners' new frames (ui/scrub.js), exactly as a fresh load draws them."""
+    row = next(r for r in ROWS if r.url_path == "multiclass")
+    page = _open(browser, base, row, page_url(base, "multiclass"))
+    _ready(page, row)
+    before = page.wait_for_function(MULTICLASS_CHART_JS, timeout=30_000).json_value()
+    page.locator(".st-key-mc_z1 input[type='range']").focus()
+    for _ in range(4):  # Dog's logit 0.8 -> 1.2, one rerun per key
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(600)
+        page.wait_for_selector(SCRIPT_DONE, timeout=60_000)
+    settle(page)
+    page.wait_for_timeout(500)
+    live = page.evaluate(MULTICLASS_CHART_JS)
+    assert live != before
+    assert parse_qs(urlparse(page.url).query)["mc_z1"] == ["1.2"]
+    link = page.url
+    assert page.errors == []
+    page.context.close()
+
+    fresh = _open(browser, base, row, link)
+    _ready(fresh, row)
+    assert fresh.wait_for_function(MULTICLASS_CHART_JS, timeout=30_000).json_value() == live
+    fresh.context.close()

@@ -197,13 +197,20 @@ T_VALUES = [round(0.1 + 0.1 * k, 1) for k in range(50)]
 def _drags(monkeypatch, change=None):
     """The page's follow_drag calls (chart key, slider key, payload as JSON), after ``change(at)``."""
     calls = []
-    monkeypatch.setattr("ui.scrub.follow_drag", lambda *args: calls.append(args))
+    monkeypatch.setattr("ui.scrub.follow_drag", lambda *args, layout=None: calls.append((*args, layout)))
     at = open_page(PAGE)
     if change is not None:
         change(at)
         rerun(at)
         calls = calls[-2:]
-    return at, [(chart_key, widget, json.loads(payload)) for chart_key, widget, payload in calls]
+    # A listener's axis ranges are the chart's: the chart on screen may have been drawn for other logits.
+    fig = chart(at, 0)
+    drawn = {name: fig["layout"][name.split(".")[0]]["range"] for name in ("xaxis2.range", "xaxis3.range")}
+    for *_, layout in calls:
+        assert sorted(layout) == sorted(drawn)
+        for name, bounds in drawn.items():
+            np.testing.assert_allclose(layout[name], bounds, rtol=1e-12)
+    return at, [(chart_key, widget, json.loads(payload)) for chart_key, widget, payload, _ in calls]
 
 
 @pytest.mark.parametrize(
