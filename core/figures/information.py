@@ -28,6 +28,7 @@ from core.formatting import percent
 __all__ = [
     "distribution_bars_figure",
     "distribution_frames",
+    "entropy_kl_axes",
     "entropy_kl_bar_figure",
     "entropy_kl_frames",
     "floor_point_frames",
@@ -162,6 +163,20 @@ def floor_point_frames(eps_values, floors, *, unit: str) -> dict:
     return {"traces": [1], "frames": [[_floor_mark(e, f, unit)] for e, f in zip(es, fs, strict=True)]}
 
 
+def entropy_kl_axes(top: float) -> dict:
+    """The stacked bar's x range for a largest H(P, Q) of ``top``, as a relayout update.
+
+    What :func:`entropy_kl_bar_figure` draws for ``top``; the page sends it with a drag's frames
+    (``ui.scrub.follow_drag(layout=)``) when the chart on screen was drawn for another Q.
+
+    Examples
+    --------
+    >>> entropy_kl_axes(2.0)
+    {'xaxis.range': [0, 3.1]}
+    """
+    return {"xaxis.range": [0, _axis_end(float(top))]}
+
+
 @figure_builder
 def entropy_kl_bar_figure(h_p: float, kl: float, *, unit: str, top: float | None = None) -> Draft:
     """H(P, Q) = H(P) + KL(P ‖ Q) as a stacked horizontal bar, under the best possible Q = P (KL = 0).
@@ -228,7 +243,7 @@ def entropy_kl_bar_figure(h_p: float, kl: float, *, unit: str, top: float | None
     styled(fig, title=f"Cross-entropy = entropy + KL divergence ({unit})", height=330)
     move_legend_below(fig, entries=2, per_row=1, y=-0.25)
     fig.update_layout(barmode="stack", uniformtext={"minsize": 12, "mode": "hide"}, bargap=0.35)
-    fig.update_xaxes(range=[0, _axis_end(top)])
+    fig.update_xaxes(range=entropy_kl_axes(top)["xaxis.range"])
     return fig
 
 

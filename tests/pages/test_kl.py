@@ -215,13 +215,15 @@ EPS_VALUES = [round(0.01 * k, 2) for k in range(51)]
 def test_dragging_q_or_eps_moves_the_charts_through_every_value_from_core(
     monkeypatch, change, p_weights, q_weights, eps, unit
 ):
-    calls = []
-    monkeypatch.setattr("ui.scrub.follow_drag", lambda *args: calls.append(args))
+    calls, layouts = [], []
+    monkeypatch.setattr(
+        "ui.scrub.follow_drag", lambda *args, layout=None: (calls.append(args), layouts.append(layout))
+    )
     at = open_page(PAGE)
     if change is not None:
         change(at)
         rerun(at)
-    calls = calls[-5:]
+    calls, layouts = calls[-5:], layouts[-5:]
     assert [(chart_key, widget) for chart_key, widget, _ in calls] == [
         ("kl_stack_chart", "kl_q0"),
         ("kl_stack_chart_eps", "kl_eps"),
@@ -256,3 +258,6 @@ def test_dragging_q_or_eps_moves_the_charts_through_every_value_from_core(
     reach = max(expected(p_weights, [w, *q_weights[1:]], eps, base)[2] for w in Q_VALUES)
     reach = max(reach, *(expected(p_weights, q_weights, e, base)[2] for e in EPS_VALUES))
     assert stack["layout"]["xaxis"]["range"][1] == pytest.approx(1.55 * reach)
+    # the stacked bar's listeners carry that axis (the chart on screen may have been drawn for another Q)
+    assert layouts[:2] == [{"xaxis.range": list(stack["layout"]["xaxis"]["range"])}] * 2
+    assert layouts[2:] == [None, None, None]
