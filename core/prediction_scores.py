@@ -36,7 +36,7 @@ from core.calibration import MAX_BINS, Reliability, reliability
 from core.information import cross_entropy_between, entropy, kl_divergence
 from core.train import confusion_matrix
 
-__all__ = ["PredictionScores", "score_predictions", "worst_examples", "worst_share"]
+__all__ = ["PredictionScores", "rebin", "score_predictions", "worst_examples", "worst_share"]
 
 
 class PredictionScores(NamedTuple):
@@ -167,6 +167,31 @@ def score_predictions(log_probs, labels, *, n_bins: int = 10) -> PredictionScore
     >>> round(s.label_entropy + s.marginal_kl - s.marginal_cross_entropy, 12)
     0.0
     """
+    lp, y, n_bins = _checked(log_probs, labels, n_bins)
+    return _score(lp, y, n_bins)
+
+
+def rebin(scores: PredictionScores, log_probs, labels, *, n_bins: int) -> PredictionScores:
+    """``scores`` with the reliability bins and ECE for ``n_bins``, for the cost of the bins alone.
+
+    The same as ``score_predictions(log_probs, labels, n_bins=n_bins)`` when ``scores`` is that function's
+    result for the same predictions with any number of bins: only :attr:`PredictionScores.reliability`
+    depends on the bins.  A page whose bins slider reruns alone uses it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> lp, y = np.log([[0.5, 0.5], [0.9, 0.1], [0.2, 0.8]]), [0, 0, 1]
+    >>> rebin(score_predictions(lp, y), lp, y, n_bins=3).reliability.ece == score_predictions(
+    ...     lp, y, n_bins=3).reliability.ece
+    True
+    """
+    lp, y, n_bins = _checked(log_probs, labels, n_bins)
+    return scores._replace(reliability=reliability(_probabilities(lp), y, n_bins))
+
+
+def _checked(log_probs, labels, n_bins) -> tuple[np.ndarray, np.ndarray, int]:
+    """The checked log-probabilities, labels (as indices) and number of bins, or a ValueError naming one."""
     lp = _check_log_probs(log_probs)
     n, n_classes = lp.shape
     y = np.asarray(labels)
@@ -179,9 +204,14 @@ def score_predictions(log_probs, labels, *, n_bins: int = 10) -> PredictionScore
         raise ValueError(
             f"labels must be class indices in [0, {n_classes}); got {int(y[bad])} at position {bad}"
         )
-    n_bins = check_int(n_bins, "n_bins", low=1, high=MAX_BINS)
-    y = y.astype(np.intp)
-    return _score(lp, y, n_bins)
+    return lp, y.astype(np.intp), check_int(n_bins, "n_bins", low=1, high=MAX_BINS)
+
+
+def _probabilities(lp: np.ndarray) -> np.ndarray:
+    """q_ik = exp(log q_ik), each row divided by its sum (exp of a row of log-softmax sums to 1 ± ulp)."""
+    probs = np.exp(lp)
+    probs /= probs.sum(axis=1, keepdims=True)
+    return probs
 
 
 def _score(lp: np.ndarray, y: np.ndarray, n_bins: int) -> PredictionScores:
@@ -189,8 +219,7 @@ def _score(lp: np.ndarray, y: np.ndarray, n_bins: int) -> PredictionScores:
     surprise = -lp[np.arange(n), y] + 0.0  # + 0.0 turns −0.0 into 0.0
     finite = np.isfinite(surprise)
     n_infinite = int((~finite).sum())
-    probs = np.exp(lp)
-    probs /= probs.sum(axis=1, keepdims=True)
+    probs = _probabilities(lp)
     predicted = lp.argmax(axis=1)
     correct = predicted == y
     counts = np.bincount(y, minlength=n_classes)

@@ -8,6 +8,7 @@ read is kept in this session's ``st.session_state`` so that moving a control doe
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -18,7 +19,7 @@ from core.figures.information import entropy_kl_bar_figure
 from core.figures.predictions import class_loss_figure, class_shares_figure
 from core.figures.train import confusion_matrix_figure
 from core.formatting import number, percent
-from core.prediction_scores import score_predictions, worst_examples
+from core.prediction_scores import PredictionScores, rebin, score_predictions, worst_examples
 from core.predictions import (
     KINDS,
     MAX_UPLOAD_MB,
@@ -65,6 +66,9 @@ from words.predictions import (
 )
 from words.visitor_text import plotly_literal
 
+if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
+
 SOURCE_KEY, FILE_KEY, TEXT_KEY = "preds_source", "preds_file", "preds_text"
 KIND_KEY, RENORMALISE_KEY, BINS_KEY, WORST_KEY = (
     "preds_kind",
@@ -100,6 +104,39 @@ def _renormalise_now() -> None:
     st.session_state[RENORMALISE_KEY] = True
 
 
+@safe_fragment
+def reliability_section(pred: Predictions, scores: PredictionScores, ece_slot: DeltaGenerator) -> None:
+    """The bins slider, the reliability diagram, its sentence and the ECE metric (reruns alone).
+
+    Only the reliability bins depend on the slider: the other scores, computed for the page's full run,
+    are kept and the bins recomputed (``core.prediction_scores.rebin``).
+    """
+    low, high, default = PREDICTIONS_BINS
+    n_bins = st.slider(
+        "Confidence bins",
+        low,
+        high,
+        default,
+        key=BINS_KEY,
+        help="How many equal-width confidence bins the reliability diagram and the ECE use.",
+        bind="query-params",
+    )
+    if n_bins != len(scores.reliability.counts):  # the page's run scored other bins (e.g. a link's)
+        scores = rebin(scores, pred.log_probs, pred.labels, n_bins=n_bins)
+    ece_slot.metric(
+        "ECE",
+        number(scores.reliability.ece, 3),
+        help="Expected calibration error: the reliability diagram's mean gap to its diagonal.",
+    )
+    frame = ReliabilityFrame(scores.reliability, reliability_readout(scores))
+    show_figure(
+        reliability_figure([frame], active=0, title=reliability_title(scores), examples="examples"),
+        key="preds_reliability",
+        alt=reliability_alt(scores),
+    )
+    st.markdown(reliability_sentence(scores))
+
+
 def _show(pred: Predictions, unit: str) -> None:
     """Everything the page shows about predictions it could read."""
     names = list(pred.class_names)
@@ -112,17 +149,7 @@ def _show(pred: Predictions, unit: str) -> None:
     st.header("Calibration and mistakes")
     reliability_col, confusion_col = side_by_side(2, gap="large")
     summary = summary or st.container()
-    with reliability_col:
-        low, high, default = PREDICTIONS_BINS
-        n_bins = st.slider(
-            "Confidence bins",
-            low,
-            high,
-            default,
-            key=BINS_KEY,
-            help="How many equal-width confidence bins the reliability diagram and the ECE use.",
-            bind="query-params",
-        )
+    n_bins = st.session_state.get(BINS_KEY, PREDICTIONS_BINS[2])
     scores = score_predictions(pred.log_probs, pred.labels, n_bins=n_bins)
 
     with summary:
@@ -144,11 +171,7 @@ def _show(pred: Predictions, unit: str) -> None:
             percent(scores.accuracy),
             help="Share of examples whose top class is right.",
         )
-        m_ece.metric(
-            "ECE",
-            number(scores.reliability.ece, 3),
-            help="Expected calibration error: the reliability diagram's mean gap to its diagonal.",
-        )
+        ece_slot = m_ece.empty()  # filled by reliability_section, which reruns alone when the bins move
         m_uniform.metric(
             f"Uniform guess ({unit})",
             loss_value(scores.uniform_loss, unit),
@@ -164,13 +187,7 @@ def _show(pred: Predictions, unit: str) -> None:
         st.markdown(loss_sentence(scores, pred.n_classes, unit))
 
     with reliability_col:
-        frame = ReliabilityFrame(scores.reliability, reliability_readout(scores))
-        show_figure(
-            reliability_figure([frame], active=0, title=reliability_title(scores), examples="examples"),
-            key="preds_reliability",
-            alt=reliability_alt(scores),
-        )
-        st.markdown(reliability_sentence(scores))
+        reliability_section(pred, scores, ece_slot)
         st.latex(FORMULAS["ece"])
     with confusion_col:
         show_figure(
@@ -308,11 +325,12 @@ def _show(pred: Predictions, unit: str) -> None:
 page_header("Your own predictions", LEAD)
 
 
-@safe_fragment
 def explorer() -> None:
     """The data's controls and everything the page shows about the predictions.
 
-    A fragment: moving a control reruns this, not the app's frame (menu, lesson panel, header).
+    Not a fragment itself: the bins' fragment writes the ECE into a slot of the summary, and Streamlit
+    1.67 drops what a nested fragment wrote into its parent fragment's slots when the parent reruns
+    (ui.sections).  So the data's controls rerun the page.
     """
     unit = units()
 

@@ -14,7 +14,7 @@ from core.calibration import expected_calibration_error, reliability
 from core.functional import log_softmax, softmax
 from core.information import cross_entropy_between, entropy, kl_divergence
 from core.losses import cross_entropy
-from core.prediction_scores import score_predictions, worst_examples, worst_share
+from core.prediction_scores import PredictionScores, rebin, score_predictions, worst_examples, worst_share
 from core.predictions import parse_predictions
 
 GOOD = "label,Cat,Dog,Bird\nCat,0.7,0.2,0.1\nDog,0.1,0.6,0.3\nBird,0.2,0.2,0.6\nCat,0.3,0.4,0.3\n"
@@ -153,3 +153,26 @@ def test_a_csv_written_from_logits_or_probabilities_scores_as_core_does(logits, 
         elif np.isfinite(s.cross_entropy):  # a probability can underflow to 0 where the logit is finite
             assert s.cross_entropy == pytest.approx(expected, rel=1e-6, abs=1e-9)
         assert s.class_contribution.sum() == pytest.approx(s.cross_entropy, rel=1e-9)
+
+
+@pytest.mark.parametrize("n_bins", [1, 3, 10, 17])
+def test_rebin_gives_what_scoring_with_those_bins_gives(n_bins):
+    rng = np.random.default_rng(7)
+    logits = rng.normal(size=(200, 5)) * 2
+    log_probs = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    labels = rng.integers(0, 5, size=200)
+    rebinned = rebin(score_predictions(log_probs, labels, n_bins=10), log_probs, labels, n_bins=n_bins)
+    direct = score_predictions(log_probs, labels, n_bins=n_bins)
+    for field in PredictionScores._fields:
+        got, want = getattr(rebinned, field), getattr(direct, field)
+        if field == "reliability":
+            for name in want._fields:
+                np.testing.assert_array_equal(getattr(got, name), getattr(want, name), err_msg=name)
+        else:
+            np.testing.assert_array_equal(got, want, err_msg=field)
+
+
+def test_rebin_names_a_bad_number_of_bins():
+    log_probs = np.log([[0.5, 0.5], [0.9, 0.1]])
+    with pytest.raises(ValueError, match="n_bins"):
+        rebin(score_predictions(log_probs, [0, 1]), log_probs, [0, 1], n_bins=0)
