@@ -34,7 +34,7 @@ LOGIT_VALUES = _slider_values(*LOGIT_RANGE, LOGIT_STEP, 1)  # -10.0, -9.9, ..., 
 T_VALUES = _slider_values(*T_RANGE, T_STEP, 1)  # 0.1, 0.2, ..., 5.0
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@process_cache(maxsize=256)  # one object per sweep, shared (st.cache_data would hand out copies)
 def _scrub(held: tuple[float, ...], true_index: int, vary, temperature: float, eps: float, unit: str):
     """The bars at every value of one slider (logit ``vary``, or ``"temperature"``), the others held.
 

@@ -15,19 +15,15 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.components import script_component
+
 COMPONENT_NAME = "explorer_formula_scroll"
 LABEL = "Formula, wider than the page: scroll sideways"  # the name of a formula box that scrolls
 _JS_PATH = Path(__file__).with_name("formula_scroll.js")
-_mount: Callable | None = None
 
 
 def _component() -> Callable:
-    global _mount
-    if _mount is None:
-        _mount = st.components.v2.component(
-            COMPONENT_NAME, js=_JS_PATH.read_text(encoding="utf-8"), isolate_styles=False
-        )
-    return _mount
+    return script_component(COMPONENT_NAME, _JS_PATH, isolate_styles=False)
 
 
 def formula_scroll() -> None:

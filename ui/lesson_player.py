@@ -43,6 +43,7 @@ import streamlit as st
 
 from core.units import UNITS
 from ui.common import UNITS_KEY
+from ui.components import script_component
 from ui.frame import PAGE_KEY, PRESENT_KEY, link_parameters, view_link
 from ui.lesson_plan import (
     LESSON_PARAM,
@@ -93,7 +94,6 @@ KEPT_KEYS = frozenset({PRESENT_KEY, PAGE_KEY})
 
 COMPONENT_NAME = "explorer_lesson_keys"
 _JS_PATH = Path(__file__).with_name("lesson_keys.js")
-_mount: Callable | None = None
 
 _SPECS = {spec.url_path: spec for spec in PAGES}
 PROBLEMS_TITLE = "Some of this lesson could not be used"
@@ -260,12 +260,7 @@ def _continue_opening() -> None:
 
 # ------------------------------------------------------------------------------------------ 3. the bar
 def _keys() -> Callable:
-    global _mount
-    if _mount is None:
-        _mount = st.components.v2.component(
-            COMPONENT_NAME, js=_JS_PATH.read_text(encoding="utf-8"), isolate_styles=False
-        )
-    return _mount
+    return script_component(COMPONENT_NAME, _JS_PATH, isolate_styles=False)
 
 
 def _dismiss_problems() -> None:

@@ -26,18 +26,14 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-import streamlit as st
+from ui.components import script_component
 
 COMPONENT_NAME = "explorer_live_charts"
 _JS_PATH = Path(__file__).with_name("live_charts.js")
-_mount: Callable | None = None  # the component's mount function, registered on first use
 
 
 def _component() -> Callable:
-    global _mount
-    if _mount is None:
-        _mount = st.components.v2.component(COMPONENT_NAME, js=_JS_PATH.read_text(encoding="utf-8"))
-    return _mount
+    return script_component(COMPONENT_NAME, _JS_PATH)
 
 
 def live_payload(updates: Sequence[Mapping[str, Mapping]], interval_ms: int) -> str:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from ui.components import script_component
 from ui.registry import DEFAULT_PAGE, pages_by_section
 
 if TYPE_CHECKING:
@@ -43,16 +44,10 @@ MENU_CSS = f"""
 .st-key-{MENU_KEY} [data-testid="stElementContainer"]:has([data-testid="stPageLink"]) {{ margin: 0; }}
 </style>
 """
-_mount: Callable | None = None
 
 
 def _marker() -> Callable:
-    global _mount
-    if _mount is None:
-        _mount = st.components.v2.component(
-            COMPONENT_NAME, js=_JS_PATH.read_text(encoding="utf-8"), isolate_styles=False
-        )
-    return _mount
+    return script_component(COMPONENT_NAME, _JS_PATH, isolate_styles=False)
 
 
 def page_menu(current: str, pages: Sequence[StreamlitPage] = ()) -> None:

@@ -50,20 +50,18 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from ui.components import script_component
+
 if TYPE_CHECKING:  # plotly is imported by core.figures; this module only passes figures through
     import plotly.graph_objects as go
 
 COMPONENT_NAME = "explorer_scrub"
 _JS_PATH = Path(__file__).with_name("scrub.js")
 _TRACKED = "scrub-tracked"  # session-state key: slider key -> the value its fragment last ran with
-_mount: Callable | None = None  # the component's mount function, registered on first use
 
 
 def _listener() -> Callable:
-    global _mount
-    if _mount is None:
-        _mount = st.components.v2.component(COMPONENT_NAME, js=_JS_PATH.read_text(encoding="utf-8"))
-    return _mount
+    return script_component(COMPONENT_NAME, _JS_PATH)
 
 
 def listener_key(chart_key: str) -> str:

@@ -6,11 +6,12 @@
 For each page with a slider and a chart, Chromium focuses the page's first slider and presses an
 arrow key ``--presses`` times (alternating right and left) after 5 uncounted warm-up presses.
 Inside the page a capture-phase ``keydown`` listener stamps the press and each chart's
-``plotly_afterplot`` event stamps the redraw; a press counts once a chart's trace data differs
-from what it showed before it.  The same is done for a bare reference page
-(tests/perf/bare_app.py: one slider, one four-bar chart) served by its own Streamlit process in
-the same run: Streamlit's own floor on this machine.  Also printed: the cold start, from
-launching ``streamlit run app.py`` to the first page fully drawn.
+``plotly_afterplot`` event (a chart redrawn from a figure the server sent) or ``plotly_animated``
+event (a scrubbed chart moved to the key's frame in the browser, ui/scrub.js, before the rerun) stamps
+the redraw; a press counts once a chart's trace data differs from what it showed before it.  The
+same is done for a bare reference page (tests/perf/bare_app.py: one slider, one four-bar chart)
+served by its own Streamlit process in the same run: Streamlit's own floor on this machine.  Also
+printed: the cold start, from launching ``streamlit run app.py`` to the first page fully drawn.
 
 ``--app-dir`` serves that checkout of the app (default: this one) from its own directory, so its code
 and its ``.streamlit/config.toml`` are measured (tests/perf/cluster.py); give it twice (e.g.
@@ -50,12 +51,14 @@ INSTRUMENT_JS = """() => {
     const watch = () => document.querySelectorAll('.js-plotly-plot').forEach(g => {
         if (g.__latWatched) return;
         g.__latWatched = true;
-        g.on('plotly_afterplot', () => {
+        const stamp = () => {
             const lat = window.__lat;
             if (lat.pressedAt !== null && lat.drawnAt === null && lat.signature() !== lat.before) {
                 lat.drawnAt = performance.now();
             }
-        });
+        };
+        g.on('plotly_afterplot', stamp);  // a chart redrawn from a figure the server sent
+        g.on('plotly_animated', stamp);  // a scrubbed chart moved to the key's frame (ui/scrub.js)
     });
     watch();
     new MutationObserver(watch).observe(document.body, {childList: true, subtree: true});
