@@ -100,39 +100,35 @@ def _loss_settings() -> tuple[float, float, float]:
 
 
 @safe_fragment
-def operating_point() -> None:
-    """The operating-point slider, its logit, the five losses there and what to notice (reruns alone)."""
+def operating_point(slots: dict) -> None:
+    """The operating-point slider and every number it moves (reruns alone; the charts follow in the browser).
+
+    The setting's sentence, the table of the five losses and what to notice are written into ``slots``
+    laid out by :func:`curves_section`.
+    """
     gamma, margin, eps = _loss_settings()
     labels = loss_labels(gamma, margin, eps)
-    slider_col, table_col = st.columns([1, 1.6], gap="large")
-    with slider_col:
-        p = track(
-            P_KEY,
-            slider_col.slider(
-                "Operating point: p_true",
-                *P_RANGE,
-                COMPARISON_P_TRUE,
-                step=P_STEP,
-                key=P_KEY,
-                help="The probability the model gives the true class; marked on both charts and listed in "
-                "the table.",
-                bind="query-params",
-            ),
-        )
-        p = round(p, 2)  # the slider's value, as the drag's frames name it
-        z_point, losses, grads = _at_point(p, gamma, margin, eps)
-        notes = [f"p_true = {p:.2f} is z = {z_point:.4f}"]
-        if losses[COMPARISON_LOSSES.index("hinge")] == 0:
-            notes.append(
-                f"the hinge loss is **exactly 0** here: z = {z_point:.3f} already beats the other logit by "
-                f"the margin {margin:g}, so it gives no gradient at all"
-            )
-        notes.append(
-            f"label-smoothed CE is smallest at p_true = 1 − ε/2 = {1 - eps / 2:.3f}, not at 1: beyond it "
-            "its gradient turns positive and pulls the logit back"
-        )
-        st.markdown("At this point " + "; ".join(notes) + ".")
-    with table_col:
+    p = track(
+        P_KEY,
+        st.slider(
+            "Operating point: p_true",
+            *P_RANGE,
+            COMPARISON_P_TRUE,
+            step=P_STEP,
+            key=P_KEY,
+            help="The probability the model gives the true class; marked on both charts and listed in the "
+            "table.",
+            bind="query-params",
+        ),
+    )
+    p = round(p, 2)  # the slider's value, as the drag's frames name it
+    z_point, losses, grads = _at_point(p, gamma, margin, eps)
+    slots["setting"].markdown(
+        "**The setting.** Two classes, class 0 the true one, logits **[z, 0]**, so p_true = σ(z). The charts "
+        "show each loss and ∂ℓ/∂z, its derivative with respect to the **true-class logit**. The operating "
+        f"point p_true = {p:.2f} is z = {z_point:.4f}."
+    )
+    with slots["table"].container():
         st.subheader(f"The five losses at p_true = {p:.2f}")
         show_dataframe(
             {"loss": [labels[k] for k in COMPARISON_LOSSES], "ℓ (nats)": losses, "∂ℓ/∂z_true": grads},
@@ -144,11 +140,28 @@ def operating_point() -> None:
             },
             key="cmp_point_table",
         )
+        notes = []
+        if losses[COMPARISON_LOSSES.index("hinge")] == 0:
+            notes.append(
+                f"the hinge loss is **exactly 0** here: z = {z_point:.3f} already beats the other logit by "
+                f"the margin {margin:g}, so it gives no gradient at all"
+            )
+        notes.append(
+            f"label-smoothed CE is smallest at p_true = 1 − ε/2 = {1 - eps / 2:.3f}, not at 1: beyond it "
+            "its gradient turns positive and pulls the logit back"
+        )
+        st.markdown("At this point " + "; ".join(notes) + ".")
 
 
-@safe_fragment
 def curves_section() -> None:
-    """The four loss sliders and the loss and gradient charts; the operating point reruns on its own."""
+    """The four loss sliders, the loss and gradient charts and the operating-point table.
+
+    Not a fragment itself: the operating point's fragment writes into slots laid out here, and Streamlit
+    1.67 drops what a nested fragment wrote into its parent fragment's slots when the parent reruns
+    (ui.sections).  So the losses' parameters rerun the page; the operating point reruns only its fragment.
+    """
+    # The losses' parameters on a row, then the operating point just above the charts it moves (on a
+    # phone too, where the row stacks).
     c1, c2, c3 = st.columns(3)
     gamma = c1.slider(
         "Focal loss γ",
@@ -166,13 +179,13 @@ def curves_section() -> None:
     eps = c3.slider(
         "Label smoothing ε", 0.0, 0.5, COMPARISON_SMOOTHING, step=0.01, key=EPS_KEY, bind="query-params"
     )
-    st.markdown(
-        "**The setting.** Two classes, class 0 the true one, logits **[z, 0]**, so p_true = σ(z). The charts "
-        "show each loss and ∂ℓ/∂z, its derivative with respect to the **true-class logit**; the operating "
-        "point below moves the marked point on both."
-    )
-    # The operating point just above the charts it moves (on a phone too, where the rows stack).
-    operating_point()
+    setting_col, p_col = st.columns([2, 1], gap="large", vertical_alignment="center")
+    slots = {"setting": setting_col.empty()}
+    charts_row = st.container()
+    latex_box = st.container()
+    slots["table"] = st.empty()
+    with p_col:
+        operating_point(slots)
 
     LABELS = loss_labels(gamma, margin, eps)
     grid = comparison_grid()
@@ -201,7 +214,7 @@ def curves_section() -> None:
     low = min(-1.0, min(float(g.min()) for g in curves.grad.values()))
     high = max(0.1, max(float(g.max()) for g in curves.grad.values()))
 
-    left, right = st.columns(2, gap="medium")
+    left, right = charts_row.columns(2, gap="medium")
     with left:
         scrubbed_chart(
             lambda p: against_p_true(
@@ -242,35 +255,37 @@ def curves_section() -> None:
             "the true class: cross-entropy tends to minus one as p goes to zero while MSE tends to zero.",
         )
 
-    st.latex(
-        r"\begin{array}{lll}"
-        r"\text{loss} & \ell \text{ as a function of } p = \sigma(z) & \partial\ell/\partial z \\ \hline"
-        r"\text{CE} & -\ln p & p - 1 \\"
-        r"\text{MSE} & \textstyle\sum_c (p_c - y_c)^2 = 2(1-p)^2 & -4p(1-p)^2 \\"
-        r"\text{focal} & -(1-p)^\gamma \ln p & (1-p)^\gamma\,[\gamma p \ln p - (1-p)] \\"
-        r"\text{hinge} & \tfrac12 \max(0,\ \text{margin} - z)"
-        r" & -\tfrac12 \ (z < \text{margin}),\ 0 \text{ else} \\"
-        r"\text{smoothed CE} & -(1 - \tfrac{\varepsilon}{2}) \ln p - \tfrac{\varepsilon}{2} \ln(1 - p)"
-        r" & p - (1 - \tfrac{\varepsilon}{2})"
-        r"\end{array}"
-    )
-    st.caption(
-        'Each loss is computed on the logit row [z, 0] with reduction="none", and its gradient by the '
-        "loss's exact derivative (not by finite differences). "
-        "With C = 2 classes: the hinge is PyTorch's multi_margin_loss, (1/C) Σ_{j≠y} max(0, margin − z_y + "
-        "z_j); label smoothing is −Σ_c y′_c ln p_c with y′ = (1 − ε) y + ε/C."
-    )
+    with latex_box:
+        st.latex(
+            r"\begin{array}{lll}"
+            r"\text{loss} & \ell \text{ as a function of } p = \sigma(z) & \partial\ell/\partial z \\ \hline"
+            r"\text{CE} & -\ln p & p - 1 \\"
+            r"\text{MSE} & \textstyle\sum_c (p_c - y_c)^2 = 2(1-p)^2 & -4p(1-p)^2 \\"
+            r"\text{focal} & -(1-p)^\gamma \ln p & (1-p)^\gamma\,[\gamma p \ln p - (1-p)] \\"
+            r"\text{hinge} & \tfrac12 \max(0,\ \text{margin} - z)"
+            r" & -\tfrac12 \ (z < \text{margin}),\ 0 \text{ else} \\"
+            r"\text{smoothed CE} & -(1 - \tfrac{\varepsilon}{2}) \ln p - \tfrac{\varepsilon}{2} \ln(1 - p)"
+            r" & p - (1 - \tfrac{\varepsilon}{2})"
+            r"\end{array}"
+        )
+        st.caption(
+            'Each loss is computed on the logit row [z, 0] with reduction="none", and its gradient by the '
+            "loss's exact derivative (not by finite differences). "
+            "With C = 2 classes: the hinge is PyTorch's multi_margin_loss, (1/C) Σ_{j≠y} max(0, margin − "
+            "z_y + z_j); label smoothing is −Σ_c y′_c ln p_c with y′ = (1 − ε) y + ε/C."
+        )
 
-    ce_at_small = comparison_curves([0.001])
-    ce_small = signed(float(ce_at_small.grad["cross_entropy"][0]), 4)
-    mse_small = signed(float(ce_at_small.grad["mse"][0]), 4)
-    st.info(
-        "**The vanishing gradient of MSE.** When the model is confidently wrong (p_true → 0), cross-entropy "
-        f"still pushes the true logit up with ∂ℓ/∂z → −1 (at p_true = 0.001: {ce_small}), while MSE's "
-        f"gradient −4p(1 − p)² fades to 0 (at p_true = 0.001: {mse_small}): the sigmoid/softmax saturates "
-        "and the squared error cannot undo it. That is exactly where learning is needed most.",
-        icon=":material/trending_down:",
-    )
+        ce_at_small = comparison_curves([0.001])
+        ce_small = signed(float(ce_at_small.grad["cross_entropy"][0]), 4)
+        mse_small = signed(float(ce_at_small.grad["mse"][0]), 4)
+        st.info(
+            "**The vanishing gradient of MSE.** When the model is confidently wrong (p_true → 0), "
+            f"cross-entropy still pushes the true logit up with ∂ℓ/∂z → −1 (at p_true = 0.001: {ce_small}), "
+            f"while MSE's gradient −4p(1 − p)² fades to 0 (at p_true = 0.001: {mse_small}): the "
+            "sigmoid/softmax saturates and the squared error cannot undo it. That is exactly where learning "
+            "is needed most.",
+            icon=":material/trending_down:",
+        )
 
 
 curves_section()

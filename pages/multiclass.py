@@ -103,11 +103,12 @@ def logits_section(
     ]
     z = tuple(round(float(v), 1) for v in logits)  # the sliders' values, as the drag's frames name them
     b = _breakdown(z, true_index, temperature, smoothing)
-    row = metrics_slot.container(horizontal=True, gap="medium")  # as ui.sections.metric_row, in the slot
-    row.metric("P(true class)", f"{b.probs[true_index]:.1%}")
-    row.metric(f"Total CE loss ({unit})", f"{in_unit(b.loss, unit):.4f}")
-    row.metric("True class logit", f"{z[true_index]:.1f}")
-    row.metric(
+    # Four columns, not a wrapping row: on a projector the four metrics stay on one line above the bars.
+    m1, m2, m3, m4 = metrics_slot.container().columns(4)
+    m1.metric("P(true class)", f"{b.probs[true_index]:.1%}")
+    m2.metric(f"Total CE loss ({unit})", f"{in_unit(b.loss, unit):.4f}")
+    m3.metric("True class logit", f"{z[true_index]:.1f}")
+    m4.metric(
         "Gradient on the true logit",
         signed(float(b.grad[true_index]), 3),
         help="∂L/∂z of the true class, for the loss in nats (divide by ln 2 for bits).",
