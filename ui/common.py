@@ -56,7 +56,7 @@ FRIENDLY_ERROR = (
 )
 
 
-_memos: dict[str, OrderedDict] = {}  # process_cache's caches: function's module.qualname -> LRU of results
+_memos: dict[str, OrderedDict] = {}  # process_cache's caches: function's file:qualname -> LRU of results
 _memos_lock = threading.Lock()
 
 
@@ -65,9 +65,9 @@ def process_cache(maxsize: int = 256) -> Callable[[Callable], Callable]:
 
     ``functools.lru_cache`` for a function that a page defines: the page's file runs anew on every rerun,
     so its functions are new objects each time and an ``lru_cache`` of theirs would start empty.  Here the
-    cache belongs to the function's qualified name, like ``st.cache_data``'s, but a hit costs a dict look-up
-    (about a microsecond) instead of hashing the arguments' values (tenths of a millisecond), which
-    counts on a slider's fragment that a lecture hall reruns a hundred times a second.
+    cache belongs to the function's file and qualified name, like ``st.cache_data``'s, but a hit costs a
+    dict look-up (about a microsecond) instead of hashing the arguments' values (tenths of a millisecond),
+    which counts on a slider's fragment that a lecture hall reruns a hundred times a second.
 
     The arguments must be hashable (numbers, strings, tuples) and the results never written to (they are
     shared): a JSON text, numbers, tuples.  At most ``maxsize`` results per function, least recently used
@@ -85,7 +85,9 @@ def process_cache(maxsize: int = 256) -> Callable[[Callable], Callable]:
     """
 
     def decorate(func: Callable) -> Callable:
-        name = f"{func.__module__}.{func.__qualname__}"
+        # A page's functions all live in module "__main__" (Streamlit runs each page file as a script), so
+        # the file names the cache too: two pages may each have a ``_scrub``.
+        name = f"{func.__code__.co_filename}:{func.__qualname__}"
 
         @functools.wraps(func)
         def cached(*args):

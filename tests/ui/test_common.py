@@ -167,3 +167,17 @@ def test_safe_page_lets_errors_through_in_tests_so_apptest_reports_them():
     at = AppTest.from_function(page, default_timeout=30).run()
 
     assert [e.value for e in at.exception] == ["boom"]
+
+
+def test_process_cache_keeps_one_cache_per_page_file_even_for_functions_of_the_same_name():
+    from ui.common import process_cache
+
+    made = []
+    for page, factor in (("pages/one_test_page.py", 2), ("pages/other_test_page.py", 3)):
+        scope = {"process_cache": process_cache, "factor": factor}
+        # Streamlit runs every page as "__main__": only the file tells the two `_scaled`s apart.
+        code = compile("@process_cache(maxsize=4)\ndef _scaled(x):\n    return factor * x\n", page, "exec")
+        exec(code, scope)
+        made.append(scope["_scaled"])
+    assert [scaled(5) for scaled in made] == [10, 15]
+    assert [scaled(5) for scaled in made] == [10, 15]  # served from each page's own cache
