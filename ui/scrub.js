@@ -20,8 +20,8 @@
 
 const FRAME_ONLY = { frame: { duration: 0, redraw: false }, transition: { duration: 0 }, mode: "immediate" };
 
-// The running listener of each chart and slider: a new render of the component (new data after a rerun)
-// stops the one before it here, whether or not Streamlit calls its cleanup function.
+// The running listener of each chart: a new render of the component (new data after a rerun) stops the one
+// before it here, whether or not Streamlit calls its cleanup function (it does not when the data change).
 const running = new Map();
 
 export default function ({ data: bytes }) {
@@ -29,7 +29,9 @@ export default function ({ data: bytes }) {
   // update (axis ranges for the other sliders' current values; often empty) and the payload.
   const data = JSON.parse(new TextDecoder().decode(bytes));
   const { values, traces, frames } = data.payload;
-  const id = `${data.chart}|${data.widget}`;
+  // One listener per chart key (ui/scrub.py keys its element by the chart): the one it replaces may have
+  // followed another slider (Multi-class: the true class changed), and would draw its old frames.
+  const id = data.chart;
   running.get(id)?.();
   const layout = Object.keys(data.layout).length ? data.layout : null;
   // Streamlit gives a keyed element's container the class "st-key-<key>".
