@@ -16,6 +16,7 @@ To add a page, add a row; the frames themselves are compared with ``core`` in ea
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from typing import NamedTuple
@@ -341,4 +342,34 @@ def test_multiclass_bars_follow_the_other_logits_without_being_sent_again(browse
     fresh = _open(browser, base, row, link)
     _ready(fresh, row)
     assert fresh.wait_for_function(MULTICLASS_CHART_JS, timeout=30_000).json_value() == live
+    fresh.context.close()
+
+
+def test_multiclass_after_the_true_class_changes_no_old_listener_draws_on_a_redraw(browser, base):
+    """The true class's logit slider is the one the bars follow: when the true class changes, the listener
+    of the old one must stop.  A redraw of the chart (here a narrower window) then still shows the page's
+    state, exactly as a fresh load of the link draws it."""
+    row = next(r for r in ROWS if r.url_path == "multiclass")
+    page = _open(browser, base, row, page_url(base, "multiclass"))
+    _ready(page, row)
+    box = page.locator(".st-key-mc_true [data-testid='stSelectbox']")
+    box.click()
+    page.locator("[role='option']", has_text="Dog").first.click()
+    page.wait_for_function("() => new URLSearchParams(location.search).has('mc_true')", timeout=30_000)
+    page.wait_for_timeout(800)
+    page.wait_for_selector(SCRIPT_DONE, timeout=60_000)
+    settle(page)
+    page.set_viewport_size({"width": 1100, "height": 900})  # Plotly redraws the chart
+    page.wait_for_timeout(1_500)
+    live = page.evaluate(MULTICLASS_CHART_JS)
+    link = page.url
+    assert page.errors == []
+    page.context.close()
+
+    fresh = _open(browser, base, row, link)
+    _ready(fresh, row)
+    assert (
+        json.loads(fresh.wait_for_function(MULTICLASS_CHART_JS, timeout=30_000).json_value())[0]
+        == (json.loads(live)[0])
+    )
     fresh.context.close()
