@@ -66,10 +66,15 @@ export default function ({ data }) {
   const observer = new MutationObserver(schedule);
   observer.observe(document.body, { childList: true, subtree: true });
   document.fonts?.addEventListener("loadingdone", schedule);
+  // KaTeX's fonts can change a formula's width after "loadingdone" has fired (the layout follows later),
+  // without resizing its block-level box: measure again once the fonts are ready, and a second later.
+  document.fonts?.ready.then(schedule);
+  const late = setTimeout(schedule, 1000);
   // Streamlit calls this when the component leaves the page or is mounted again with new data.
   return () => {
     observer.disconnect();
     sizes.disconnect();
     document.fonts?.removeEventListener("loadingdone", schedule);
+    clearTimeout(late);
   };
 }
