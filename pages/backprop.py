@@ -14,7 +14,7 @@ from core.figures.backprop import backprop_stage_figure, batch_points_figure
 from core.formatting import times_ten
 from core.minibatch import blobs_and_network
 from core.mlp import ACTIVATIONS, mlp_gradcheck
-from ui.common import show_figure, show_table, units
+from ui.common import process_cache, show_figure, show_shared_figure, show_table, units
 from ui.page import page_header
 from ui.sections import safe_fragment
 from words.backprop import Stage, backprop_stages
@@ -54,7 +54,7 @@ def compute_stages(batch: int, features: int, hidden: int, classes: int, activat
     return X, y, stages, net.n_params, net.loss_value(X, y)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@process_cache(maxsize=1024)  # a dict look-up per step, shared by every session (never written to)
 def compute_stage(
     batch: int, features: int, hidden: int, classes: int, activation: str, seed: int, number: int
 ) -> Stage:
@@ -145,13 +145,11 @@ with right:
 def stepper() -> None:
     """The stage slider, its buttons and the stage's formulas, checks and matrices: all a step moves.
 
-    A fragment: stepping reruns only this section (the settings above are read from the session).
+    A fragment: stepping reruns only this section (the settings above are read from the session). What
+    a step does not change (the heading, the network's formula, the colour key) is drawn around it, once
+    per run of the page: every element a step sends costs server time, a hundred students stepping at once.
     """
     settings = tuple(st.session_state[key] for key in SETTING_KEYS)
-    st.subheader("Step through the passes")
-    st.latex(
-        r"f(X) = \sigma\bigl(\sigma\bigl(\sigma(X W_1 + b_1)\, W_2 + b_2\bigr)\, W_3 + b_3\bigr)\, W_4 + b_4"
-    )
     nav_prev, nav_slider, nav_next = st.columns([1.4, 7, 1.4], vertical_alignment="bottom")
     nav_prev.button("◀ Previous", on_click=step_stage, args=(-1,), key="backprop_prev", width="stretch")
     st.session_state.setdefault(KEY_STAGE, 1)  # the slider's start; the buttons move it through session state
@@ -166,7 +164,8 @@ def stepper() -> None:
     )
     nav_next.button("Next ▶", on_click=step_stage, args=(1,), key="backprop_next", width="stretch")
 
-    stage = compute_stage(*settings[:-1], int(settings[-1]), stage_number)
+    settings = (*settings[:-1], int(settings[-1]))
+    stage = compute_stage(*settings, stage_number)
     st.markdown(f"#### Stage {stage_number} of {N_STAGES} · {stage.title}")
     formulas, checks = st.columns([1, 1.5], gap="large")
     with formulas:
@@ -192,22 +191,27 @@ def stepper() -> None:
             icon=":material/error:",
         )
 
-    # One chart for the stage: its matrices two to a row, operands first, in the order of the formula.
-    show_figure(
-        backprop_stage_figure(stage.matrices, title=f"The matrices of stage {stage_number}"),
+    # One chart for the stage: its matrices two to a row, operands first, in the order of the formula. It
+    # depends on the settings and the stage only: built once per process, shared by every session.
+    show_shared_figure(
+        lambda: backprop_stage_figure(stage.matrices, title=f"The matrices of stage {stage_number}"),
+        share=(settings, stage_number),
         key="backprop_stage_matrices",
         alt="Heatmaps with their values of "
         + "; ".join(f"{m.name}, a {m.shape_text} matrix" for m in stage.matrices)
         + ".",
     )
-    st.caption(
-        "Blue cells are negative, vermillion positive, white 0; the labels carry the sign. Each heatmap has "
-        "its own colour scale. Matrices too wide for labels show a colour bar; hover over a cell for its "
-        "value."
-    )
 
 
+st.subheader("Step through the passes")
+st.latex(
+    r"f(X) = \sigma\bigl(\sigma\bigl(\sigma(X W_1 + b_1)\, W_2 + b_2\bigr)\, W_3 + b_3\bigr)\, W_4 + b_4"
+)
 stepper()
+st.caption(
+    "Blue cells are negative, vermillion positive, white 0; the labels carry the sign. Each heatmap has "
+    "its own colour scale. Matrices too wide for labels show a colour bar; hover over a cell for its value."
+)
 
 st.subheader("Gradient check: every parameter against finite differences")
 errors, grad_sizes, shapes = compute_gradcheck(batch, features, hidden, classes, activation, int(seed))
