@@ -21,7 +21,7 @@ from core.proportions import normalise_weights
 from ui.common import csv_button, process_cache, show_dataframe, show_figure, units
 from ui.frame import presenter
 from ui.page import page_header
-from ui.scrub import follow_drag, scrub_payload, track, tracked
+from ui.scrub import drag_group, follow_drag, scrub_payload, track, tracked
 from ui.sections import safe_fragment
 
 CLASSES_KEY, MODE_KEY, TRUE_KEY, EPS_KEY = "kl_classes", "kl_mode", "kl_true", "kl_eps"
@@ -174,12 +174,13 @@ def prediction(p_weights: tuple, eps: float, names: list, true_index, unit: str,
     # slider, the other held.  The stacked bar's axis holds every H(P, Q) either drag reaches, so it stays
     # put; it is sent with the frames, as the chart on screen may have been drawn for another Q.
     q_stack, e_stack, q_dist, e_dist, axis = _drags(p_weights, q_weights, eps, unit)
-    # follow_drag keys its listener by the chart's key, so ε's listeners find the two charts through keyed
-    # containers of their own around them.
-    follow_drag(STACK_CHART, Q0_KEY, q_stack, layout=axis)
-    follow_drag(f"{STACK_CHART}_eps", EPS_KEY, e_stack, layout=axis)
-    follow_drag(DIST_CHART, Q0_KEY, q_dist)
-    follow_drag(f"{DIST_CHART}_eps", EPS_KEY, e_dist)
+    # One running listener per chart key, so ε's listeners find the two charts through keyed containers of
+    # their own around them.  One element for the four: each element costs every rerun.
+    with drag_group("kl-prediction"):
+        follow_drag(STACK_CHART, Q0_KEY, q_stack, layout=axis)
+        follow_drag(f"{STACK_CHART}_eps", EPS_KEY, e_stack, layout=axis)
+        follow_drag(DIST_CHART, Q0_KEY, q_dist)
+        follow_drag(f"{DIST_CHART}_eps", EPS_KEY, e_dist)
 
 
 def explorer() -> None:

@@ -11,7 +11,7 @@ from core.units import in_unit
 from ui.common import csv_button, process_cache, show_figure, units
 from ui.frame import presenter
 from ui.page import page_header
-from ui.scrub import follow_drag, scrub_payload, track, tracked
+from ui.scrub import drag_group, follow_drag, scrub_payload, track, tracked
 from ui.sections import safe_fragment
 from words.class_names import MAX_NAME_LENGTH, class_label, sanitize_class_names
 from words.sentences import gradient_insight, multiclass_sentence
@@ -122,10 +122,11 @@ def logits_section(
     # slider, the other sliders held.  (Every logit's sweep would cost a rerun C times as much.)
     z_payload, t_payload, tops = _scrubs(z, true_index, temperature, smoothing, unit)
     axes = multiclass_axes(**tops)
-    follow_drag(CHART_KEY, f"mc_z{true_index}", z_payload, layout=axes)
-    # follow_drag keys its listener by the chart's key, so T's listener finds the chart through a keyed
-    # container of its own around it.
-    follow_drag(T_CHART_BOX, T_KEY, t_payload, layout=axes)
+    with drag_group("mc-logits"):  # one element for both listeners: each costs every rerun
+        follow_drag(CHART_KEY, f"mc_z{true_index}", z_payload, layout=axes)
+        # One running listener per chart key, so T's listener finds the chart through a keyed container of
+        # its own around it.
+        follow_drag(T_CHART_BOX, T_KEY, t_payload, layout=axes)
 
 
 @process_cache(maxsize=1024)

@@ -1,6 +1,6 @@
 // Scrubbing: while a slider's thumb is dragged, its chart shows the value under the thumb.
 //
-// Mounted by ui/scrub.py (follow_drag) through st.components.v2, once per chart, and served by the
+// Mounted by ui/scrub.py (follow_drag) through st.components.v2, once per chart or group, and served by the
 // app itself with the page (never from a CDN).  Python sends, as one JSON text (payload), the
 // values the slider can take and, for each, the trace updates core computed for it (frames[i], one
 // update per trace in traces).
@@ -25,12 +25,20 @@ const FRAME_ONLY = { frame: { duration: 0, redraw: false }, transition: { durati
 const running = new Map();
 
 export default function ({ data: bytes }) {
-  // One JSON text, sent as bytes (ui/scrub.py's follow_drag): the chart's and the slider's keys, a layout
-  // update (axis ranges for the other sliders' current values; often empty) and the payload.
-  const data = JSON.parse(new TextDecoder().decode(bytes));
+  // One JSON text, sent as bytes (ui/scrub.py): {"bindings": [...]}, one binding per chart and slider,
+  // several when a fragment sends its listeners as one element (ui/scrub.py's drag_group).
+  const { bindings } = JSON.parse(new TextDecoder().decode(bytes));
+  const stops = bindings.map(listen);
+  // Streamlit calls this when the component leaves the page.
+  return () => stops.forEach((stop) => stop());
+}
+
+// Follow one binding: the chart's and the slider's keys, a layout update (axis ranges for the other sliders'
+// current values; often empty) and the payload.  Returns the function that stops it.
+function listen(data) {
   const { values, traces, frames } = data.payload;
-  // One listener per chart key (ui/scrub.py keys its element by the chart): the one it replaces may have
-  // followed another slider (Multi-class: the true class changed), and would draw its old frames.
+  // One running listener per chart key: the one it replaces may have followed another slider (Multi-class:
+  // the true class changed), and would draw its old frames.
   const id = data.chart;
   running.get(id)?.();
   const layout = Object.keys(data.layout).length ? data.layout : null;
@@ -103,6 +111,5 @@ export default function ({ data: bytes }) {
     if (running.get(id) === stop) running.delete(id);
   }
   running.set(id, stop);
-  // Streamlit calls this when the component leaves the page.
   return stop;
 }

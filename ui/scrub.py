@@ -52,7 +52,9 @@ Usage (``P_VALUES``: every value of the slider, in order)::
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from numbers import Real
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,6 +68,8 @@ if TYPE_CHECKING:  # plotly is imported by core.figures; this module only passes
 
 COMPONENT_NAME = "explorer_scrub"
 _JS_PATH = Path(__file__).with_name("scrub.js")
+# The bindings of the drag_group being built in this script run (each session runs in a thread of its own).
+_GROUP: ContextVar[list[str] | None] = ContextVar("explorer_scrub_group", default=None)
 _TRACKED = "scrub-tracked"  # session-state key: slider key -> the value its fragment last ran with
 
 
@@ -173,7 +177,8 @@ def scrubbed_chart(
 def follow_drag(chart_key: str, widget_key: str, payload: str, *, layout: Mapping | None = None) -> None:
     """While the slider ``widget_key`` is dragged, the chart ``chart_key`` shows the value under its thumb.
 
-    Call it once per run, after drawing the chart (it adds an empty element there).
+    Call it once per run, after drawing the chart (it adds an empty element there).  Inside
+    :func:`drag_group`, the listener is sent with the group's others, as one element.
 
     Parameters
     ----------
@@ -195,9 +200,40 @@ def follow_drag(chart_key: str, widget_key: str, payload: str, *, layout: Mappin
     """
     if not isinstance(payload, str):
         raise ValueError(f"payload must be scrub_payload's JSON text; got {type(payload).__name__}")
-    # Sent as bytes, the payload spliced in as it is: as a dict's string Streamlit would JSON-encode it
-    # twice and hash it on every run (the listener of a fragment is sent again on each of its reruns).
+    # JSON with the payload spliced in as it is: as a dict's string Streamlit would JSON-encode it twice
+    # and hash it on every run (the listener of a fragment is sent again on each of its reruns).
     keys = {"chart": chart_key, "widget": widget_key, "layout": dict(layout or {})}
     head = json.dumps(keys, allow_nan=False)
-    data = f'{head[:-1]}, "payload": {payload}}}'.encode()
-    _listener()(key=listener_key(chart_key), data=data, height=0)
+    binding = f'{head[:-1]}, "payload": {payload}}}'
+    group = _GROUP.get()
+    if group is None:
+        _mount(listener_key(chart_key), [binding])
+    else:
+        group.append(binding)
+
+
+@contextmanager
+def drag_group(key: str) -> Iterator[None]:
+    """Send the listeners of the :func:`follow_drag` calls inside as one element, keyed ``key``.
+
+    Each listener is an element and a widget of its own, so a fragment that sends several on each rerun
+    pays for each (about 0.5 ms of server CPU); one element for all of them costs what one does.  The
+    element is added where the block ends.
+
+    >>> with drag_group("kl-prediction"):  # doctest: +SKIP
+    ...     follow_drag("kl_stack", "kl_q0", q_stack)
+    ...     follow_drag("kl_stack_eps", "kl_eps", e_stack)
+    """
+    bindings: list[str] = []
+    token = _GROUP.set(bindings)
+    try:
+        yield
+    finally:
+        _GROUP.reset(token)
+    if bindings:
+        _mount(listener_key(key), bindings)
+
+
+def _mount(element_key: str, bindings: Sequence[str]) -> None:
+    """One listener element for ``bindings`` (follow_drag's JSON texts), sent as bytes: ui/scrub.js."""
+    _listener()(key=element_key, data=f'{{"bindings": [{", ".join(bindings)}]}}'.encode(), height=0)

@@ -1,0 +1,94 @@
+"""ui.scrub: what a drag listener is sent (the browser side is tested in tests/e2e/test_scrub*.py)."""
+
+import json
+
+import pytest
+
+import ui.scrub as scrub
+
+VALUES = [0.25, 0.5]
+FRAMES = {"traces": [1], "frames": [[{"x": [0.25]}], [{"x": [0.5]}]]}
+
+
+@pytest.fixture
+def mounted(monkeypatch):
+    """The listener elements mounted, as (element key, data parsed from its JSON bytes)."""
+    calls = []
+
+    def listener(*, key, data, height):
+        assert height == 0
+        calls.append((key, json.loads(data.decode())))
+
+    monkeypatch.setattr(scrub, "_listener", lambda: listener)
+    return calls
+
+
+def test_a_listener_outside_a_group_is_an_element_of_its_own(mounted):
+    payload = scrub.scrub_payload(VALUES, FRAMES)
+    scrub.follow_drag("chart_a", "slider_a", payload)
+    scrub.follow_drag("chart_b", "slider_b", payload, layout={"yaxis.range": [0, 2]})
+    assert [key for key, _ in mounted] == ["scrub-chart_a", "scrub-chart_b"]
+    (binding_a,) = mounted[0][1]["bindings"]
+    assert binding_a == {
+        "chart": "chart_a",
+        "widget": "slider_a",
+        "layout": {},
+        "payload": json.loads(payload),
+    }
+    (binding_b,) = mounted[1][1]["bindings"]
+    assert binding_b["layout"] == {"yaxis.range": [0, 2]}
+
+
+def test_a_group_sends_its_listeners_as_one_element_where_it_ends(mounted):
+    payload = scrub.scrub_payload(VALUES, FRAMES)
+    with scrub.drag_group("both"):
+        scrub.follow_drag("chart_a", "slider_a", payload)
+        scrub.follow_drag("chart_b", "slider_b", payload)
+        assert mounted == []  # nothing is sent before the block ends
+    assert len(mounted) == 1
+    key, data = mounted[0]
+    assert key == "scrub-both"
+    assert [(b["chart"], b["widget"]) for b in data["bindings"]] == [
+        ("chart_a", "slider_a"),
+        ("chart_b", "slider_b"),
+    ]
+    assert all(b["payload"] == json.loads(payload) for b in data["bindings"])
+
+
+def test_after_a_group_listeners_are_sent_one_by_one_again(mounted):
+    payload = scrub.scrub_payload(VALUES, FRAMES)
+    with scrub.drag_group("empty"):
+        pass
+    with scrub.drag_group("one"):
+        scrub.follow_drag("chart_a", "slider_a", payload)
+    scrub.follow_drag("chart_b", "slider_b", payload)
+    assert [key for key, _ in mounted] == ["scrub-one", "scrub-chart_b"]
+
+
+def test_a_group_that_raises_sends_nothing(mounted):
+    payload = scrub.scrub_payload(VALUES, FRAMES)
+    with pytest.raises(RuntimeError, match="boom"), scrub.drag_group("broken"):
+        scrub.follow_drag("chart_a", "slider_a", payload)
+        raise RuntimeError("boom")
+    assert mounted == []
+    scrub.follow_drag("chart_b", "slider_b", payload)  # and the group is closed
+    assert [key for key, _ in mounted] == ["scrub-chart_b"]
+
+
+def test_a_payload_that_is_not_text_is_a_value_error(mounted):
+    with pytest.raises(ValueError, match="payload must be scrub_payload's JSON text"):
+        scrub.follow_drag("chart_a", "slider_a", {"values": VALUES})
+
+
+@pytest.mark.parametrize(
+    ("values", "frames", "match"),
+    [
+        ([], FRAMES, "values must be the slider's numeric values"),
+        (["a", "b"], FRAMES, "values must be the slider's numeric values"),
+        ([0.25], FRAMES, r"one frame per value \(1\)"),
+        (VALUES, {"frames": FRAMES["frames"]}, "frames must hold 'traces'"),
+    ],
+)
+def test_scrub_payload_names_what_is_wrong(values, frames, match):
+    with pytest.raises(ValueError, match=match):
+        scrub.scrub_payload(values, frames)
