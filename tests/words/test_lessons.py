@@ -289,3 +289,31 @@ def test_feedback_says_right_or_wrong_and_points_at_the_page():
     assert not wrong
     assert text.startswith(f"**Not quite: the answer is “{question.options[correct]}”.**")
     assert text.endswith(question.try_it)
+
+
+def test_a_lesson_is_built_on_first_use_and_then_shared():
+    """Importing the lessons builds none (a cold start opening Home pays for Home's only); each is built
+    once per process and then the same object."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, words.lessons as w; "
+        "print('words.simplex' in sys.modules, w._build.cache_info().currsize); "
+        "print(w.LESSONS['simplex'] is w.LESSONS['simplex'], 'words.simplex' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[2],
+    ).stdout
+    assert out.split() == ["False", "0", "True", "True"]
+
+
+def test_an_unknown_page_has_no_lesson():
+    assert LESSONS.get("no_such_page") is None
+    with pytest.raises(KeyError):
+        LESSONS["no_such_page"]
