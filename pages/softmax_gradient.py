@@ -13,7 +13,7 @@ from core.information import surprise
 from core.jacobians import SoftmaxChain, chain_rule_cost, softmax_cross_entropy_chain
 from ui.common import show_figure, show_table, units
 from ui.page import page_header
-from ui.sections import metric_row, open_tab, safe_fragment
+from ui.sections import open_tab, safe_fragment
 from words.lessons_gradients import RESET_LABEL
 from words.sources import FOUR_LAYER_NOTES, capital
 
@@ -43,7 +43,7 @@ def reset_logits() -> None:
     st.session_state[KEY_TRUE] = 0
 
 
-SECTIONS = (  # the derivation, one tab each: only the open one is drawn when a logit moves
+SECTIONS = (  # the derivation, one tab each: only the open one is drawn
     "1 · The Jacobian",
     "2 · Sparse ∂L/∂s",
     "3 · The product",
@@ -83,7 +83,13 @@ true_col.radio(
 reset_col.button(RESET_LABEL, on_click=reset_logits, key="sgrad_reset")
 
 
-def jacobian_section(chain, s, t: int, tick_s: list[str], tick_z: list[str]) -> None:
+# Each section of the derivation comes in two parts.  Its layout (``*_layout``) runs with the page: the
+# formulas, the prose and the charts that no logit moves, and an ``st.empty()`` slot for each number or
+# chart that a logit moves.  Its numbers (``*_numbers``) run in the logits' fragment and fill those slots:
+# a slider move sends only what it changes (each element sent is server work, for every student).
+
+
+def jacobian_layout(n_classes: int, t: int) -> dict:
     left, right = st.columns(2, gap="large")
     with left:
         st.latex(
@@ -97,21 +103,23 @@ def jacobian_section(chain, s, t: int, tick_s: list[str], tick_z: list[str]) -> 
             "class), J is symmetric, and each row and column sums to 0 because the probabilities always "
             "sum to 1."
         )
-    with right:
-        i, k = 0, 1
-        si, sk = subscript(i + 1), subscript(k + 1)
-        st.warning(
-            f"**A common slip.** {capital(FOUR_LAYER_NOTES)} write the off-diagonal entries as −S_i S_i; the "
-            f"correct entry is **−s_i s_k**. At these logits ∂s{si}/∂z{sk} = −s{si} s{sk} = "
-            f"{compact(float(chain.jacobian[i, k]))} (the numerical Jacobian gives "
-            f"{compact(float(chain.numerical_jacobian[i, k]))}), while −s{si} s{si} would be "
-            f"{compact(float(-s[i] * s[i]))}.",
-            icon=":material/error:",
-        )
+    return {"slip": right.empty()}
 
 
-def sparse_section(chain, s, t: int, tick_s: list[str], tick_z: list[str]) -> None:
-    s_t, n_classes = float(s[t]), len(s)
+def jacobian_numbers(chain, s, t: int, tick_s: list[str], tick_z: list[str], slots: dict) -> None:
+    i, k = 0, 1
+    si, sk = subscript(i + 1), subscript(k + 1)
+    slots["slip"].warning(
+        f"**A common slip.** {capital(FOUR_LAYER_NOTES)} write the off-diagonal entries as −S_i S_i; the "
+        f"correct entry is **−s_i s_k**. At these logits ∂s{si}/∂z{sk} = −s{si} s{sk} = "
+        f"{compact(float(chain.jacobian[i, k]))} (the numerical Jacobian gives "
+        f"{compact(float(chain.numerical_jacobian[i, k]))}), while −s{si} s{si} would be "
+        f"{compact(float(-s[i] * s[i]))}.",
+        icon=":material/error:",
+    )
+
+
+def sparse_layout(n_classes: int, t: int) -> dict:
     left, right = st.columns([1, 1.3], gap="large")
     with left:
         st.latex(r"L = -\sum_i y_i \log s_i = -\log s_t")
@@ -119,13 +127,20 @@ def sparse_section(chain, s, t: int, tick_s: list[str], tick_z: list[str]) -> No
             r"\frac{\partial L}{\partial s_i} = -\frac{y_i}{s_i} = "
             r"\begin{cases} -1/s_t & i = t \\ 0 & i \neq t \end{cases}"
         )
-        st.markdown(
-            f"Only the true class **{t + 1} · {CLASS_NAMES[t]}** enters the loss, so ∂L/∂s has one "
-            f"non-zero entry: −1/s_t = −1/{s_t:.3g} = **{compact(float(chain.dloss_dprobs[t]))}**. "
-            f"The other {n_classes - 1} entries are exactly 0."
-        )
-    with right:
-        dl_ds = chain.dloss_dprobs
+        slots = {"text": st.empty()}
+    slots["chart"] = right.empty()
+    return slots
+
+
+def sparse_numbers(chain, s, t: int, tick_s: list[str], tick_z: list[str], slots: dict) -> None:
+    s_t, n_classes = float(s[t]), len(s)
+    slots["text"].markdown(
+        f"Only the true class **{t + 1} · {CLASS_NAMES[t]}** enters the loss, so ∂L/∂s has one "
+        f"non-zero entry: −1/s_t = −1/{s_t:.3g} = **{compact(float(chain.dloss_dprobs[t]))}**. "
+        f"The other {n_classes - 1} entries are exactly 0."
+    )
+    dl_ds = chain.dloss_dprobs
+    with slots["chart"].container():
         show_figure(
             matrix_heatmap(
                 dl_ds,
@@ -146,8 +161,7 @@ def sparse_section(chain, s, t: int, tick_s: list[str], tick_z: list[str]) -> No
         )
 
 
-def product_section(chain, s, t: int, tick_s: list[str], tick_z: list[str]) -> None:
-    s_t, n_classes = float(s[t]), len(s)
+def product_layout(n_classes: int, t: int) -> dict:
     left, right = st.columns([1, 1.3], gap="large")
     with left:
         st.markdown(
@@ -156,7 +170,22 @@ def product_section(chain, s, t: int, tick_s: list[str], tick_z: list[str]) -> N
             f"every row except row t = {t + 1} is zero: of the {n_classes * n_classes} terms only "
             f"{n_classes} survive, and in each of them s_t cancels."
         )
-    with right:
+    slots = {"chart": right.empty()}
+    st.latex(
+        r"\begin{aligned}\frac{\partial L}{\partial z_k} &= \sum_i \frac{\partial L}{\partial s_i}"
+        r"\frac{\partial s_i}{\partial z_k}"
+        r" = \frac{\partial L}{\partial s_t}\frac{\partial s_t}{\partial z_k}"
+        r" + \sum_{i \neq t} 0 \cdot \frac{\partial s_i}{\partial z_k} \\"
+        r"&= \Big(-\frac{1}{s_t}\Big)\, s_t(\delta_{tk} - s_k) = s_k - \delta_{tk}\end{aligned}"
+    )
+    slots["terms"] = st.empty()
+    slots["result"] = st.empty()
+    return slots
+
+
+def product_numbers(chain, s, t: int, tick_s: list[str], tick_z: list[str], slots: dict) -> None:
+    s_t, n_classes = float(s[t]), len(s)
+    with slots["chart"].container():
         show_figure(
             matrix_heatmap(
                 chain.terms,
@@ -174,13 +203,6 @@ def product_section(chain, s, t: int, tick_s: list[str], tick_z: list[str]) -> N
             alt="Heatmap of the C by C products of ∂L/∂s_i and ∂s_i/∂z_k: every row but the true class's "
             "is zero, and each column sums to s_k − y_k.",
         )
-    st.latex(
-        r"\begin{aligned}\frac{\partial L}{\partial z_k} &= \sum_i \frac{\partial L}{\partial s_i}"
-        r"\frac{\partial s_i}{\partial z_k}"
-        r" = \frac{\partial L}{\partial s_t}\frac{\partial s_t}{\partial z_k}"
-        r" + \sum_{i \neq t} 0 \cdot \frac{\partial s_i}{\partial z_k} \\"
-        r"&= \Big(-\frac{1}{s_t}\Big)\, s_t(\delta_{tk} - s_k) = s_k - \delta_{tk}\end{aligned}"
-    )
     rows = []
     for k in range(n_classes):
         delta = 1 if k == t else 0
@@ -189,27 +211,33 @@ def product_section(chain, s, t: int, tick_s: list[str], tick_z: list[str]) -> N
             rf"\cdot {tex_number(s_t)}\,({delta} - {tex_number(float(s[k]))}) + 0"
             rf"&&= {tex_number(float(s[k]))} - {delta} = {tex_number(float(chain.chain[k]), sign=True)}"
         )
-    st.latex(r"\begin{aligned}" + r"\\[2pt]".join(rows) + r"\end{aligned}")
-    st.latex(
+    slots["terms"].latex(r"\begin{aligned}" + r"\\[2pt]".join(rows) + r"\end{aligned}")
+    slots["result"].latex(
         r"\frac{\partial L}{\partial z} = s - y = ("
         + ",\\ ".join(tex_number(float(v), sign=True) for v in chain.chain)
         + ")"
     )
 
 
-def check_section(chain, s, t: int, tick_s: list[str], tick_z: list[str]) -> None:
-    n_classes = len(s)
-    row = metric_row()
-    row.metric("max |Jᵀ∂L/∂s − (s − y)|", scientific(chain.chain_max_abs_diff))
-    row.metric("max |J − numerical J|", scientific(chain.jacobian_max_abs_diff))
-    row.metric("max |(numerical J)ᵀ∂L/∂s − (s − y)|", scientific(chain.numerical_max_abs_diff))
+def check_layout(n_classes: int, t: int) -> dict:
+    slots = {"checks": st.empty()}
     st.caption(
         "s − y comes from `core.cross_entropy_grad`, the shortcut every framework uses; the numerical "
         "Jacobian from `core.numerical_jacobian` applied to `core.softmax` (central differences, ε = 10⁻⁶), "
         "drawn in the next tab."
     )
     left, right = st.columns([1.2, 1], gap="large")
-    with left:
+    slots["chart"], slots["table"] = left.empty(), right.empty()
+    return slots
+
+
+def check_numbers(chain, s, t: int, tick_s: list[str], tick_z: list[str], slots: dict) -> None:
+    n_classes = len(s)
+    row = slots["checks"].container(horizontal=True, gap="medium")  # as ui.sections.metric_row
+    row.metric("max |Jᵀ∂L/∂s − (s − y)|", scientific(chain.chain_max_abs_diff))
+    row.metric("max |J − numerical J|", scientific(chain.jacobian_max_abs_diff))
+    row.metric("max |(numerical J)ᵀ∂L/∂s − (s − y)|", scientific(chain.numerical_max_abs_diff))
+    with slots["chart"].container():
         show_figure(
             chain_rule_check_figure(
                 chain.grad,
@@ -222,34 +250,42 @@ def check_section(chain, s, t: int, tick_s: list[str], tick_z: list[str]) -> Non
             alt="Bar chart of s − y per class, negative only for the true class, with markers showing that "
             "the products with the analytic and the numerical Jacobian land on the same values.",
         )
-    with right:
-        table = {
-            "class": [
-                f"{k + 1} · {CLASS_NAMES[k]}" + (" (true)" if k == t else "") for k in range(n_classes)
-            ],
-            "s_k": [f"{v:.3f}" for v in s],
-            "y_k": [str(int(v)) for v in chain.target],
-            "Jᵀ∂L/∂s": [compact(float(v)) for v in chain.chain],
-            "numerical": [compact(float(v)) for v in chain.chain_numerical],
-            "s − y": [compact(float(v)) for v in chain.grad],
-        }
+    table = {
+        "class": [f"{k + 1} · {CLASS_NAMES[k]}" + (" (true)" if k == t else "") for k in range(n_classes)],
+        "s_k": [f"{v:.3f}" for v in s],
+        "y_k": [str(int(v)) for v in chain.target],
+        "Jᵀ∂L/∂s": [compact(float(v)) for v in chain.chain],
+        "numerical": [compact(float(v)) for v in chain.chain_numerical],
+        "s − y": [compact(float(v)) for v in chain.grad],
+    }
+    with slots["table"]:
         show_table(table, index="class")
 
 
-def numerical_section(chain, s, t: int, tick_s: list[str], tick_z: list[str]) -> None:
-    n_classes = len(s)
+def numerical_layout(n_classes: int, t: int) -> dict:
     st.markdown(
         "The same Jacobian without calculus: nudge each logit by ±ε (ε = 10⁻⁶) and measure how every "
         "s_i moves (central differences). It agrees with diag(s) − ssᵀ to rounding."
     )
+    left, right = st.columns(2, gap="large")
+    slots = {"numerical": left.empty(), "difference": right.empty()}
+    if n_classes > LABELLED_COLUMNS:
+        right.caption(
+            f"With more than {LABELLED_COLUMNS} classes the cells are too small for labels: "
+            "hover for the values."
+        )
+    return slots
+
+
+def numerical_numbers(chain, s, t: int, tick_s: list[str], tick_z: list[str], slots: dict) -> None:
+    n_classes = len(s)
     jacobian_axes = {
         "row_label": "output s_i",
         "col_label": "logit z_k",
         "row_names": tick_s,
         "col_names": tick_z,
     }
-    left, right = st.columns(2, gap="large")
-    with left:
+    with slots["numerical"].container():
         show_figure(
             matrix_heatmap(
                 chain.numerical_jacobian,
@@ -262,7 +298,7 @@ def numerical_section(chain, s, t: int, tick_s: list[str], tick_z: list[str]) ->
             alt="Annotated heatmap of the softmax Jacobian computed by central differences; it matches the "
             "analytic one to the digits shown.",
         )
-    with right:
+    with slots["difference"].container():
         show_figure(
             difference_heatmap(
                 chain.jacobian - chain.numerical_jacobian,
@@ -274,15 +310,10 @@ def numerical_section(chain, s, t: int, tick_s: list[str], tick_z: list[str]) ->
             alt="Heatmap of the analytic minus the numerical softmax Jacobian: every entry is a rounding "
             "error below 1e-8.",
         )
-        if n_classes > LABELLED_COLUMNS:
-            st.caption(
-                f"With more than {LABELLED_COLUMNS} classes the cells are too small for labels: "
-                "hover for the values."
-            )
 
 
-def cost_section(chain, s, t: int, tick_s: list[str], tick_z: list[str]) -> None:
-    n_classes = len(s)
+def cost_layout(n_classes: int, t: int) -> dict:
+    """The cost of the long way: it depends on C alone, so no logit reruns it (no slots)."""
     left, right = st.columns([1, 1.2], gap="large")
     with left:
         st.markdown(
@@ -327,36 +358,42 @@ def cost_section(chain, s, t: int, tick_s: list[str], tick_z: list[str]) -> None
         },
         index="classes C",
     )
+    return {}
 
 
-DRAW_SECTION = (
-    jacobian_section,
-    sparse_section,
-    product_section,
-    check_section,
-    numerical_section,
-    cost_section,
+def cost_numbers(chain, s, t: int, tick_s: list[str], tick_z: list[str], slots: dict) -> None:
+    """Nothing: no number of the cost section moves with the logits."""
+
+
+LAYOUT_SECTION = (jacobian_layout, sparse_layout, product_layout, check_layout, numerical_layout, cost_layout)
+FILL_SECTION = (
+    jacobian_numbers,
+    sparse_numbers,
+    product_numbers,
+    check_numbers,
+    numerical_numbers,
+    cost_numbers,
 )
 
 
 @safe_fragment
-def explorer() -> None:
-    """The logits, the Jacobian beside them, and the open section: all that a logit moves."""
-    n_classes, t = st.session_state[KEY_CLASSES], st.session_state[KEY_TRUE]
-    controls, main = st.columns([1, 2.2], gap="large")
-    with controls:
-        z = tuple(
-            st.slider(
-                f"z{subscript(k + 1)}  ({CLASS_NAMES[k]})",
-                *LOGIT_RANGE,
-                DEFAULT_LOGITS[k],
-                step=0.1,
-                format="%.1f",
-                key=logit_key(k),
-                bind="query-params",
-            )
-            for k in range(n_classes)
+def logits(n_classes: int, t: int, section: int, slots: dict) -> None:
+    """The logits' sliders and everything they move, written into ``slots`` laid out by :func:`explorer`.
+
+    Reruns alone when a logit moves: the three metrics, the Jacobian and the open section's numbers.
+    """
+    z = tuple(
+        st.slider(
+            f"z{subscript(k + 1)}  ({CLASS_NAMES[k]})",
+            *LOGIT_RANGE,
+            DEFAULT_LOGITS[k],
+            step=0.1,
+            format="%.1f",
+            key=logit_key(k),
+            bind="query-params",
         )
+        for k in range(n_classes)
+    )
 
     chain = chain_at(z, t)
     s, s_t = chain.probs, float(chain.probs[t])
@@ -365,11 +402,11 @@ def explorer() -> None:
     unit = units()
     loss_shown = float(surprise(s_t, base=2)) if unit == "bits" else chain.loss
 
-    with main:
-        row = metric_row()
-        row.metric(f"s_t, probability of class {t + 1}", f"{s_t:.3f}" if s_t >= 1e-3 else scientific(s_t, 2))
-        row.metric(f"Loss L = −log s_t ({unit})", f"{loss_shown:.4f}")
-        row.metric("∂L/∂s_t = −1/s_t", compact(float(chain.dloss_dprobs[t])))
+    row = slots["metrics"].container(horizontal=True, gap="medium")  # as ui.sections.metric_row
+    row.metric(f"s_t, probability of class {t + 1}", f"{s_t:.3f}" if s_t >= 1e-3 else scientific(s_t, 2))
+    row.metric(f"Loss L = −log s_t ({unit})", f"{loss_shown:.4f}")
+    row.metric("∂L/∂s_t = −1/s_t", compact(float(chain.dloss_dprobs[t])))
+    with slots["jacobian"].container():
         show_figure(
             matrix_heatmap(
                 chain.jacobian,
@@ -384,10 +421,25 @@ def explorer() -> None:
             alt="Annotated heatmap of the softmax Jacobian: positive diagonal s_i(1 − s_i), negative "
             "off-diagonal entries −s_i s_k.",
         )
+    FILL_SECTION[section](chain, s, t, tick_s, tick_z, slots)
 
+
+def explorer() -> None:
+    """The logits, the Jacobian beside them, and the open section of the derivation.
+
+    Not a fragment itself: the logits' fragment writes into slots laid out here, and Streamlit 1.67 drops
+    what a nested fragment wrote into its parent fragment's slots when the parent reruns (ui.sections).
+    The formulas, the prose and the tabs are drawn here, once per page run; a logit's move reruns
+    :func:`logits` alone, which sends only the numbers and charts that move.  Opening a tab reruns the page.
+    """
+    n_classes, t = st.session_state[KEY_CLASSES], st.session_state[KEY_TRUE]
+    controls, main = st.columns([1, 2.2], gap="large")
+    slots = {"metrics": main.empty(), "jacobian": main.empty()}
     section, panel = open_tab(SECTIONS, key=KEY_SECTION)
     with panel:
-        DRAW_SECTION[section](chain, s, t, tick_s, tick_z)
+        slots.update(LAYOUT_SECTION[section](n_classes, t))
+    with controls:
+        logits(n_classes, t, section, slots)
 
 
 explorer()
