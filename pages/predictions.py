@@ -31,7 +31,7 @@ from core.predictions import (
     parse_predictions,
 )
 from core.units import in_unit
-from ui.common import show_figure, units
+from ui.common import process_cache, show_figure, show_shared_figure, units
 from ui.frame import presenter, side_by_side
 from ui.page import page_header
 from ui.sections import safe_fragment
@@ -85,6 +85,14 @@ def _example(kind: str) -> str:
     return example_csv(kind)
 
 
+@process_cache(maxsize=64)
+def _example_scores(example: str, kind: str, renormalise: bool, n_bins: int) -> PredictionScores:
+    """The example's scores with ``n_bins`` reliability bins: the same for every visitor (the example holds
+    nobody's data), so computed once per process and shared; never written to."""
+    pred = parse_predictions(_example(example), kind=kind, renormalise=renormalise)
+    return score_predictions(pred.log_probs, pred.labels, n_bins=n_bins)
+
+
 def _read(data: bytes | str, kind: str, renormalise: bool) -> Predictions | PredictionsError:
     """Read the data, or reuse this session's last reading of the same bytes with the same settings."""
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
@@ -105,11 +113,15 @@ def _renormalise_now() -> None:
 
 
 @safe_fragment
-def reliability_section(pred: Predictions, scores: PredictionScores, ece_slot: DeltaGenerator) -> None:
+def reliability_section(
+    pred: Predictions, scores: PredictionScores, ece_slot: DeltaGenerator, example: tuple | None
+) -> None:
     """The bins slider, the reliability diagram, its sentence and the ECE metric (reruns alone).
 
     Only the reliability bins depend on the slider: the other scores, computed for the page's full run,
-    are kept and the bins recomputed (``core.prediction_scores.rebin``).
+    are kept and the bins recomputed (``core.prediction_scores.rebin``).  For the example (``example`` is
+    ``(example, kind, renormalise)``, else None) the scores and the diagram of each bin count are kept
+    once per process and shared by every session; a visitor's own data is never kept beyond the session.
     """
     low, high, default = PREDICTIONS_BINS
     n_bins = st.slider(
@@ -121,24 +133,30 @@ def reliability_section(pred: Predictions, scores: PredictionScores, ece_slot: D
         help="How many equal-width confidence bins the reliability diagram and the ECE use.",
         bind="query-params",
     )
-    if n_bins != len(scores.reliability.counts):  # the page's run scored other bins (e.g. a link's)
+    if example is not None:
+        scores = _example_scores(*example, n_bins)
+    elif n_bins != len(scores.reliability.counts):  # the page's run scored other bins (e.g. a link's)
         scores = rebin(scores, pred.log_probs, pred.labels, n_bins=n_bins)
     ece_slot.metric(
         "ECE",
         number(scores.reliability.ece, 3),
         help="Expected calibration error: the reliability diagram's mean gap to its diagonal.",
     )
-    frame = ReliabilityFrame(scores.reliability, reliability_readout(scores))
-    show_figure(
-        reliability_figure([frame], active=0, title=reliability_title(scores), examples="examples"),
-        key="preds_reliability",
-        alt=reliability_alt(scores),
-    )
+
+    def build():
+        frame = ReliabilityFrame(scores.reliability, reliability_readout(scores))
+        return reliability_figure([frame], active=0, title=reliability_title(scores), examples="examples")
+
+    alt = reliability_alt(scores)
+    if example is not None:
+        show_shared_figure(build, share=(example, n_bins), key="preds_reliability", alt=alt)
+    else:
+        show_figure(build(), key="preds_reliability", alt=alt)
     st.markdown(reliability_sentence(scores))
 
 
-def _show(pred: Predictions, unit: str) -> None:
-    """Everything the page shows about predictions it could read."""
+def _show(pred: Predictions, unit: str, example: tuple | None) -> None:
+    """Everything the page shows about predictions it could read (``example``: see reliability_section)."""
     names = list(pred.class_names)
     plot_names = [plotly_literal(name) for name in names]
 
@@ -187,7 +205,7 @@ def _show(pred: Predictions, unit: str) -> None:
         st.markdown(loss_sentence(scores, pred.n_classes, unit))
 
     with reliability_col:
-        reliability_section(pred, scores, ece_slot)
+        reliability_section(pred, scores, ece_slot, example)
         st.latex(FORMULAS["ece"])
     with confusion_col:
         show_figure(
@@ -418,7 +436,8 @@ def explorer() -> None:
             if isinstance(result, RowSumError) and not renormalise:
                 st.button("Renormalise the rows", key="preds_renormalise_now", on_click=_renormalise_now)
         else:
-            _show(result, unit)
+            example = (EXAMPLE_SOURCES[source], kind, renormalise) if source in EXAMPLE_SOURCES else None
+            _show(result, unit, example)
 
 
 explorer()

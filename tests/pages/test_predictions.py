@@ -31,7 +31,7 @@ from tests.pages._apptest import (
     z,
 )
 from ui.common import UNITS_KEY
-from words.predictions import KIND_LABELS, SOURCES, WAITING, error_markdown, worst_sentence
+from words.predictions import EXAMPLE_SOURCES, KIND_LABELS, SOURCES, WAITING, error_markdown, worst_sentence
 
 PAGE = "pages/predictions.py"
 ROOT = Path(__file__).resolve().parents[2]
@@ -334,7 +334,42 @@ def test_only_the_example_is_cached_across_sessions():
         for d in node.decorator_list
         if "cache" in ast.unparse(d)
     ]
-    assert cached == ["_example"]
+    assert cached == ["_example", "_example_scores"]  # the CSV of the example, and its scores per bin count
+
+
+def test_a_visitors_data_stays_out_of_the_process_wide_caches():
+    """The example's scores and reliability diagrams are shared by every session (ui.common's process
+    caches); a visitor's pasted data and its diagram never are, whatever the bins."""
+    at = open_page(PAGE, timeout=180)
+    at.slider(key=KEYS["bins"]).set_value(13).run()
+    pred = parse_predictions(example_csv("probabilities"))
+    assert metric(at, "ECE") == number(
+        score_predictions(pred.log_probs, pred.labels, n_bins=13).reliability.ece, 3
+    )
+    scores, figures = _process_cached()
+    assert ("probabilities", "auto", False, 13) in scores  # the example is shared: the check below can fail
+    assert ("probabilities", "auto", False) in figures
+    _paste(at, PASTED)
+    for bins in (7, 11):
+        at.slider(key=KEYS["bins"]).set_value(bins).run()
+        assert_clean(at)
+        assert f"Reliability, {bins} confidence bins" in chart_titles(at)
+    scores, figures = _process_cached()
+    examples = set(EXAMPLE_SOURCES.values())
+    assert {args[0] for args in scores} <= examples
+    assert {share[0] for share in figures} <= examples
+
+
+def _process_cached() -> tuple[set, set]:
+    """The page's keys in ui.common's process caches: _example_scores' arguments, the reliability
+    diagrams' shares (without the bins)."""
+    from ui import common
+
+    scores = next(
+        (m for name, m in common._memos.items() if name.endswith("predictions.py:_example_scores")), {}
+    )
+    figures = {key[1][0] for key in common._shared if key[0] == "preds_reliability"}
+    return set(scores), figures
 
 
 # ------------------------------------------------------------------------------------------ links
