@@ -15,9 +15,9 @@ from core.minibatch import (
     most_variable_entry,
     per_example_grads,
 )
-from ui.common import show_figure, show_table
+from ui.common import process_cache, show_figure, show_table
 from ui.page import page_header
-from ui.sections import metric_row, safe_fragment
+from ui.sections import safe_fragment
 from words.sources import FOUR_LAYER_NOTES, capital
 
 N_SAMPLES = MINIBATCH_N_SAMPLES  # the fixed data set the batches come from
@@ -59,7 +59,7 @@ def entry_of(name: str) -> tuple[tuple[int, ...], float]:
     return most_variable_entry(net, X, y, name)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@process_cache(maxsize=1024)  # a dict look-up per move of B, shared by every session (never written to)
 def one_batch(batch: int, draw: int, name: str, index: tuple[int, ...]) -> dict:
     """One mini-batch: its per-example gradients of the entry, backprop's batch gradient, the 1/B routes."""
     X, y, net = network()
@@ -68,12 +68,15 @@ def one_batch(batch: int, draw: int, name: str, index: tuple[int, ...]) -> dict:
     per_example = per_example_grads(net, Xb, yb)[name][(slice(None),) + index]
     _, grads = net.loss_and_grads(Xb, yb)
     routes = last_layer_gradient_routes(net, Xb, yb)
+    classes = np.bincount(yb, minlength=SIZES[-1])
+    for array in (per_example, classes, *routes["b"].values(), *routes["W"].values()):
+        array.setflags(write=False)  # shared by every session
     return {
         "per_example": per_example,
         "mean": float(per_example.mean()),
         "backprop": float(grads[name][index]),
         "routes": routes,
-        "classes": np.bincount(yb, minlength=SIZES[-1]),
+        "classes": classes,
     }
 
 
@@ -109,14 +112,50 @@ st.selectbox(
 )
 
 
-@safe_fragment
 def one_batch_sections() -> None:
-    """Sections 1 and 2: one batch's per-example gradients and the 1/B routes (rerun when B or the draw
-    moves)."""
+    """Sections 1 and 2: one batch's per-example gradients and the 1/B routes.
+
+    Not a fragment itself: B and the draw rerun only :func:`one_batch_controls`, which writes the numbers
+    they move into slots laid out here; the text and formulas around them are sent once per full run.
+    """
     name = st.session_state[PARAM_KEY]
     index, _sigma = entry_of(name)
     label = pretty(name, index)
     st.subheader(f"1. One batch: per-example gradients of {label} and their mean")
+    top = st.container()  # the controls and the chart, filled below: containers are drawn where created
+    left, right = st.columns([1, 1.6], gap="large")
+    with left:
+        st.latex(
+            r"\nabla_\theta L = \nabla_\theta \frac{1}{B}\sum_{i=1}^{B} \ell_i"
+            r" = \frac{1}{B}\sum_{i=1}^{B} \nabla_\theta \ell_i"
+        )
+    slots = {"batch": right.empty()}
+
+    st.subheader("2. Where the 1/B goes")
+    left, right = st.columns([1, 1.2], gap="large")
+    with left:
+        st.markdown(
+            f"{capital(FOUR_LAYER_NOTES)} derive the gradients for one example, with δ⁴ = S(z₄) − y. For a "
+            "batch they keep that δ without the 1/B (call it δ̃, B × K) and divide afterwards:"
+        )
+        st.latex(r"\nabla_{b_l} L = \frac{1}{B}\,\mathbf{1}^\top \tilde\delta^{l}")
+        st.latex(r"\nabla_{W_l} L = \frac{1}{B}\,\sigma(z_{l-1})^\top \tilde\delta^{l}")
+        st.markdown(
+            "For the bias the sum over the batch is the row of ones 1ᵀ (1 × B); for the weights the matrix "
+            "product already sums over the batch, since row i of σ(zₗ₋₁) meets row i of δ̃. "
+            "Backprop as written on the Backpropagation page puts the 1/B into δ⁴ = (S(z₄) − Y)/B instead, "
+            "once, and every later δ carries it. Same numbers, for this batch's last layer:"
+        )
+    with right:
+        slots["routes"] = st.empty()
+        slots["differences"] = st.empty()
+    with top:
+        one_batch_controls(name, index, label, slots)
+
+
+@safe_fragment
+def one_batch_controls(name: str, index: tuple[int, ...], label: str, slots: dict) -> None:
+    """B, the draw, the chart they move and every number they move (written into ``slots``): reruns alone."""
     # The controls and the three numbers beside the chart they move (on a phone the chart comes first).
     controls, chart_col = st.columns([1, 2], gap="large")
     batch = controls.slider("Batch size B", *BATCH[:2], BATCH[2], key="minibatch_b", bind="query-params")
@@ -136,64 +175,42 @@ def one_batch_sections() -> None:
             alt=f"Bar chart of the {batch} per-example gradients of {label}, with a dashed line at their "
             "mean.",
         )
-    left, right = st.columns([1, 1.6], gap="large")
-    with left:
-        st.latex(
-            r"\nabla_\theta L = \nabla_\theta \frac{1}{B}\sum_{i=1}^{B} \ell_i"
-            r" = \frac{1}{B}\sum_{i=1}^{B} \nabla_\theta \ell_i"
-        )
-    with right:
-        st.markdown(
-            f"Each bar is ∂ℓᵢ/∂{label} for one example of the batch, the gradient that example alone would "
-            "give (batch of one, no 1/B). The examples disagree, often even in sign: each pulls the "
-            "parameter its own way. The batch gradient that backprop returns is their **average**, the "
-            "dashed line. "
-            f"This batch holds {', '.join(f'{n} of class {c + 1}' for c, n in enumerate(one['classes']))}."
-        )
+    slots["batch"].markdown(
+        f"Each bar is ∂ℓᵢ/∂{label} for one example of the batch, the gradient that example alone would "
+        "give (batch of one, no 1/B). The examples disagree, often even in sign: each pulls the "
+        "parameter its own way. The batch gradient that backprop returns is their **average**, the "
+        "dashed line. "
+        f"This batch holds {', '.join(f'{n} of class {c + 1}' for c, n in enumerate(one['classes']))}."
+    )
 
-    st.subheader("2. Where the 1/B goes")
     routes = one["routes"]
-    left, right = st.columns([1, 1.2], gap="large")
-    with left:
-        st.markdown(
-            f"{capital(FOUR_LAYER_NOTES)} derive the gradients for one example, with δ⁴ = S(z₄) − y. For a "
-            "batch they keep that δ without the 1/B (call it δ̃, B × K) and divide afterwards:"
+    rows = []
+    for c in range(SIZES[-1]):
+        rows.append(
+            {
+                "entry": f"∇b₄[{c + 1}]",
+                "1ᵀδ⁴ (1/B inside δ⁴)": signed(float(routes["b"]["backward"][c]), 8),
+                "(1/B) 1ᵀ(S − Y)  (1/B afterwards)": signed(float(routes["b"]["seed"][c]), 8),
+                "mean of per-example": signed(float(routes["b"]["per_example"][c]), 8),
+            }
         )
-        st.latex(r"\nabla_{b_l} L = \frac{1}{B}\,\mathbf{1}^\top \tilde\delta^{l}")
-        st.latex(r"\nabla_{W_l} L = \frac{1}{B}\,\sigma(z_{l-1})^\top \tilde\delta^{l}")
-        st.markdown(
-            "For the bias the sum over the batch is the row of ones 1ᵀ (1 × B); for the weights the matrix "
-            "product already sums over the batch, since row i of σ(zₗ₋₁) meets row i of δ̃. "
-            "Backprop as written on the Backpropagation page puts the 1/B into δ⁴ = (S(z₄) − Y)/B instead, "
-            "once, and every later δ carries it. Same numbers, for this batch's last layer:"
-        )
-    with right:
-        rows = []
-        for c in range(SIZES[-1]):
-            rows.append(
-                {
-                    "entry": f"∇b₄[{c + 1}]",
-                    "1ᵀδ⁴ (1/B inside δ⁴)": signed(float(routes["b"]["backward"][c]), 8),
-                    "(1/B) 1ᵀ(S − Y)  (1/B afterwards)": signed(float(routes["b"]["seed"][c]), 8),
-                    "mean of per-example": signed(float(routes["b"]["per_example"][c]), 8),
-                }
-            )
-        show_table({name: [row[name] for row in rows] for name in rows[0]}, index="entry")
-        diff_b = max(
-            float(np.abs(routes["b"][k] - routes["b"]["backward"]).max()) for k in ("seed", "per_example")
-        )
-        diff_w = max(
-            float(np.abs(routes["W"][k] - routes["W"]["backward"]).max()) for k in ("seed", "per_example")
-        )
-        row = metric_row()
-        row.metric(
-            "∇b₄, largest difference", scientific(diff_b), help="Between the three routes, over all entries."
-        )
-        row.metric(
-            f"∇W₄ ({SIZES[-2]}×{SIZES[-1]}), largest difference",
-            scientific(diff_w),
-            help="Between the three routes.",
-        )
+    with slots["routes"]:
+        show_table({column: [row[column] for row in rows] for column in rows[0]}, index="entry")
+    diff_b = max(
+        float(np.abs(routes["b"][k] - routes["b"]["backward"]).max()) for k in ("seed", "per_example")
+    )
+    diff_w = max(
+        float(np.abs(routes["W"][k] - routes["W"]["backward"]).max()) for k in ("seed", "per_example")
+    )
+    row = slots["differences"].container(horizontal=True, gap="medium")  # as ui.sections.metric_row
+    row.metric(
+        "∇b₄, largest difference", scientific(diff_b), help="Between the three routes, over all entries."
+    )
+    row.metric(
+        f"∇W₄ ({SIZES[-2]}×{SIZES[-1]}), largest difference",
+        scientific(diff_w),
+        help="Between the three routes.",
+    )
 
 
 one_batch_sections()
