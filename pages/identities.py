@@ -15,7 +15,7 @@ from core.jacobians import (
     to_row_convention,
 )
 from core.losses import one_hot
-from ui.common import show_figure, show_table
+from ui.common import process_cache, show_figure, show_shared_figure, show_table
 from ui.page import page_header
 from ui.sections import safe_fragment
 
@@ -176,60 +176,57 @@ seed_col.number_input(
 )
 
 
+@process_cache(maxsize=512)
+def checked(number: int, seed: int, n: int, m: int, f: str):
+    """``core.identity_check`` for these settings, shared by every session (never written to)."""
+    return identity_check(number, seed=seed, n=n, m=m, elementwise=f)
+
+
 @safe_fragment
-def identities_section() -> None:
-    """One identity checked three ways (reruns on its own when n, m or the identity change)."""
-    seed = int(st.session_state[SEED_KEY])
-    c_which, c_n, c_m = st.columns([2, 1, 1], gap="large")
-    number = c_which.selectbox(
-        "Identity",
-        list(IDENTITIES),
-        format_func=lambda k: SHORT_NAMES[k],
-        key="ident_which",
-        bind="query-params",
+def sizes(number: int, f: str, seed: int, slots: dict) -> None:
+    """The sizes n and m and all they move, written into ``slots`` laid out by :func:`identities_section`.
+
+    Reruns alone when n or m moves: the chart, the largest difference, the formula and the random inputs.
+    The n slider is this fragment's own; m's column is a slot.
+    """
+    n = st.slider("Size n (rows of W)", *SIZE_RANGE, IDENTITIES_N, key="ident_n", bind="query-params")
+    m = slots["m"].slider(
+        "Size m (columns of W)", *SIZE_RANGE, IDENTITIES_M, key="ident_m", bind="query-params"
     )
-    n = c_n.slider("Size n (rows of W)", *SIZE_RANGE, IDENTITIES_N, key="ident_n", bind="query-params")
-    m = c_m.slider("Size m (columns of W)", *SIZE_RANGE, IDENTITIES_M, key="ident_m", bind="query-params")
-    f = "sigmoid"
-    if number == 4:
-        f = st.radio(
-            "Elementwise function f",
-            list(ELEMENTWISE_LABELS),
-            format_func=ELEMENTWISE_LABELS.get,
-            horizontal=True,
-            key="ident_f",
-            bind="query-params",
-        )
-    check = identity_check(number, seed=seed, n=n, m=m, elementwise=f)
-    statement, note = identity_statement(number, n, m, f)
+    check = checked(number, seed, n, m, f)
+    statement, _ = identity_statement(number, n, m, f)
 
     rows, cols, row_label, col_label = axis_names(number, n, m, check)
     what = "gradient ∂J/∂" + check.case.variable if number >= 5 else "Jacobian ∂z/∂x"
-    axes = {"row_label": row_label, "col_label": col_label, "row_names": rows, "col_names": cols}
-    # One chart: the analytic matrix, the numerical one and their difference, one under the other (side by
-    # side their labels collide on a phone); beside it the largest difference and how to read it.
-    size = text_size(len(cols))
-    panels = [
-        matrix_heatmap.draft(
-            check.analytic,
-            title=f"Analytic: {check.case.formula}  {shape(check.analytic)}",
-            **axes,
-            text_size=size,
-            value_name="analytic",
-        ),
-        matrix_heatmap.draft(
-            check.numerical,
-            title=f"Numerical: central differences  {shape(check.numerical)}",
-            **axes,
-            text_size=size,
-            value_name="numerical",
-        ),
-        difference_heatmap.draft(check.difference, title="Analytic − numerical", **axes, text_size=13),
-    ]
-    chart_col, text_col = st.columns([3, 2], gap="large")
-    with chart_col:
-        show_figure(
-            matrix_grid(panels, title=f"Identity ({number}), checked three ways", per_row=1),
+
+    def figure():
+        # One chart: the analytic matrix, the numerical one and their difference, one under the other (side
+        # by side their labels collide on a phone); beside it the largest difference and how to read it.
+        axes = {"row_label": row_label, "col_label": col_label, "row_names": rows, "col_names": cols}
+        size = text_size(len(cols))
+        panels = [
+            matrix_heatmap.draft(
+                check.analytic,
+                title=f"Analytic: {check.case.formula}  {shape(check.analytic)}",
+                **axes,
+                text_size=size,
+                value_name="analytic",
+            ),
+            matrix_heatmap.draft(
+                check.numerical,
+                title=f"Numerical: central differences  {shape(check.numerical)}",
+                **axes,
+                text_size=size,
+                value_name="numerical",
+            ),
+            difference_heatmap.draft(check.difference, title="Analytic − numerical", **axes, text_size=13),
+        ]
+        return matrix_grid(panels, title=f"Identity ({number}), checked three ways", per_row=1)
+
+    with slots["chart"]:
+        show_shared_figure(
+            figure,
+            share=(number, seed, n, m, f),
             key="ident_check",
             alt=f"Three annotated heatmaps, one under the other: the analytic {what} of identity ({number}), "
             f"{check.case.formula}; the numerical one, which matches it; and their difference, rounding "
@@ -240,7 +237,54 @@ def identities_section() -> None:
                 f"With more than {LABELLED_COLUMNS} columns the difference's cells are too small for "
                 "labels: hover for the values."
             )
-    text_col.metric("max |analytic − numerical|", scientific(check.max_abs_diff))
+    slots["metric"].metric("max |analytic − numerical|", scientific(check.max_abs_diff))
+    slots["statement"].latex(
+        r"\begin{gathered}" + statement.replace(r":\qquad", r":\\[4pt]") + r"\end{gathered}"
+    )
+    slots["inputs"].markdown(
+        "  \n".join(
+            f"**{name}** {shape(value)}: "
+            + ", ".join(compact(float(v)) for v in np.ravel(value)[:30])
+            + (" …" if np.size(value) > 30 else "")
+            for name, value in check.case.inputs.items()
+        )
+    )
+
+
+def identities_section() -> None:
+    """One identity checked three ways.
+
+    Not a fragment itself: the sizes' fragment (:func:`sizes`) writes into slots laid out here, and
+    Streamlit 1.67 drops what a nested fragment wrote into its parent fragment's slots when the parent
+    reruns (ui.sections).  The identity and f rerun the page; n and m rerun only the fragment, which sends
+    only what they change (each element sent is server work, for every student).
+    """
+    seed = int(st.session_state[SEED_KEY])
+    c_which, c_n, c_m = st.columns([2, 1, 1], gap="large")
+    number = c_which.selectbox(
+        "Identity",
+        list(IDENTITIES),
+        format_func=lambda k: SHORT_NAMES[k],
+        key="ident_which",
+        bind="query-params",
+    )
+    f = "sigmoid"
+    if number == 4:
+        f = st.radio(
+            "Elementwise function f",
+            list(ELEMENTWISE_LABELS),
+            format_func=ELEMENTWISE_LABELS.get,
+            horizontal=True,
+            key="ident_f",
+            bind="query-params",
+        )
+    # The variable differentiated against and the note depend on the identity alone, not on the sizes.
+    variable = checked(number, seed, IDENTITIES_N, IDENTITIES_M, f).case.variable
+    what = "gradient ∂J/∂" + variable if number >= 5 else "Jacobian ∂z/∂x"
+    _, note = identity_statement(number, IDENTITIES_N, IDENTITIES_M, f)
+
+    chart_col, text_col = st.columns([3, 2], gap="large")
+    slots = {"m": c_m, "chart": chart_col.container(), "metric": text_col.empty()}
     text_col.markdown(
         f"The numerical {what} perturbs each input entry by ±ε (ε = 10⁻⁶) with "
         "`core.numerical_jacobian`; its error is about ε² from truncation plus 10⁻¹⁶/ε from rounding, "
@@ -250,17 +294,12 @@ def identities_section() -> None:
 
     # What the chart checks: the identity with its sizes, one line of derivation, the random inputs.
     st.markdown(f"**({number}) {IDENTITIES[number]}**")
-    st.latex(r"\begin{gathered}" + statement.replace(r":\qquad", r":\\[4pt]") + r"\end{gathered}")
+    slots["statement"] = st.empty()
     st.markdown(note)
     with st.expander("The random inputs"):
-        st.markdown(
-            "  \n".join(
-                f"**{name}** {shape(value)}: "
-                + ", ".join(compact(float(v)) for v in np.ravel(value)[:30])
-                + (" …" if np.size(value) > 30 else "")
-                for name, value in check.case.inputs.items()
-            )
-        )
+        slots["inputs"] = st.empty()
+    with c_n:
+        sizes(number, f, seed, slots)
 
 
 identities_section()
