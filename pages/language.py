@@ -48,7 +48,7 @@ from core.figures.language import (
 )
 from core.formatting import number
 from core.units import LN2, in_unit
-from ui.common import show_figure, units
+from ui.common import process_cache, show_figure, units
 from ui.frame import side_by_side
 from ui.page import page_header
 from ui.scrub import follow_drag, scrub_payload
@@ -404,18 +404,22 @@ passage_section()
 
 
 # ------------------------------------------------------------------------------------------ sampling
-@st.cache_data(max_entries=1024, show_spinner=False)
+@process_cache(maxsize=1024)  # a dict look-up per move of T, shared by every session (never written to)
 def _written(k: float, context: int, hidden: int, name: str, length: int, temperature: float, draw: int):
     """A model's written text and its next-character distribution: sampling is seeded (``draw``), so a
-    setting's text is the same for everyone, written once per process and then shared."""
+    setting's text is the same for everyone, written once per process and then shared (read-only)."""
     model = _models(k, context, hidden)[name]
     sample = sample_text(model, length, temperature=temperature, seed=draw)
-    return sample, next_char_probs(model, encode(sample.text), temperature=temperature)
+    nxt = next_char_probs(model, encode(sample.text), temperature=temperature)
+    for value in (*sample, *nxt):
+        if isinstance(value, np.ndarray):
+            value.setflags(write=False)
+    return sample, nxt
 
 
 @safe_fragment
 def sampling_section() -> None:
-    st.header("Writing with a temperature")
+    """T, the length and the sample number, and the two texts and charts they move (reruns alone)."""
     k, context, hidden = _settings()
     t_col, n_col, draw_col = st.columns(3)
     with t_col:
@@ -478,6 +482,7 @@ def sampling_section() -> None:
             )
 
 
+st.header("Writing with a temperature")  # outside the fragment: sent once per full run, not per move of T
 sampling_section()
 
 # ------------------------------------------------------------------------------------------ the math
