@@ -26,7 +26,7 @@ from core.pitfalls import (
     naive_cross_entropy,
     naive_scale_sweep,
 )
-from ui.common import show_figure
+from ui.common import show_dataframe, show_figure
 from ui.page import page_header
 from ui.sections import safe_fragment
 
@@ -116,7 +116,13 @@ def naive_section() -> None:
         }
         for sweep, (naive, stable) in zip(sweeps, at_scale, strict=True)
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="pit_naive_table")
+    # From a cached Arrow table, without pandas: on each move of s this table cost more than its chart.
+    show_dataframe(
+        {column: [row[column] for row in rows] for column in rows[0]},
+        hide_index=True,
+        width="stretch",
+        key="pit_naive_table",
+    )
     mechanism = {
         0: "exp(s) overflows to inf, so the true class's probability is inf / inf = **NaN**",
         1: "exp(s) overflows to inf, so the true class's probability is 1 / inf = 0 and −log 0 = **+inf**",
