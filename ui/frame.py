@@ -38,9 +38,13 @@ QUOTE_CHARS = 40
 # row instead of a tall stack.  On wider screens, side by side, nothing moves.
 _ROW = '[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stPlotlyChart"])'
 _CHART_COLUMN = f'{_ROW} > [data-testid="stColumn"]:has([data-testid="stPlotlyChart"])'
+# A row of numbers: columns that hold st.metric and nothing else (a row whose column also holds prose, a
+# table or a slider stacks like any other, or its prose would be squeezed into a third of a phone).
+_COLUMN_ITEM = '> [data-testid="stColumn"] > [data-testid="stVerticalBlock"] >'
+_METRIC_ITEM = '[data-testid="stElementContainer"]:has(> [data-testid="stMetric"])'
 _METRICS = (
-    '[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"])'
-    ':not(:has([data-testid="stPlotlyChart"]))'
+    f'[data-testid="stHorizontalBlock"]:has({_COLUMN_ITEM} {_METRIC_ITEM})'
+    f":not(:has({_COLUMN_ITEM} :not({_METRIC_ITEM})))"
 )
 SCREEN_CSS = f"""
 <style>
