@@ -284,7 +284,9 @@ def identities_section() -> None:
     _, note = identity_statement(number, IDENTITIES_N, IDENTITIES_M, f)
 
     chart_col, text_col = st.columns([3, 2], gap="large")
-    slots = {"m": c_m, "chart": chart_col.container(), "metric": text_col.empty()}
+    # The chart's column itself is its slot: the fragment's chart, CSV button and caption are appended to it
+    # as the column's own elements, which the phone layout (ui.frame.SCREEN_CSS) reorders around the chart.
+    slots = {"m": c_m, "chart": chart_col, "metric": text_col.empty()}
     text_col.markdown(
         f"The numerical {what} perturbs each input entry by ±ε (ε = 10⁻⁶) with "
         "`core.numerical_jacobian`; its error is about ε² from truncation plus 10⁻¹⁶/ε from rounding, "

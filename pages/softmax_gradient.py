@@ -11,7 +11,7 @@ from core.figures.softmax_gradient import chain_rule_check_figure, chain_rule_co
 from core.formatting import compact, human_bytes, scientific, subscript, tex_number
 from core.information import surprise
 from core.jacobians import SoftmaxChain, chain_rule_cost, softmax_cross_entropy_chain
-from ui.common import show_figure, show_table, units
+from ui.common import process_cache, show_figure, show_shared_figure, show_table, units
 from ui.page import page_header
 from ui.sections import open_tab, safe_fragment
 from words.lessons_gradients import RESET_LABEL
@@ -30,9 +30,13 @@ def logit_key(k: int) -> str:
     return f"sgrad_z{k + 1}"
 
 
-@st.cache_data(max_entries=4096, show_spinner=False)
+@process_cache(maxsize=4096)
 def chain_at(logits: tuple[float, ...], t: int) -> SoftmaxChain:
-    """The chain at these logits, shared by every session: the numerical Jacobian is most of a rerun."""
+    """The chain at these logits, shared by every session: the numerical Jacobian is most of a rerun.
+
+    Kept per process and handed out as it is (never written to): ``st.cache_data`` would hash the key and
+    unpickle a copy of the arrays on every rerun.
+    """
     return softmax_cross_entropy_chain(np.array(logits), t)
 
 
@@ -84,7 +88,7 @@ reset_col.button(RESET_LABEL, on_click=reset_logits, key="sgrad_reset")
 
 
 # Each section of the derivation comes in two parts.  Its layout (``*_layout``) runs with the page: the
-# formulas, the prose and the charts that no logit moves, and an ``st.empty()`` slot for each number or
+# formulas, the prose and the charts that no logit moves, and a slot for each number or
 # chart that a logit moves.  Its numbers (``*_numbers``) run in the logits' fragment and fill those slots:
 # a slider move sends only what it changes (each element sent is server work, for every student).
 
@@ -128,7 +132,7 @@ def sparse_layout(n_classes: int, t: int) -> dict:
             r"\begin{cases} -1/s_t & i = t \\ 0 & i \neq t \end{cases}"
         )
         slots = {"text": st.empty()}
-    slots["chart"] = right.empty()
+    slots["chart"] = right  # the chart column itself (the fragment's writes are appended to it)
     return slots
 
 
@@ -140,7 +144,7 @@ def sparse_numbers(chain, s, t: int, tick_s: list[str], tick_z: list[str], slots
         f"The other {n_classes - 1} entries are exactly 0."
     )
     dl_ds = chain.dloss_dprobs
-    with slots["chart"].container():
+    with slots["chart"]:
         show_figure(
             matrix_heatmap(
                 dl_ds,
@@ -170,7 +174,7 @@ def product_layout(n_classes: int, t: int) -> dict:
             f"every row except row t = {t + 1} is zero: of the {n_classes * n_classes} terms only "
             f"{n_classes} survive, and in each of them s_t cancels."
         )
-    slots = {"chart": right.empty()}
+    slots = {"chart": right}
     st.latex(
         r"\begin{aligned}\frac{\partial L}{\partial z_k} &= \sum_i \frac{\partial L}{\partial s_i}"
         r"\frac{\partial s_i}{\partial z_k}"
@@ -185,7 +189,7 @@ def product_layout(n_classes: int, t: int) -> dict:
 
 def product_numbers(chain, s, t: int, tick_s: list[str], tick_z: list[str], slots: dict) -> None:
     s_t, n_classes = float(s[t]), len(s)
-    with slots["chart"].container():
+    with slots["chart"]:
         show_figure(
             matrix_heatmap(
                 chain.terms,
@@ -227,7 +231,7 @@ def check_layout(n_classes: int, t: int) -> dict:
         "drawn in the next tab."
     )
     left, right = st.columns([1.2, 1], gap="large")
-    slots["chart"], slots["table"] = left.empty(), right.empty()
+    slots["chart"], slots["table"] = left, right.empty()
     return slots
 
 
@@ -237,7 +241,7 @@ def check_numbers(chain, s, t: int, tick_s: list[str], tick_z: list[str], slots:
     row.metric("max |Jᵀ∂L/∂s − (s − y)|", scientific(chain.chain_max_abs_diff))
     row.metric("max |J − numerical J|", scientific(chain.jacobian_max_abs_diff))
     row.metric("max |(numerical J)ᵀ∂L/∂s − (s − y)|", scientific(chain.numerical_max_abs_diff))
-    with slots["chart"].container():
+    with slots["chart"]:
         show_figure(
             chain_rule_check_figure(
                 chain.grad,
@@ -268,13 +272,7 @@ def numerical_layout(n_classes: int, t: int) -> dict:
         "s_i moves (central differences). It agrees with diag(s) − ssᵀ to rounding."
     )
     left, right = st.columns(2, gap="large")
-    slots = {"numerical": left.empty(), "difference": right.empty()}
-    if n_classes > LABELLED_COLUMNS:
-        right.caption(
-            f"With more than {LABELLED_COLUMNS} classes the cells are too small for labels: "
-            "hover for the values."
-        )
-    return slots
+    return {"numerical": left, "difference": right}
 
 
 def numerical_numbers(chain, s, t: int, tick_s: list[str], tick_z: list[str], slots: dict) -> None:
@@ -285,7 +283,7 @@ def numerical_numbers(chain, s, t: int, tick_s: list[str], tick_z: list[str], sl
         "row_names": tick_s,
         "col_names": tick_z,
     }
-    with slots["numerical"].container():
+    with slots["numerical"]:
         show_figure(
             matrix_heatmap(
                 chain.numerical_jacobian,
@@ -298,7 +296,7 @@ def numerical_numbers(chain, s, t: int, tick_s: list[str], tick_z: list[str], sl
             alt="Annotated heatmap of the softmax Jacobian computed by central differences; it matches the "
             "analytic one to the digits shown.",
         )
-    with slots["difference"].container():
+    with slots["difference"]:
         show_figure(
             difference_heatmap(
                 chain.jacobian - chain.numerical_jacobian,
@@ -310,6 +308,11 @@ def numerical_numbers(chain, s, t: int, tick_s: list[str], tick_z: list[str], sl
             alt="Heatmap of the analytic minus the numerical softmax Jacobian: every entry is a rounding "
             "error below 1e-8.",
         )
+        if n_classes > LABELLED_COLUMNS:
+            st.caption(
+                f"With more than {LABELLED_COLUMNS} classes the cells are too small for labels: "
+                "hover for the values."
+            )
 
 
 def cost_layout(n_classes: int, t: int) -> dict:
@@ -406,9 +409,9 @@ def logits(n_classes: int, t: int, section: int, slots: dict) -> None:
     row.metric(f"s_t, probability of class {t + 1}", f"{s_t:.3f}" if s_t >= 1e-3 else scientific(s_t, 2))
     row.metric(f"Loss L = −log s_t ({unit})", f"{loss_shown:.4f}")
     row.metric("∂L/∂s_t = −1/s_t", compact(float(chain.dloss_dprobs[t])))
-    with slots["jacobian"].container():
-        show_figure(
-            matrix_heatmap(
+    with slots["jacobian"]:
+        show_shared_figure(  # the same for every student at these logits (the Jacobian does not depend on t)
+            lambda: matrix_heatmap(
                 chain.jacobian,
                 title="Softmax Jacobian ∂s_i/∂z_k = diag(s) − ssᵀ",
                 row_label="output s_i (row i)",
@@ -417,6 +420,7 @@ def logits(n_classes: int, t: int, section: int, slots: dict) -> None:
                 col_names=tick_z,
                 value_name="∂s_i/∂z_k",
             ),
+            share=z,
             key="sgrad_jacobian",
             alt="Annotated heatmap of the softmax Jacobian: positive diagonal s_i(1 − s_i), negative "
             "off-diagonal entries −s_i s_k.",
@@ -434,7 +438,9 @@ def explorer() -> None:
     """
     n_classes, t = st.session_state[KEY_CLASSES], st.session_state[KEY_TRUE]
     controls, main = st.columns([1, 2.2], gap="large")
-    slots = {"metrics": main.empty(), "jacobian": main.empty()}
+    # A chart's slot is its column itself: the fragment's chart and CSV button are appended to it as the
+    # column's own elements, which the phone layout (ui.frame.SCREEN_CSS) reorders around the chart.
+    slots = {"metrics": main.empty(), "jacobian": main}
     section, panel = open_tab(SECTIONS, key=KEY_SECTION)
     with panel:
         slots.update(LAYOUT_SECTION[section](n_classes, t))
