@@ -8,6 +8,7 @@ from core.figures.matrices import LABELLED_COLUMNS, difference_heatmap, matrix_g
 from core.formatting import compact, scientific, subscript, tex_number
 from core.jacobians import (
     IDENTITIES,
+    identity_case,
     identity_check,
     one_layer_example,
     one_layer_gradcheck,
@@ -278,8 +279,9 @@ def identities_section() -> None:
             key="ident_f",
             bind="query-params",
         )
-    # The variable differentiated against and the note depend on the identity alone, not on the sizes.
-    variable = checked(number, seed, IDENTITIES_N, IDENTITIES_M, f).case.variable
+    # The variable differentiated against and the note depend on the identity alone, not on the sizes (the
+    # case is set up without checking it: the check runs in the fragment).
+    variable = identity_case(number, seed=seed, elementwise=f).variable
     what = "gradient ∂J/∂" + variable if number >= 5 else "Jacobian ∂z/∂x"
     _, note = identity_statement(number, IDENTITIES_N, IDENTITIES_M, f)
 

@@ -22,7 +22,7 @@ from ui.common import csv_button, process_cache, show_dataframe, show_figure, un
 from ui.frame import presenter
 from ui.page import page_header
 from ui.scrub import drag_group, follow_drag, scrub_payload, track, tracked
-from ui.sections import safe_fragment
+from ui.sections import metric_row, safe_fragment
 
 CLASSES_KEY, MODE_KEY, TRUE_KEY, EPS_KEY = "kl_classes", "kl_mode", "kl_true", "kl_eps"
 Q0_KEY = "kl_q0"  # Q's weight of the first class: a drag of it, or of ε, moves the charts in the browser
@@ -132,7 +132,7 @@ def prediction(p_weights: tuple, eps: float, names: list, true_index, unit: str,
     )
     p, q, h_p, kl, ce = _split(p_weights, q_weights, eps, base)
 
-    row = slots["metrics"].container(horizontal=True, gap="medium")  # as ui.sections.metric_row
+    row = metric_row(slots["metrics"])
     row.metric(f"H(P) ({unit})", f"{h_p:.4f}", help="The entropy of the truth: the unavoidable part.")
     row.metric(f"KL(P ‖ Q) ({unit})", f"{kl:.4f}", help="Wasted by predicting Q instead of P; 0 iff Q = P.")
     row.metric(f"H(P, Q) ({unit})", f"{ce:.4f}", help="The cross-entropy loss = H(P) + KL(P ‖ Q).")

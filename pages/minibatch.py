@@ -17,7 +17,7 @@ from core.minibatch import (
 )
 from ui.common import process_cache, show_figure, show_table
 from ui.page import page_header
-from ui.sections import safe_fragment
+from ui.sections import metric_row, safe_fragment
 from words.sources import FOUR_LAYER_NOTES, capital
 
 N_SAMPLES = MINIBATCH_N_SAMPLES  # the fixed data set the batches come from
@@ -202,7 +202,7 @@ def one_batch_controls(name: str, index: tuple[int, ...], label: str, slots: dic
     diff_w = max(
         float(np.abs(routes["W"][k] - routes["W"]["backward"]).max()) for k in ("seed", "per_example")
     )
-    row = slots["differences"].container(horizontal=True, gap="medium")  # as ui.sections.metric_row
+    row = metric_row(slots["differences"])
     row.metric(
         "∇b₄, largest difference", scientific(diff_b), help="Between the three routes, over all entries."
     )

@@ -13,7 +13,7 @@ from core.information import surprise
 from core.jacobians import SoftmaxChain, chain_rule_cost, softmax_cross_entropy_chain
 from ui.common import process_cache, show_figure, show_shared_figure, show_table, units
 from ui.page import page_header
-from ui.sections import open_tab, safe_fragment
+from ui.sections import metric_row, open_tab, safe_fragment
 from words.lessons_gradients import RESET_LABEL
 from words.sources import FOUR_LAYER_NOTES, capital
 
@@ -237,7 +237,7 @@ def check_layout(n_classes: int, t: int) -> dict:
 
 def check_numbers(chain, s, t: int, tick_s: list[str], tick_z: list[str], slots: dict) -> None:
     n_classes = len(s)
-    row = slots["checks"].container(horizontal=True, gap="medium")  # as ui.sections.metric_row
+    row = metric_row(slots["checks"])
     row.metric("max |Jᵀ∂L/∂s − (s − y)|", scientific(chain.chain_max_abs_diff))
     row.metric("max |J − numerical J|", scientific(chain.jacobian_max_abs_diff))
     row.metric("max |(numerical J)ᵀ∂L/∂s − (s − y)|", scientific(chain.numerical_max_abs_diff))
@@ -405,7 +405,7 @@ def logits(n_classes: int, t: int, section: int, slots: dict) -> None:
     unit = units()
     loss_shown = float(surprise(s_t, base=2)) if unit == "bits" else chain.loss
 
-    row = slots["metrics"].container(horizontal=True, gap="medium")  # as ui.sections.metric_row
+    row = metric_row(slots["metrics"])
     row.metric(f"s_t, probability of class {t + 1}", f"{s_t:.3f}" if s_t >= 1e-3 else scientific(s_t, 2))
     row.metric(f"Loss L = −log s_t ({unit})", f"{loss_shown:.4f}")
     row.metric("∂L/∂s_t = −1/s_t", compact(float(chain.dloss_dprobs[t])))

@@ -61,10 +61,11 @@ def open_tab(labels: Sequence[str], *, key: str) -> tuple[int, DeltaGenerator]:
     return index, tabs[index]
 
 
-def metric_row() -> DeltaGenerator:
+def metric_row(slot: DeltaGenerator | None = None) -> DeltaGenerator:
     """A row for a few ``st.metric`` side by side: ``row = metric_row(); row.metric(...)``.
 
     One horizontal container, where ``st.columns(n)`` sends a row and n columns: on a page that reruns on
     every slider move, each element sent is server work (and the metrics wrap on a narrow screen too).
+    ``slot``: where to draw the row (e.g. an ``st.empty()`` a fragment fills); by default, here.
     """
-    return st.container(horizontal=True, gap="medium")
+    return (st if slot is None else slot).container(horizontal=True, gap="medium")
