@@ -17,8 +17,8 @@
 // It only picks which of the updates core computed to draw when: it computes no number, sends nothing to
 // the server and writes nothing into the page but through Plotly.  A chart that is not on the page (yet)
 // is skipped: every update is complete, so the next one catches up.  New updates replace the ones not
-// drawn yet; when training pauses, the component leaves the page (its timer stops) and the page draws the
-// charts at the epoch reached, as before.
+// drawn yet; when training pauses, the page draws the charts at the epoch reached, as before, and this
+// script leaves alone every chart the server has drawn again (then the component leaves the page).
 
 const FRAME_ONLY = { frame: { duration: 0, redraw: false }, transition: { duration: 0 }, mode: "immediate" };
 
@@ -34,7 +34,9 @@ function valueAt(layout, path) {
   return node;
 }
 
-function move(graph, update) {
+// `ours()` says whether the chart is still this script's to move: a step still queued when the server
+// draws the chart again is dropped.
+function move(graph, update, ours) {
   const changed = {};
   for (const [path, value] of Object.entries(update.layout || {})) {
     if (JSON.stringify(valueAt(graph.layout, path)) !== JSON.stringify(value)) changed[path] = value;
@@ -43,11 +45,11 @@ function move(graph, update) {
   if (update.restyle) {
     // Whole attributes of every trace (a heatmap's z and text): Plotly redraws the chart.
     const indices = Object.values(update.restyle)[0].map((_, i) => i);
-    done = done.then(() => window.Plotly.restyle(graph, update.restyle, indices));
+    done = done.then(() => ours() && window.Plotly.restyle(graph, update.restyle, indices));
   }
   if (update.traces && update.traces.length) {
-    done = done.then(() =>
-      window.Plotly.animate(graph, { data: update.data, traces: update.traces }, FRAME_ONLY),
+    done = done.then(
+      () => ours() && window.Plotly.animate(graph, { data: update.data, traces: update.traces }, FRAME_ONLY),
     );
   }
   // A frame still queued when the next payload arrives is interrupted, and plotly.js rejects its promise
@@ -55,18 +57,34 @@ function move(graph, update) {
   done.catch(() => {});
 }
 
+// Whether the server has drawn the chart again since this mount first moved it.  When training pauses,
+// the page's rerun draws every chart at the epoch reached while this component is still on the page: it
+// leaves only when that rerun ends, and until then its timer would go on moving the fresh charts to the
+// updates it still holds, older or newer than the epoch the page now shows.  Plotly.react (how Streamlit
+// draws a changed figure into the same chart) gives the chart a new data array, and a figure mounted
+// afresh is a new element; Plotly.animate, restyle and relayout keep both.
+function redrawn(graph, first) {
+  return graph !== first.graph || graph.data !== first.data;
+}
+
 export default function ({ data }) {
   const { updates, interval } = JSON.parse(data.payload);
+  const moved = new Map(); // chart key -> the chart and its data array when this mount first moved it
   let next = 0;
   let timer = null;
   function draw() {
     timer = null;
-    // window.Plotly is plotly.js's own global, set when Streamlit loads its chart code.
-    if (!window.Plotly) return;
-    for (const [key, update] of Object.entries(updates[next])) {
+    // window.Plotly is plotly.js's own global, set when Streamlit loads its chart code (until then no
+    // chart is drawn, and the next update catches up).
+    for (const [key, update] of Object.entries(window.Plotly ? updates[next] : {})) {
       // Streamlit gives a keyed element's container the class "st-key-<key>".
-      const graph = document.querySelector(`.st-key-${CSS.escape(key)} .js-plotly-plot`);
-      if (graph && graph._fullLayout) move(graph, update);
+      const find = () => document.querySelector(`.st-key-${CSS.escape(key)} .js-plotly-plot`);
+      const graph = find();
+      if (!graph || !graph._fullLayout) continue;
+      if (!moved.has(key)) moved.set(key, { graph, data: graph.data });
+      const first = moved.get(key);
+      if (redrawn(graph, first)) continue; // the page's own drawing wins
+      move(graph, update, () => !redrawn(find(), first));
     }
     next += 1;
     if (next < updates.length) timer = setTimeout(draw, interval);
