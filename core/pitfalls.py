@@ -56,6 +56,7 @@ __all__ = [
     "naive_cross_entropy",
     "NaiveSweep",
     "naive_scale_sweep",
+    "naive_and_stable_at",
     "clipped_log_loss",
     "clipped_log_loss_grad",
     "ClippingComparison",
@@ -319,6 +320,36 @@ def naive_scale_sweep(scales, pattern=(1.0, 0.0, -1.0), target=0, dtype="float32
         first_break_kind=kind,
         overflow_threshold=exp_overflow_threshold(dt),
     )
+
+
+def naive_and_stable_at(
+    scale: float, pattern=(1.0, 0.0, -1.0), target=0, dtypes=NAIVE_DTYPES
+) -> tuple[tuple[float, float], ...]:
+    """The naive and the stable cross-entropy of the logits ``scale * pattern``, in each dtype.
+
+    The values :func:`naive_scale_sweep`'s curves take at ``scale``: one point of its sweep per dtype.
+
+    Parameters
+    ----------
+    scale : float
+        Positive and finite; ``scale * pattern`` must be representable in every dtype.
+    pattern, target
+        As for :func:`naive_scale_sweep`.
+    dtypes : sequence of {"float16", "float32", "float64"}, default :data:`NAIVE_DTYPES`
+
+    Returns
+    -------
+    tuple of (float, float)
+        ``(naive, stable)`` per dtype, as float64 (the naive one inf or NaN where it breaks).
+
+    Examples
+    --------
+    >>> naive_and_stable_at(100.0, target=2, dtypes=("float32", "float64"))
+    ((inf, 200.0), (200.0, 200.0))
+    """
+    scale = check_scalar(scale, "scale", low=0.0, low_open=True)
+    sweeps = [naive_scale_sweep([scale], pattern, target, dtype) for dtype in dtypes]
+    return tuple((float(sweep.naive[0]), float(sweep.stable[0])) for sweep in sweeps)
 
 
 # -------------------------------------------------------------------------------------------- clipping

@@ -6,7 +6,12 @@ import streamlit as st
 
 from core.defaults import DEFAULT_CLASS_NAMES, PITFALLS_LOG_EPS, PITFALLS_LOG_P, PITFALLS_LOGITS
 from core.figures.curves import curves_figure
-from core.figures.pitfalls import clipping_figure, gradient_bars_figure, naive_vs_stable_figure
+from core.figures.pitfalls import (
+    clipping_figure,
+    gradient_bars_figure,
+    naive_vs_stable_figure,
+    naive_vs_stable_frames,
+)
 from core.formatting import signed, significant
 from core.functional import sigmoid, softmax
 from core.gradcheck import numerical_gradient
@@ -23,11 +28,12 @@ from core.pitfalls import (
     clipping_comparison,
     mse_on_sigmoid,
     mse_on_sigmoid_grad,
-    naive_cross_entropy,
+    naive_and_stable_at,
     naive_scale_sweep,
 )
-from ui.common import show_dataframe, show_figure
+from ui.common import process_cache, show_dataframe, show_figure
 from ui.page import page_header
+from ui.scrub import scrub_payload, scrubbed_chart, track
 from ui.sections import safe_fragment
 
 PATTERN = (1.0, 0.0, -1.0)
@@ -35,74 +41,41 @@ TRUE_CHOICES = {0: "the largest logit (+s)", 1: "the middle logit (0)", 2: "the 
 SCALES = np.geomspace(0.1, 1e4, 400)
 DEFAULT_LOGITS = PITFALLS_LOGITS  # the multi-class page's default logits
 NAMES = list(DEFAULT_CLASS_NAMES[: len(DEFAULT_LOGITS)])
+LOG_SCALES = tuple(round(-1.0 + 0.1 * k, 1) for k in range(51))  # every value of the scale slider (log₁₀ s)
+SCALE_KEY = "pit_scale"
+NAIVE_CHART = "pit_naive_chart"
 
 
-@st.cache_data(max_entries=len(TRUE_CHOICES), show_spinner=False)
-def _naive_sweeps(target: int) -> list:
+@process_cache(maxsize=len(TRUE_CHOICES))
+def _naive_sweeps(target: int) -> tuple:
     """Naive and stable loss over the scale grid in each dtype: depends on the true class alone."""
-    return [naive_scale_sweep(SCALES, PATTERN, target, dtype) for dtype in NAIVE_DTYPES]
+    return tuple(naive_scale_sweep(SCALES, PATTERN, target, dtype) for dtype in NAIVE_DTYPES)
 
 
-page_header(
-    "Numerical pitfalls",
-    "Cross-entropy is simple on paper and easy to get wrong in code. Four classic mistakes, each next to "
-    "the right way, computed both ways so you can see exactly where and how the wrong one fails.",
-)
+@process_cache(maxsize=len(TRUE_CHOICES))
+def _losses_at(target: int) -> tuple:
+    """The (naive, stable) loss per dtype at every scale the slider can take, for this true class."""
+    return tuple(naive_and_stable_at(10**v, PATTERN, target, NAIVE_DTYPES) for v in LOG_SCALES)
 
 
-# ------------------------------------------------------------------------------ (a) naive vs stable
-@safe_fragment
-def naive_section() -> None:
-    """Naive softmax-then-log against log-sum-exp, in three dtypes."""
-    st.header("1. Softmax, then log: overflow and underflow")
-    a_controls, a_chart = st.columns([1, 2.4], gap="large")
-    with a_controls:
-        target = st.radio(
-            "The true class is",
-            tuple(TRUE_CHOICES),
-            index=2,
-            format_func=TRUE_CHOICES.get,
-            key="pit_true",
-            bind="query-params",
-        )
-        log_scale = st.slider(
-            "Logit scale s (log₁₀)",
-            -1.0,
-            4.0,
-            2.0,
-            step=0.1,
-            key="pit_scale",
-            help="The logits are s · [1, 0, −1]; the table below lists both losses at this s.",
-            bind="query-params",
-        )
-        scale = float(10**log_scale)
-        st.latex(r"z = s\cdot[1,\ 0,\ -1]")
-        st.latex(r"\text{naive: } -\log\frac{e^{z_t}}{\sum_j e^{z_j}}")
-        st.latex(r"\text{stable: } \operatorname{LSE}(z) - z_t")
-        st.latex(
-            r"\begin{aligned}\operatorname{LSE}(z) &= m \\ &+ \log\textstyle\sum_j e^{z_j - m}"
-            r"\end{aligned}"
-        )
-        st.latex(r"\text{where } m = \max_j z_j")
+def _naive_chart(log_scale: float, target: int):
+    """The chart at the slider's value: the curves, and the marked s with both losses on it."""
+    at = _losses_at(target)[LOG_SCALES.index(round(log_scale, 1))]
+    return naive_vs_stable_figure(_naive_sweeps(target), point_scale=10**log_scale, point_losses=at)
 
-    sweeps = _naive_sweeps(target)
-    logits = np.asarray(PATTERN) * scale
-    at_scale = [
-        (
-            float(naive_cross_entropy(logits.astype(sweep.dtype), target)),
-            float(cross_entropy(logits.astype(sweep.dtype), target)),
-        )
-        for sweep in sweeps
-    ]
-    with a_chart:
-        show_figure(
-            naive_vs_stable_figure(sweeps, point_scale=scale, point_losses=at_scale),
-            key="pit_naive_chart",
-            alt="Cross-entropy against the logit scale on log axes for float16, float32 and float64: the "
-            "naive softmax-then-log stops at a dtype-dependent scale, marked with crosses; the log-sum-exp "
-            "one continues.",
-        )
 
+@process_cache(maxsize=len(TRUE_CHOICES))
+def _naive_scrub(target: int) -> str:
+    """What the chart shows at every s, for ui.scrub (the marked line, its label and both markers)."""
+    frames = naive_vs_stable_frames(_naive_sweeps(target), [10**v for v in LOG_SCALES], _losses_at(target))
+    return scrub_payload(LOG_SCALES, frames)
+
+
+@process_cache(maxsize=len(TRUE_CHOICES) * len(LOG_SCALES))
+def _naive_table(target: int, log_scale: float) -> dict:
+    """Section 1's table at s: where each dtype's naive loss breaks, and both losses at s."""
+    scale = 10**log_scale
+    at_scale = _losses_at(target)[LOG_SCALES.index(log_scale)]
     rows = [
         {
             "dtype": sweep.dtype,
@@ -114,15 +87,46 @@ def naive_section() -> None:
             f"naive at s = {scale:.4g}": significant(naive),
             f"stable at s = {scale:.4g}": significant(stable),
         }
-        for sweep, (naive, stable) in zip(sweeps, at_scale, strict=True)
+        for sweep, (naive, stable) in zip(_naive_sweeps(target), at_scale, strict=True)
     ]
-    # From a cached Arrow table, without pandas: on each move of s this table cost more than its chart.
-    show_dataframe(
-        {column: [row[column] for row in rows] for column in rows[0]},
-        hide_index=True,
-        width="stretch",
-        key="pit_naive_table",
-    )
+    return {column: tuple(row[column] for row in rows) for column in rows[0]}
+
+
+page_header(
+    "Numerical pitfalls",
+    "Cross-entropy is simple on paper and easy to get wrong in code. Four classic mistakes, each next to "
+    "the right way, computed both ways so you can see exactly where and how the wrong one fails.",
+)
+
+
+# ------------------------------------------------------------------------------ (a) naive vs stable
+def naive_section() -> None:
+    """Naive softmax-then-log against log-sum-exp, in three dtypes.
+
+    What the scale s moves (the marked s on the chart, the table) is redrawn by its own fragment; the
+    chart is drawn outside it and follows the slider in the browser (``ui.scrub.scrubbed_chart``), so a
+    release reruns only the slider and the table.  The true class reruns the page."""
+    st.header("1. Softmax, then log: overflow and underflow")
+    a_controls, a_chart = st.columns([1, 2.4], gap="large")
+    with a_controls:
+        target = st.radio(
+            "The true class is",
+            tuple(TRUE_CHOICES),
+            index=2,
+            format_func=TRUE_CHOICES.get,
+            key="pit_true",
+            bind="query-params",
+        )
+        scale_box = st.container()
+        st.latex(r"z = s\cdot[1,\ 0,\ -1]")
+        st.latex(r"\text{naive: } -\log\frac{e^{z_t}}{\sum_j e^{z_j}}")
+        st.latex(r"\text{stable: } \operatorname{LSE}(z) - z_t")
+        st.latex(
+            r"\begin{aligned}\operatorname{LSE}(z) &= m \\ &+ \log\textstyle\sum_j e^{z_j - m}"
+            r"\end{aligned}"
+        )
+        st.latex(r"\text{where } m = \max_j z_j")
+    table_slot = st.empty()
     mechanism = {
         0: "exp(s) overflows to inf, so the true class's probability is inf / inf = **NaN**",
         1: "exp(s) overflows to inf, so the true class's probability is 1 / inf = 0 and −log 0 = **+inf**",
@@ -136,6 +140,49 @@ def naive_section() -> None:
         "and rounds the result back; the naive column really runs in float16.) A loss that rounds to exactly "
         "0 is not drawn on the log axis."
     )
+    with scale_box:
+        scale_readouts(target, table_slot)
+    with a_chart:
+        scrubbed_chart(
+            lambda v: _naive_chart(v, target),
+            key=NAIVE_CHART,
+            widget_key=SCALE_KEY,
+            payload=_naive_scrub(target),
+            alt="Cross-entropy against the logit scale on log axes for float16, float32 and float64: the "
+            "naive softmax-then-log stops at a dtype-dependent scale, marked with crosses; the log-sum-exp "
+            "one continues. A dotted line marks the scale s of the slider.",
+        )
+
+
+@safe_fragment
+def scale_readouts(target: int, table_slot) -> None:
+    """The scale slider, the logits it makes and the table at s: a release reruns only this."""
+    log_scale = track(
+        SCALE_KEY,
+        st.slider(
+            "Logit scale s (log₁₀)",
+            LOG_SCALES[0],
+            LOG_SCALES[-1],
+            2.0,
+            step=0.1,
+            key=SCALE_KEY,
+            help="The logits are s · [1, 0, −1]; the table below lists both losses at this s.",
+            bind="query-params",
+        ),
+    )
+    log_scale = round(log_scale, 1)
+    scale = 10**log_scale
+    shown = NAIVE_DTYPES.index("float32")  # the dtype most networks train in
+    naive, stable = _losses_at(target)[LOG_SCALES.index(log_scale)][shown]
+    st.caption(
+        f"s = {scale:.4g}: z = [{scale:.4g}, 0, −{scale:.4g}]. In float32 the naive loss is "
+        f"{significant(naive)} and the stable one {significant(stable)}."
+    )
+    # From a cached Arrow table, without pandas: on each move of s this table cost more than its chart.
+    with table_slot:
+        show_dataframe(
+            _naive_table(target, log_scale), hide_index=True, width="stretch", key="pit_naive_table"
+        )
 
 
 naive_section()

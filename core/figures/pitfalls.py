@@ -8,18 +8,22 @@ import numpy as np
 
 from core.figures.curves import curves_figure
 from core.figures.engine import Draft, figure_builder, plottable
+from core.figures.scrub import scrub_frames, steps_from_figures
 from core.figures.style import (
     COLORS,
     FONT_SIZE,
     LINE_WIDTH,
     MARKER_SIZE,
     NEUTRAL,
-    marked_vline,
     move_legend_below,
     styled,
 )
 from core.formatting import signed
 
+# The axes of the marked scale's line in each panel (and of its label, in the upper one): hidden y axes
+# from 0 to 1 over the panel.
+MARK_AXES = (("x", "y3"), ("x2", "y4"))
+LABEL_LEFT_DECADES = 1.0  # the marked scale's label goes left of its line within this of the axis's end
 DTYPE_COLORS = {"float16": COLORS["orange"], "float32": COLORS["blue"], "float64": COLORS["green"]}
 
 
@@ -36,17 +40,21 @@ def naive_vs_stable_figure(sweeps, *, point_scale: float | None = None, point_lo
     ----------
     sweeps : sequence of ``core.NaiveSweep``
     point_scale : float, optional
-        A scale to mark with a dotted vertical line.
+        A scale to mark with a dotted vertical line across both panels, labelled at the top.
     point_losses : sequence of (naive, stable) pairs, one per sweep, optional
-        The two losses at ``point_scale``: drawn as markers on the line (stable: filled circles; naive:
-        open diamonds, left out where inf, NaN or 0).
+        The two losses at ``point_scale`` (:func:`core.pitfalls.naive_and_stable_at`): drawn as markers
+        on the line (stable: filled circles; naive: open diamonds, left out where inf, NaN or 0).
+
+    Everything that marks ``point_scale`` is a trace (the line and its label on hidden axes over the
+    panels), so a drag of the scale slider moves it (:func:`naive_vs_stable_frames`).
 
     Returns
     -------
     go.Figure
         Per sweep: a stable and a naive line (top); then per sweep a marker trace of its broken scales
         (bottom, present even if empty); then one trace of the first-break markers (top); then (with
-        ``point_losses``) the stable and the naive markers at ``point_scale`` (top).
+        ``point_losses``) the stable and the naive markers at ``point_scale`` (top); then (with
+        ``point_scale``) the marked line in each panel and its label.
     """
     fig = Draft(rows=2, cols=1, shared_xaxes=True, row_heights=[0.74, 0.26], vertical_spacing=0.06)
     for sweep in sweeps:
@@ -120,9 +128,9 @@ def naive_vs_stable_figure(sweeps, *, point_scale: float | None = None, point_lo
             ys = [float(pair[index]) for pair in point_losses]
             fig.add_scatter(
                 x=[float(point_scale)] * len(ys),
-                y=[y if np.isfinite(y) and y > 0 else np.nan for y in ys],
+                y=[y if np.isfinite(y) and y > 0 else None for y in ys],  # None: not drawn, and JSON
                 mode="markers",
-                name=f"{which} at s = {point_scale:.3g}",
+                name=f"{which} at the marked s",
                 showlegend=False,
                 marker={
                     "symbol": symbol,
@@ -136,7 +144,39 @@ def naive_vs_stable_figure(sweeps, *, point_scale: float | None = None, point_lo
                 col=1,
             )
     if point_scale is not None:
-        marked_vline(fig, float(point_scale), f"s = {point_scale:.3g}", log=True, row="all", col=1)
+        on_plot = {"showlegend": False, "hoverinfo": "skip", "cliponaxis": False}
+        for (xaxis, yaxis), name in zip(MARK_AXES, ("marked s", "marked s, lower panel"), strict=True):
+            fig.add_scatter(
+                x=[float(point_scale)] * 2,
+                y=[0, 1],
+                mode="lines",
+                name=name,
+                line={"dash": "dot", "color": NEUTRAL, "width": 2},
+                xaxis=xaxis,
+                yaxis=yaxis,
+                **on_plot,
+            )
+        # The label right of the line, or left of it near the right edge (two traces: a drag changes
+        # their texts, not where they are anchored).
+        label = f"s = {point_scale:.4g}"
+        end = sweeps[0].scales[-1] if len(sweeps) else point_scale
+        on_right = bool(np.log10(point_scale) <= np.log10(end) - LABEL_LEFT_DECADES)
+        for name, text, position in (
+            ("marked s label", f" {label}" if on_right else "", "bottom right"),
+            ("marked s label, left", "" if on_right else f"{label} ", "bottom left"),
+        ):
+            fig.add_scatter(
+                x=[float(point_scale)],
+                y=[1],
+                mode="text",
+                name=name,
+                text=[text],
+                textposition=position,
+                textfont={"size": FONT_SIZE - 2, "color": COLORS["black"]},
+                xaxis=MARK_AXES[0][0],
+                yaxis=MARK_AXES[0][1],
+                **on_plot,
+            )
     styled(fig, title="Cross-entropy of the logits s · pattern: naive vs log-sum-exp", height=640)
     move_legend_below(fig, entries=2 * len(sweeps), per_row=3)
     fig.update_layout(margin={"t": 60, "b": 150}, legend={"y": -0.14})
@@ -160,7 +200,52 @@ def naive_vs_stable_figure(sweeps, *, point_scale: float | None = None, point_lo
         row=2,
         col=1,
     )
+    if point_scale is not None:
+        # The marked line's axes: over each panel, 0 at its bottom and 1 at its top.  Overlaying, so they
+        # draw no background of their own over the panel's traces.
+        for (_, axis), panel in zip(MARK_AXES, ("y", "y2"), strict=True):
+            fig.update_layout(
+                {
+                    f"yaxis{axis[1:]}": {
+                        "overlaying": panel,
+                        "range": [0, 1],
+                        "visible": False,
+                        "fixedrange": True,
+                    }
+                }
+            )
     return fig
+
+
+def naive_vs_stable_frames(sweeps, scales, point_losses) -> dict:
+    """The frames the chart follows while the scale slider is dragged (``ui.scrub``): one per scale.
+
+    Parameters
+    ----------
+    sweeps : sequence of ``core.NaiveSweep``
+        As for :func:`naive_vs_stable_figure`.
+    scales : sequence of float, length n >= 2
+        Every scale the slider can take, in order.
+    point_losses : sequence of length n
+        The ``(naive, stable)`` pairs at each scale (:func:`core.pitfalls.naive_and_stable_at`).
+
+    Returns
+    -------
+    dict
+        :func:`core.figures.scrub.sweep_frames` of :func:`naive_vs_stable_figure` over the scales: the
+        markers, the line and its label at each one.
+    """
+    if len(point_losses) != len(scales):
+        raise ValueError(
+            f"point_losses must hold one (naive, stable) pair list per scale ({len(scales)}); "
+            f"got {len(point_losses)}"
+        )
+    figures = [
+        naive_vs_stable_figure.draft(sweeps, point_scale=float(s), point_losses=losses)
+        for s, losses in zip(scales, point_losses, strict=True)
+    ]
+    labels = [f"s = {float(s):.4g}" for s in scales]
+    return scrub_frames(steps_from_figures(figures[0], figures, labels))
 
 
 @figure_builder

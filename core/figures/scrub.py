@@ -40,6 +40,7 @@ Limits, by design:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -87,11 +88,17 @@ class Step:
 
 
 def _plain(value):
-    """Plotly JSON without numpy: arrays and tuples as lists, numpy scalars as Python numbers."""
+    """Plotly JSON without numpy: arrays and tuples as lists, numpy scalars as Python numbers, and NaN or
+    infinity as None (a gap, as Plotly draws them; and NaN, unequal to itself, would make a line with a
+    gap look as if it moved)."""
     if isinstance(value, np.ndarray):
+        if value.dtype.kind == "f" and not np.isfinite(value).all():
+            return np.where(np.isfinite(value), value, None).tolist()
         return value.tolist()
     if isinstance(value, np.generic):
-        return value.item()
+        value = value.item()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
@@ -203,6 +210,8 @@ def steps_from_figures(shown, figures: Sequence, labels: Sequence[str]) -> list[
         moving_layout.update(
             p for p in layout.keys() | base_layout.keys() if layout.get(p) != base_layout.get(p)
         )
+    for i, path in _kept_subplots(base_traces, moving_traces).items():
+        moving_traces[i] = {path}
     return [
         Step(
             label=str(label),
@@ -213,6 +222,32 @@ def steps_from_figures(shown, figures: Sequence, labels: Sequence[str]) -> list[
         )
         for label, (traces, layout) in zip(labels, flat, strict=True)
     ]
+
+
+def _subplot(trace: Mapping) -> tuple[str, str]:
+    return str(trace.get("xaxis") or "x"), str(trace.get("yaxis") or "y")
+
+
+def _kept_subplots(traces: Sequence[Mapping], moving: Mapping[int, object]) -> dict[int, str]:
+    """One unchanged attribute to add to a frame for each subplot that no moving trace is in.
+
+    plotly.js's ``Plotly.animate`` without a redraw (what ``ui/scrub.js`` calls) draws afresh only the
+    subplots (x axis, y axis pairs, an overlaying axis counting as its own) that hold a trace of the
+    frame, and leaves every other subplot empty: on a chart of two panels, moving the upper panel's
+    marker wiped out the lower panel's traces.  A frame that also sets, unchanged, the name (or type) of
+    one trace of each such subplot keeps them all drawn.  Returns trace index -> that attribute's path.
+    """
+    if not moving:
+        return {}
+    covered = {_subplot(traces[i]) for i in moving}
+    kept: dict[int, str] = {}
+    for i, trace in enumerate(traces):
+        where = _subplot(trace)
+        path = next((p for p in ("name", "type") if trace.get(p) is not None), None)
+        if where not in covered and path is not None:
+            kept[i] = path
+            covered.add(where)
+    return kept
 
 
 def scrub_frames(steps: Sequence[Step]) -> dict:

@@ -21,6 +21,7 @@ from core.pitfalls import (
     exp_overflow_threshold,
     mse_on_sigmoid,
     mse_on_sigmoid_grad,
+    naive_and_stable_at,
     naive_cross_entropy,
     naive_log_softmax,
     naive_scale_sweep,
@@ -368,3 +369,27 @@ def test_bce_on_softmax_gradient_is_the_chain_rule_and_sums_to_zero(z, data):
     assert grad.sum() == pytest.approx(0, abs=1e-9)
     numeric = numerical_gradient(lambda v: float(bce_on_softmax(v, t, reduction="sum")), z)
     np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-6)
+
+
+def test_naive_and_stable_at_is_the_sweep_at_one_scale():
+    scales = np.geomspace(0.1, 1e4, 50)
+    for target in (0, 1, 2):
+        for k in (0, 17, 33, 49):
+            pairs = naive_and_stable_at(float(scales[k]), (1.0, 0.0, -1.0), target)
+            for (naive, stable), dtype in zip(pairs, NAIVE_DTYPES, strict=True):
+                sweep = naive_scale_sweep(scales, (1.0, 0.0, -1.0), target, dtype)
+                np.testing.assert_array_equal([naive, stable], [sweep.naive[k], sweep.stable[k]])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"scale": 0.0}, r"scale must be in \(0, inf\]"),
+        ({"scale": float("nan")}, "scale must be finite"),
+        ({"scale": 1.0, "dtypes": ("int8",)}, "dtype must be one of"),
+        ({"scale": 1.0, "target": 3}, "target"),
+    ],
+)
+def test_naive_and_stable_at_names_a_bad_argument(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        naive_and_stable_at(**kwargs)

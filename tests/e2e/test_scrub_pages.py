@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from core.comparison import comparison_curves, smooth_labels
-from core.formatting import signed
+from core.formatting import signed, significant
 from core.functional import sigmoid
 from core.information import cross_entropy_between, entropy, kl_divergence, surprise
 from core.losses import (
@@ -35,12 +35,22 @@ from core.losses import (
     binary_cross_entropy_with_logits_grad,
 )
 from core.multiclass import multiclass_breakdown
+from core.pitfalls import NAIVE_DTYPES, naive_and_stable_at
 from core.proportions import normalise_weights
 from tests.e2e.harness import SCRIPT_DONE, base_path_probes, keep_console_error, page_url, warm_up
 from tests.e2e.test_pages import settle
 
 MOVES = 24  # a slow drag: one small move every MOVE_MS with the button held
 MOVE_MS = 80
+
+
+def _pitfalls_readout(scale: float) -> str:
+    """What Numerical pitfalls writes under its scale slider at ``scale``, from core's losses."""
+    naive, stable = naive_and_stable_at(scale, (1.0, 0.0, -1.0), 2)[NAIVE_DTYPES.index("float32")]
+    return (
+        f"s = {scale:.4g}: z = [{scale:.4g}, 0, −{scale:.4g}]. In float32 the naive loss is "
+        f"{significant(naive)} and the stable one {significant(stable)}."
+    )
 
 
 class Metric(NamedTuple):
@@ -145,6 +155,15 @@ ROWS = [
             ),
         )
         for chart in ("cmp_loss_chart", "cmp_grad_chart")
+    ),
+    # Numerical pitfalls, section 1 (true class: the smallest logit): the logit scale s moves the marked
+    # line, its label and both losses' markers; the page writes the logits and the float32 losses at s.
+    Row(
+        "pitfalls",
+        "pit_scale",
+        "pit_naive_chart",
+        (),
+        texts=(lambda v: _pitfalls_readout(10 ** round(v, 1)),),
     ),
     # Entropy and KL (one-hot P = Cat, Q weights 85, 10, 3, 2, ε = 0, nats): Q's Cat weight moves the
     # stacked bar and the distributions; ε (dragged to the right from 0) moves the floor's point and, through

@@ -1,11 +1,13 @@
 """The Numerical pitfalls page through AppTest: every widget at its minimum, maximum and a middle value."""
 
+import json
 import math
 
 import numpy as np
 import pytest
 
-from core.formatting import signed
+from core.figures.scrub import check_frame
+from core.formatting import signed, significant
 from core.functional import softmax
 from core.losses import binary_cross_entropy_with_logits_grad, cross_entropy
 from core.pitfalls import (
@@ -103,10 +105,52 @@ def test_scale_slider_reads_out_both_losses(at):
             assert table.loc["float32", col_naive] == naive32
             assert table.loc["float32", col_stable] == stable32
         fig = charts(at)[0]
-        assert any(s.get("x0") == pytest.approx(scale) for s in fig["layout"]["shapes"])
-        marker = trace(fig, f"log-sum-exp at s = {scale:.3g}")
+        assert values(trace(fig, "marked s")["x"]) == pytest.approx([scale] * 2)
+        marker = trace(fig, "log-sum-exp at the marked s")
         assert values(marker["x"]) == pytest.approx([scale] * 3)
         assert values(marker["y"])[1] == pytest.approx(want_stable, rel=1e-5)
+        naive_text = naive32 or significant(float(table.loc["float32", col_naive]))
+        readout = (
+            f"s = {scale:.4g}: z = [{scale:.4g}, 0, −{scale:.4g}]. In float32 the naive loss is {naive_text}"
+        )
+        assert any(caption.value.startswith(readout) for caption in at.main.caption)
+
+
+@pytest.fixture
+def dragged(monkeypatch):
+    """Open the page with ui.scrub.follow_drag recorded: chart key -> (slider key, payload as JSON)."""
+    sent = {}
+
+    def record(chart_key, widget_key, payload):
+        sent[chart_key] = (widget_key, json.loads(payload))
+
+    monkeypatch.setattr("ui.scrub.follow_drag", record)
+    return open_page(PAGE), sent
+
+
+@pytest.mark.parametrize("target", [0, 2])
+def test_the_chart_follows_a_drag_of_the_scale_with_cores_losses(dragged, target):
+    at, sent = dragged
+    at.radio(key="pit_true").set_value(target)
+    rerun(at)
+    widget, payload = sent["pit_naive_chart"]
+    assert widget == "pit_scale"
+    slider = at.slider(key="pit_scale")
+    log_scales = [round(slider.min + 0.1 * k, 1) for k in range(round((slider.max - slider.min) / 0.1) + 1)]
+    assert payload["values"] == log_scales
+    for log_scale, (_strip, stable, _naive, line, lower_line, label, left_label) in zip(
+        log_scales, payload["frames"], strict=True
+    ):
+        scale = 10**log_scale
+        z = np.array([1.0, 0.0, -1.0]) * scale
+        loss = float(cross_entropy(z, target))  # float64
+        if loss > 0:
+            assert stable["y"][2] == pytest.approx(loss, rel=1e-12)
+        else:  # rounds to 0: not drawn on the log axis
+            assert stable["y"][2] is None
+        assert line["x"] == lower_line["x"] == [pytest.approx(scale)] * 2
+        assert f"s = {scale:.4g}" in label["text"][0] + left_label["text"][0]
+    check_frame(charts(at)[0], payload, log_scales.index(round(slider.value, 1)))
 
 
 # ------------------------------------------------------------------------------------------ 2. clipping

@@ -1,11 +1,28 @@
 """Figure builders of the Numerical pitfalls page (core.figures.pitfalls)."""
 
+import json
+
 import numpy as np
 import pytest
 
-from core.figures.pitfalls import DTYPE_COLORS, clipping_figure, gradient_bars_figure, naive_vs_stable_figure
-from core.losses import cross_entropy_grad
-from core.pitfalls import NAIVE_DTYPES, bce_on_softmax_grad, clipping_comparison, naive_scale_sweep
+from core.figures.pitfalls import (
+    DTYPE_COLORS,
+    MARK_AXES,
+    clipping_figure,
+    gradient_bars_figure,
+    naive_vs_stable_figure,
+    naive_vs_stable_frames,
+)
+from core.figures.scrub import check_frame
+from core.losses import cross_entropy, cross_entropy_grad
+from core.pitfalls import (
+    NAIVE_DTYPES,
+    bce_on_softmax_grad,
+    clipping_comparison,
+    naive_and_stable_at,
+    naive_cross_entropy,
+    naive_scale_sweep,
+)
 from tests.core.figures._helpers import traces_by_name
 
 
@@ -18,19 +35,90 @@ def sweeps():
 def test_naive_vs_stable_figure_marks_the_chosen_scale(sweeps):
     losses = [(np.inf, 100.0), (100.0, 100.0), (100.0, 100.0)]
     fig = naive_vs_stable_figure(sweeps, point_scale=100.0, point_losses=losses)
-    assert len(fig.data) == 3 * 2 + 3 + 1 + 2
-    stable, naive = traces_by_name(fig)["log-sum-exp at s = 100"], traces_by_name(fig)["naive at s = 100"]
+    assert len(fig.data) == 3 * 2 + 3 + 1 + 2 + 4
+    names = traces_by_name(fig)
+    stable, naive = names["log-sum-exp at the marked s"], names["naive at the marked s"]
     assert list(stable.x) == [100.0] * 3
     assert list(stable.y) == [100.0] * 3
     # inf is not drawn
-    assert np.isnan(naive.y[0])
+    assert naive.y[0] is None
     assert list(naive.y[1:]) == [100.0, 100.0]
     assert list(naive.customdata) == list(NAIVE_DTYPES)
 
 
+def test_the_marked_scale_is_a_line_in_each_panel_and_a_label(sweeps):
+    """Traces, not shapes and an annotation: a drag of the slider moves them (ui.scrub)."""
+    fig = naive_vs_stable_figure(sweeps, point_scale=100.0)
+    assert not fig.layout.shapes
+    assert not fig.layout.annotations
+    names = traces_by_name(fig)
+    for name, (xaxis, yaxis), panel in zip(
+        ("marked s", "marked s, lower panel"), MARK_AXES, ("y", "y2"), strict=True
+    ):
+        line = names[name]
+        assert (list(line.x), list(line.y)) == ([100.0, 100.0], [0, 1])
+        assert (line.xaxis, line.yaxis) == (xaxis, yaxis)
+        axis = fig.layout[f"yaxis{yaxis[1:]}"]  # hidden, 0 to 1 over the panel, drawing no background
+        assert (axis.overlaying, list(axis.range), axis.visible) == (panel, [0, 1], False)
+    assert list(names["marked s label"].text) == [" s = 100"]
+    assert list(names["marked s label, left"].text) == [""]
+
+
+def test_near_the_right_end_the_label_goes_left_of_the_line(sweeps):
+    names = traces_by_name(naive_vs_stable_figure(sweeps, point_scale=5000.0))  # the axis ends at 10⁴
+    assert list(names["marked s label"].text) == [""]
+    assert list(names["marked s label, left"].text) == ["s = 5000 "]
+
+
+@pytest.mark.parametrize("target", [0, 1, 2])
+def test_naive_vs_stable_frames_are_the_figure_at_every_scale(target):
+    """Every frame of a drag is what the figure draws at that scale, from core's losses there."""
+    scales_grid = np.geomspace(0.1, 1e4, 400)
+    sweeps = [naive_scale_sweep(scales_grid, (1.0, 0.0, -1.0), target, dt) for dt in NAIVE_DTYPES]
+    log_scales = [round(-1.0 + 0.1 * k, 1) for k in range(51)]  # the page's slider
+    scales = [10**v for v in log_scales]
+    losses = [naive_and_stable_at(s, (1.0, 0.0, -1.0), target) for s in scales]
+    frames = naive_vs_stable_frames(sweeps, scales, losses)
+    names = [t.name for t in naive_vs_stable_figure(sweeps, point_scale=1.0, point_losses=losses[0]).data]
+    moving = [names[i] for i in frames["traces"]]
+    assert moving == [
+        "float16 naive breaks",  # unchanged, so that plotly.js keeps the lower panel drawn during a drag
+        "log-sum-exp at the marked s",
+        "naive at the marked s",
+        "marked s",
+        "marked s, lower panel",
+        "marked s label",
+        "marked s label, left",
+    ]
+    for index, scale in enumerate(scales):
+        fig = naive_vs_stable_figure.draft(sweeps, point_scale=scale, point_losses=losses[index])
+        check_frame(fig, frames, index)
+        strip, stable, naive, line, lower_line, label, left_label = frames["frames"][index]
+        assert strip == {"name": "float16 naive breaks"}
+        for k, dtype in enumerate(NAIVE_DTYPES):
+            z = (np.array([1.0, 0.0, -1.0]) * scale).astype(dtype)
+            # A loss that is not finite or rounds to 0 has no place on the log axis: a gap (None).
+            for drawn, value in (
+                (stable["y"][k], float(cross_entropy(z, target))),
+                (naive["y"][k], float(naive_cross_entropy(z, target))),
+            ):
+                if np.isfinite(value) and value > 0:
+                    assert drawn == pytest.approx(value, rel=1e-12)
+                else:
+                    assert drawn is None
+        assert line["x"] == lower_line["x"] == [scale, scale]
+        assert label["text"] + left_label["text"] in ([f" s = {scale:.4g}", ""], ["", f"s = {scale:.4g} "])
+    json.dumps(frames, allow_nan=False)  # a gap is None: the frames are JSON
+
+
+def test_naive_vs_stable_frames_need_one_pair_list_per_scale(sweeps):
+    with pytest.raises(ValueError, match="point_losses must hold one"):
+        naive_vs_stable_frames(sweeps, [1.0, 2.0], [naive_and_stable_at(1.0)])
+
+
 def test_naive_vs_stable_figure_has_lines_break_strips_and_break_markers(sweeps):
     fig = naive_vs_stable_figure(sweeps, point_scale=100.0)
-    assert len(fig.data) == 3 * 2 + 3 + 1
+    assert len(fig.data) == 3 * 2 + 3 + 1 + 4
     names = traces_by_name(fig)
     stable = names["float32 log-sum-exp"]
     naive = names["float32 naive"]

@@ -43,6 +43,34 @@ def test_steps_from_figures_keeps_only_what_moves():
     assert all(s.layout == {} for s in steps)
 
 
+def _two_panels(p: float) -> dict:
+    """A point moving in the upper panel; a lower panel (two traces) and an overlay that never move."""
+    fig = _point_figure(p)
+    fig["data"] += [
+        {"type": "scatter", "name": "lower a", "x": [0, 1], "y": [1, 2], "xaxis": "x2", "yaxis": "y2"},
+        {"type": "scatter", "name": "lower b", "x": [0, 1], "y": [2, 1], "xaxis": "x2", "yaxis": "y2"},
+        {"type": "scatter", "x": [0.5, 0.5], "y": [0, 1], "yaxis": "y3"},  # no name: its type is set
+    ]
+    return fig
+
+
+def test_a_step_touches_one_trace_of_every_subplot_the_moving_ones_are_not_in():
+    """plotly.js's animate, without a redraw, empties every subplot none of the frame's traces is in."""
+    steps = steps_from_figures(_two_panels(0.5), [_two_panels(p) for p in P], list("abc"))
+    for step, p in zip(steps, P, strict=True):
+        assert step.traces[3] == {"name": "lower a"}  # one trace of the lower panel, unchanged
+        assert 4 not in step.traces
+        assert step.traces[5] == {"type": "scatter"}  # the overlay, a subplot of its own
+        assert step.traces[1]["x"] == [p]
+    frames = scrub_frames(steps)
+    assert frames["traces"] == [1, 2, 3, 5]
+    check_frame(_two_panels(0.75), frames, 2)
+
+
+def test_a_sweep_where_nothing_moves_touches_no_subplot():
+    assert steps_from_figures(_two_panels(0.5), [_two_panels(0.5)] * 2, ["a", "b"])[0].traces == {}
+
+
 def test_steps_from_figures_addresses_annotations_one_by_one():
     steps = steps_from_figures(
         _point_figure(0.5, note=True), [_point_figure(p, note=True) for p in P], list("abc")
