@@ -1,8 +1,9 @@
 """Calibration lab: is a network trained with cross-entropy as sure as it is right, and does T fix it?
 
 Training runs are deterministic, so each (width, ε) is trained once per server process, to the last
-epoch on offer, and shared by every session (``st.cache_data``; every epoch of the slider is a snapshot
-of that one run, so moving the epochs never retrains).  Everything derived from a run is cached too.
+epoch on offer, and shared by every session (``ui.common.process_cache``; every epoch of the slider is a
+snapshot of that one run, so moving the epochs never retrains).  Everything derived from a run is kept
+too.
 """
 
 from __future__ import annotations
@@ -39,10 +40,10 @@ from core.figures.calibration import (
 )
 from core.formatting import number, percent, scientific
 from core.units import in_unit
-from ui.common import show_figure, show_table, units
+from ui.common import process_cache, show_figure, show_table, units
 from ui.frame import presenter
 from ui.page import page_header
-from ui.scrub import follow_drag, scrub_payload
+from ui.scrub import scrub_payload, scrubbed_chart, track
 from ui.sections import open_tab, safe_fragment
 from words.calibration import (
     FORMULAS,
@@ -66,44 +67,48 @@ GRID_SIZE = 801  # temperatures in the grid search: neighbours 0.75 % apart
 
 
 # ------------------------------------------------------------------------------------------ cached work
-# The spinner shows only while a setting trains (a cache miss), not on the reruns that reuse the run.
-@st.cache_data(
-    max_entries=len(CALIBRATION_WIDTHS) * len(CALIBRATION_SMOOTHINGS),
-    show_spinner="Training the network on the digits (once per setting)…",
-)
-def _run(width: int, eps: float) -> CalibrationRun:
+@process_cache(maxsize=len(CALIBRATION_WIDTHS) * len(CALIBRATION_SMOOTHINGS))
+def _trained(width: int, eps: float) -> CalibrationRun:
     return train_calibration_run(width, eps, CALIBRATION_EPOCHS)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+def _run(width: int, eps: float) -> CalibrationRun:
+    """The run of a setting, with a spinner while it trains (Streamlit shows one only after a moment)."""
+    with st.spinner("Training the network on the digits (once per setting)…"):
+        return _trained(width, eps)
+
+
+# Everything below is kept once per process and shared, never written to (ui.common.process_cache): the
+# epochs' fragment reads it on every release, and a hit costs a dict look-up, not a copy.
+@process_cache(maxsize=256)
 def _sweep(width: int, eps: float, bins: int) -> tuple[EpochCalibration, ...]:
-    return calibration_sweep(_run(width, eps), bins)
+    return tuple(calibration_sweep(_trained(width, eps), bins))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _diagram_frames(width: int, eps: float, bins: int, scaled: bool) -> list[ReliabilityFrame]:
+@process_cache(maxsize=256)
+def _diagram_frames(width: int, eps: float, bins: int, scaled: bool) -> tuple[ReliabilityFrame, ...]:
     """One state of a reliability diagram per epoch option: what dragging *Epochs* shows."""
-    return [
+    return tuple(
         ReliabilityFrame((s.after if scaled else s.before).reliability, diagram_readout(s, scaled=scaled))
         for s in _sweep(width, eps, bins)
-    ]
+    )
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@process_cache(maxsize=256)
 def _diagram_scrub(width: int, eps: float, bins: int, scaled: bool) -> str:
     # The select slider's hidden range input holds the index of its option, so the drag follows indices.
     indices = range(len(CALIBRATION_EPOCHS))
     return scrub_payload(indices, reliability_scrub_frames(_diagram_frames(width, eps, bins, scaled)))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@process_cache(maxsize=256)
 def _at(width: int, eps: float, epochs: int, bins: int) -> EpochCalibration:
-    return calibration_at(_run(width, eps), epochs, bins)
+    return calibration_at(_trained(width, eps), epochs, bins)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@process_cache(maxsize=64)
 def _temperature_check(width: int, eps: float, epochs: int) -> tuple[TemperatureCheck, object]:
-    run = _run(width, eps)
+    run = _trained(width, eps)
     at = calibration_at(run, epochs)
     logits = run.snapshots[epochs]
     check = check_temperature_fit(logits["validation"], run.labels["validation"], at.fit, grid_size=GRID_SIZE)
@@ -271,22 +276,15 @@ def two_claims(
 DRAW_SECTION = (over_the_epochs, temperature_scaling, two_claims)
 
 
-@safe_fragment
 def lab() -> None:
     """The controls and everything they move: the diagrams, the scores and the open section.
 
-    A fragment: moving a control reruns only this, and only the open tab's section is drawn."""
+    Hidden units, ε and the bins rerun the page (each may train or bin anew).  The epochs, the control a
+    student drags most, are a fragment of their own (:func:`epochs_readouts`) that fills the slots laid
+    out here: a release reruns only what the epochs change, and the diagrams, drawn here outside it,
+    follow the epochs in the browser (ui.scrub), during a drag and after it."""
     # The epochs last: on a phone, where the row stacks, it sits just above the diagrams it moves.
     c_width, c_eps, c_bins, c_epochs = st.columns([1, 1.2, 1, 1.4], gap="medium")
-    epochs = c_epochs.select_slider(
-        "Epochs",
-        CALIBRATION_EPOCHS,
-        value=CALIBRATION_EPOCH,
-        key=EPOCHS_KEY,
-        help="How long the network trains: each epoch is one full-batch gradient step with momentum. "
-        "Drag it and the diagrams below follow.",
-        bind="query-params",
-    )
     width = c_width.select_slider(
         "Hidden units",
         CALIBRATION_WIDTHS,
@@ -316,12 +314,7 @@ def lab() -> None:
         bind="query-params",
     )
 
-    unit = units()
     run = _run(width, eps)
-    sweep = _sweep(width, eps, bins)
-    at = sweep[CALIBRATION_EPOCHS.index(epochs)]
-    n_val, n_test = len(run.labels["validation"]), len(run.labels["test"])
-    loss_name = "cross-entropy" if eps == 0 else f"label-smoothed cross-entropy (ε = {_eps_text(eps)})"
     if run.diverged_at is not None:
         st.warning(
             f"Training diverged in epoch {run.diverged_at}; the network keeps its last finite weights.",
@@ -331,40 +324,86 @@ def lab() -> None:
     # ------------------------------------------------------------------------------------------ reliability
     st.header("Reliability on the test digits")
     before_col, after_col = _side_by_side(2)
-    active = CALIBRATION_EPOCHS.index(epochs)
-    for column, scaled, key in (
-        (before_col, False, "calibration_before"),
-        (after_col, True, "calibration_after"),
-    ):
-        with column:
-            show_figure(
-                reliability_figure(
-                    _diagram_frames(width, eps, bins, scaled),
-                    active=active,
-                    title=diagram_title(scaled=scaled),
-                ),
-                key=key,
-                alt=diagram_alt(at, scaled=scaled),
-            )
-            follow_drag(key, EPOCHS_KEY, _diagram_scrub(width, eps, bins, scaled))
+    diagram_slots = (before_col.container(), after_col.container())
     # The network and how to read the diagrams, under them: the first screen holds the epochs slider and
     # the diagrams it moves.
-    st.caption(
-        f"Network 64 → {width} → 10 (ReLU), trained with {loss_name} for {epochs} "
-        f"epoch{'s' if epochs != 1 else ''}: full-batch gradient descent with momentum on {run.n_train} "
-        f"training digits, few enough to memorise. T is fitted on {n_val} validation digits; every score "
-        f"below is measured on the other {n_test} test digits."
-    )
+    slots = {"caption": st.empty()}
     st.markdown(
         "Each test digit goes into a bin by its **confidence**, the probability of the network's top class. "
         "A bar shows how often the digits in that bin are **right**. A calibrated network's bars reach the "
         "dashed diagonal; a hatched gap up to the bin's mean confidence (the short dash) means the bin is "
         "over-confident (/) or under-confident (\\\\). The grey bars count the digits per bin."
     )
-    st.markdown(scaling_sentence(at))
-
+    slots["sentence"] = st.empty()
     table_col, formula_col = _side_by_side([1, 1.15], gap="large")
-    with table_col:
+    slots["table"] = table_col.empty()
+    with formula_col:
+        st.markdown("**Expected calibration error**: the bins' gaps, weighted by how many digits each holds")
+        st.latex(FORMULAS["ece"])
+        st.markdown(
+            "**Negative log-likelihood**: the cross-entropy on the test digits (in nats; bits divide by ln 2)"
+        )
+        st.latex(FORMULAS["nll"])
+        st.markdown("**Brier score**: the squared distance to the one-hot truth, from 0 to 2")
+        st.latex(FORMULAS["brier"])
+        st.caption(
+            "$n$ test digits; $p_{ik}$ the probability of digit $k$ for test digit $i$, $y_i$ its true "
+            "digit; $B_m$ the digits in bin $m$, acc and conf their accuracy and mean confidence. The ECE "
+            "only looks at the top class and depends on the bins; the NLL and the Brier score use every "
+            "probability."
+        )
+    section, slots["section"] = open_tab(SECTIONS, key=SECTION_KEY)
+
+    with c_epochs:
+        epochs_readouts(width, eps, bins, section, slots)
+
+    # Drawn at the epochs the fragment ran with; after that the listeners keep them at the slider's value.
+    for slot, scaled, key in zip(
+        diagram_slots, (False, True), ("calibration_before", "calibration_after"), strict=True
+    ):
+        with slot:
+            scrubbed_chart(
+                lambda value, scaled=scaled: reliability_figure(
+                    _diagram_frames(width, eps, bins, scaled),
+                    active=CALIBRATION_EPOCHS.index(value),
+                    title=diagram_title(scaled=scaled),
+                ),
+                key=key,
+                widget_key=EPOCHS_KEY,
+                payload=_diagram_scrub(width, eps, bins, scaled),
+                alt=diagram_alt(scaled=scaled, bins=bins),
+            )
+
+
+@safe_fragment
+def epochs_readouts(width: int, eps: float, bins: int, section: int, slots: dict) -> None:
+    """The epochs slider and what it changes besides the diagrams: a release reruns only this."""
+    epochs = track(
+        EPOCHS_KEY,
+        st.select_slider(
+            "Epochs",
+            CALIBRATION_EPOCHS,
+            value=CALIBRATION_EPOCH,
+            key=EPOCHS_KEY,
+            help="How long the network trains: each epoch is one full-batch gradient step with momentum. "
+            "Drag it and the diagrams below follow.",
+            bind="query-params",
+        ),
+    )
+    unit = units()
+    run = _trained(width, eps)
+    sweep = _sweep(width, eps, bins)
+    at = sweep[CALIBRATION_EPOCHS.index(epochs)]
+    n_val, n_test = len(run.labels["validation"]), len(run.labels["test"])
+    loss_name = "cross-entropy" if eps == 0 else f"label-smoothed cross-entropy (ε = {_eps_text(eps)})"
+    slots["caption"].caption(
+        f"Network 64 → {width} → 10 (ReLU), trained with {loss_name} for {epochs} "
+        f"epoch{'s' if epochs != 1 else ''}: full-batch gradient descent with momentum on {run.n_train} "
+        f"training digits, few enough to memorise. T is fitted on {n_val} validation digits; every score "
+        f"below is measured on the other {n_test} test digits."
+    )
+    slots["sentence"].markdown(scaling_sentence(at))
+    with slots["table"]:
         show_table(
             {
                 "as trained": [
@@ -384,24 +423,7 @@ def lab() -> None:
             },
             index=["accuracy", "mean confidence", f"ECE ({bins} bins)", f"NLL ({unit})", "Brier score"],
         )
-    with formula_col:
-        st.markdown("**Expected calibration error**: the bins' gaps, weighted by how many digits each holds")
-        st.latex(FORMULAS["ece"])
-        st.markdown(
-            "**Negative log-likelihood**: the cross-entropy on the test digits (in nats; bits divide by ln 2)"
-        )
-        st.latex(FORMULAS["nll"])
-        st.markdown("**Brier score**: the squared distance to the one-hot truth, from 0 to 2")
-        st.latex(FORMULAS["brier"])
-        st.caption(
-            "$n$ test digits; $p_{ik}$ the probability of digit $k$ for test digit $i$, $y_i$ its true "
-            "digit; $B_m$ the digits in bin $m$, acc and conf their accuracy and mean confidence. The ECE "
-            "only looks at the top class and depends on the bins; the NLL and the Brier score use every "
-            "probability."
-        )
-
-    section, panel = open_tab(SECTIONS, key=SECTION_KEY)
-    with panel:
+    with slots["section"]:
         DRAW_SECTION[section](run, sweep, at, width, eps, epochs, bins, unit)
 
 

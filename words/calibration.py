@@ -343,18 +343,19 @@ def diagram_readout(at: EpochCalibration, *, scaled: bool) -> str:
     )
 
 
-def diagram_alt(at: EpochCalibration, *, scaled: bool) -> str:
-    """The reliability diagram in one sentence, for screen readers."""
-    scores = at.after if scaled else at.before
-    which = (
-        f"after temperature scaling with T = {number(at.fit.temperature, 2)}"
-        if scaled
-        else f"as trained for {at.epoch} epochs"
-    )
-    bins = len(scores.reliability.counts)
+def diagram_alt(*, scaled: bool, bins: int) -> str:
+    """The reliability diagram in one sentence, for screen readers.
+
+    It names no epoch and no score: the diagram follows the epochs slider in the browser and is not sent
+    again when it moves, while the scores table and the sentence under the diagrams, read with them, are.
+
+    >>> diagram_alt(scaled=True, bins=10)[:80]
+    'Reliability diagram of the network after temperature scaling, at the epochs chos'
+    """
+    which = "after temperature scaling" if scaled else "as trained"
     return (
-        f"Reliability diagram of the network {which}: accuracy of the test digits in each of {bins} "
-        f"confidence bins against the diagonal of perfect calibration, with the gap to each bin's mean "
-        f"confidence hatched and the number of digits per bin underneath. ECE {_pct(scores.ece)}; "
-        f"{confidence_text(scores)}."
+        f"Reliability diagram of the network {which}, at the epochs chosen above: accuracy of the test "
+        f"digits in each of {bins} confidence bins against the diagonal of perfect calibration, with the "
+        f"gap to each bin's mean confidence hatched and the number of digits per bin underneath. Its ECE, "
+        f"confidence and accuracy are in the table below."
     )

@@ -123,8 +123,11 @@ def test_readouts_and_alt_text_carry_the_numbers():
     assert (
         diagram_readout(OVER, scaled=True) == "epoch 50 · T = 2.20 · ECE 1.0 %<br>sure 93.0 % · right 93.0 %"
     )
-    assert "after temperature scaling with T = 2.20" in diagram_alt(OVER, scaled=True)
-    assert "as trained for 50 epochs" in diagram_alt(OVER, scaled=False)
+    assert diagram_alt(scaled=True, bins=12).startswith(
+        "Reliability diagram of the network after temperature"
+    )
+    assert "as trained, at the epochs chosen above" in diagram_alt(scaled=False, bins=12)
+    assert "each of 12 confidence bins" in diagram_alt(scaled=False, bins=12)
 
 
 def test_the_claims_are_quoted_and_the_source_named_by_what_it_is():
