@@ -38,6 +38,7 @@ from core.figures.calibration import (
     reliability_scrub_frames,
     temperature_curve_figure,
 )
+from core.figures.scrub import sweep_frames
 from core.formatting import number, percent, scientific
 from core.units import in_unit
 from ui.common import process_cache, show_figure, show_table, units
@@ -101,6 +102,22 @@ def _diagram_scrub(width: int, eps: float, bins: int, scaled: bool) -> str:
     return scrub_payload(indices, reliability_scrub_frames(_diagram_frames(width, eps, bins, scaled)))
 
 
+def _epochs_chart(curve: dict, which: str, epochs: int, unit: str):
+    """The epoch-by-epoch chart ``which`` ("confidence" or "nll") with ``epochs`` marked (a Draft)."""
+    if which == "confidence":
+        return confidence_curves_figure.draft(curve, epoch=epochs)
+    return nll_epochs_figure.draft(curve, epoch=epochs, unit_scale=in_unit(1.0, unit), unit=unit)
+
+
+@process_cache(maxsize=64)
+def _epochs_scrub(width: int, eps: float, which: str, unit: str) -> str:
+    """:func:`_epochs_chart` at every epoch option, for ui.scrub."""
+    curve = _trained(width, eps).curve
+    indices = range(len(CALIBRATION_EPOCHS))  # the select slider's range input holds the option's index
+    frames = sweep_frames(lambda i: _epochs_chart(curve, which, CALIBRATION_EPOCHS[int(i)], unit), indices)
+    return scrub_payload(indices, frames)
+
+
 @process_cache(maxsize=256)
 def _at(width: int, eps: float, epochs: int, bins: int) -> EpochCalibration:
     return calibration_at(_trained(width, eps), epochs, bins)
@@ -142,32 +159,30 @@ SECTIONS = ("Over the epochs", "Temperature scaling", "Two claims, tested on thi
 SECTION_KEY = "calibration_section"
 
 
-def over_the_epochs(
-    run: CalibrationRun,
-    sweep,
-    at: EpochCalibration,
-    width: int,
-    eps: float,
-    epochs: int,
-    bins: int,
-    unit: str,
-) -> None:
-    """Accuracy, confidence, the fitted T and the NLL after every epoch, the chosen epoch marked."""
+def over_the_epochs(run: CalibrationRun, sweep, width: int, eps: float, unit: str) -> None:
+    """Accuracy, confidence, the fitted T and the NLL after every epoch, the chosen epoch marked.
+
+    Drawn once per full run, outside the epochs' fragment: the epoch's line follows the slider in the
+    browser (ui.scrub), during a drag and after a release, so a release does not send these charts again."""
     left, right = _side_by_side(2)
     with left:
-        show_figure(
-            confidence_curves_figure(run.curve, epoch=epochs),
+        scrubbed_chart(
+            lambda epochs: _epochs_chart(run.curve, "confidence", epochs, unit).figure(),
             key="calibration_confidence",
+            widget_key=EPOCHS_KEY,
+            payload=_epochs_scrub(width, eps, "confidence", unit),
             alt="Test accuracy and mean confidence of the network after each epoch, and below them the "
-            "temperature fitted on the validation digits after each epoch, on a log scale of epochs.",
+            "temperature fitted on the validation digits after each epoch, on a log scale of epochs; a "
+            "dotted line marks the epochs chosen above.",
         )
     with right:
-        scale = in_unit(1.0, unit)
-        show_figure(
-            nll_epochs_figure(run.curve, epoch=epochs, unit_scale=scale, unit=unit),
+        scrubbed_chart(
+            lambda epochs: _epochs_chart(run.curve, "nll", epochs, unit).figure(),
             key="calibration_nll",
+            widget_key=EPOCHS_KEY,
+            payload=_epochs_scrub(width, eps, "nll", unit),
             alt="Test NLL of the network after each epoch as trained and after temperature scaling, and "
-            "the training loss, on log scales.",
+            "the training loss, on log scales; a dotted line marks the epochs chosen above.",
         )
     st.markdown(epochs_sentence(sweep))
 
@@ -273,7 +288,8 @@ def two_claims(
     )
 
 
-DRAW_SECTION = (over_the_epochs, temperature_scaling, two_claims)
+# The sections the epochs' fragment draws, by tab (the first, Over the epochs, is drawn outside it).
+DRAW_SECTION = {1: temperature_scaling, 2: two_claims}
 
 
 def lab() -> None:
@@ -358,6 +374,9 @@ def lab() -> None:
         epochs_readouts(width, eps, bins, section, slots)
 
     # Drawn at the epochs the fragment ran with; after that the listeners keep them at the slider's value.
+    if section not in DRAW_SECTION:
+        with slots["section"]:
+            over_the_epochs(run, _sweep(width, eps, bins), width, eps, units())
     for slot, scaled, key in zip(
         diagram_slots, (False, True), ("calibration_before", "calibration_after"), strict=True
     ):
@@ -423,8 +442,9 @@ def epochs_readouts(width: int, eps: float, bins: int, section: int, slots: dict
             },
             index=["accuracy", "mean confidence", f"ECE ({bins} bins)", f"NLL ({unit})", "Brier score"],
         )
-    with slots["section"]:
-        DRAW_SECTION[section](run, sweep, at, width, eps, epochs, bins, unit)
+    if section in DRAW_SECTION:
+        with slots["section"]:
+            DRAW_SECTION[section](run, sweep, at, width, eps, epochs, bins, unit)
 
 
 lab()

@@ -30,6 +30,7 @@ from core.figures.style import (
     marked_vline,
     move_legend_below,
     styled,
+    vline_traces,
 )
 
 __all__ = [
@@ -330,15 +331,16 @@ def confidence_curves_figure(curve: dict, *, epoch: int, height: int = 520) -> D
     Returns
     -------
     go.Figure
-        Traces ``"test accuracy"``, ``"mean confidence"`` (row 1, in %), ``"fitted T"`` (row 2) and the
-        ``"T = 1"`` reference line; log epoch axis from epoch 1.
+        Traces ``"test accuracy"``, ``"mean confidence"`` (row 1, in %), ``"fitted T"`` (row 2), the
+        ``"T = 1"`` reference line and the chosen epoch's dotted line in each row (traces, so that a drag
+        of the epochs moves it); log epoch axis from epoch 1.
 
     Examples
     --------
     >>> curve = {"epoch": [0, 1, 2], "accuracy": [0.1, 0.5, 0.8], "confidence": [0.1, 0.6, 0.9],
     ...          "temperature": [1.0, 1.2, 1.5]}
     >>> fig = confidence_curves_figure(curve, epoch=2)
-    >>> [t.name for t in fig.data], [float(v) for v in fig.data[2].y]
+    >>> [t.name for t in fig.data][:4], [float(v) for v in fig.data[2].y]
     (['test accuracy', 'mean confidence', 'fitted T', 'T = 1'], [1.2, 1.5])
     """
     epochs, rows = _after_zero(curve)
@@ -395,7 +397,7 @@ def confidence_curves_figure(curve: dict, *, epoch: int, height: int = 520) -> D
     fig.update_yaxes(
         row=2, col=1, type="log", title={"text": "T"}, tickvals=ticks, ticktext=[f"{t:g}" for t in ticks]
     )
-    fig.add_vline(x=epoch, row="all", col=1, line={"dash": "dot", "color": NEUTRAL, "width": 2})
+    vline_traces(fig, epoch, name="chosen epoch", axes=(("x", "y", "y3"), ("x2", "y2", "y4")))
     return fig
 
 
@@ -419,14 +421,15 @@ def nll_epochs_figure(
     Returns
     -------
     go.Figure
-        Traces ``"test NLL, as trained"``, ``"test NLL, temperature-scaled"`` and ``"training loss"``.
+        Traces ``"test NLL, as trained"``, ``"test NLL, temperature-scaled"``, ``"training loss"`` and
+        the chosen epoch's dotted line.
 
     Examples
     --------
     >>> curve = {"epoch": [0, 1, 2], "nll": [2.3, 0.5, 0.6], "nll_scaled": [2.3, 0.5, 0.4],
     ...          "train_loss": [2.3, 0.4, 0.1]}
     >>> [t.name for t in nll_epochs_figure(curve, epoch=1).data]
-    ['test NLL, as trained', 'test NLL, temperature-scaled', 'training loss']
+    ['test NLL, as trained', 'test NLL, temperature-scaled', 'training loss', 'chosen epoch']
     """
     epochs, rows = _after_zero(curve)
     fig = Draft()
@@ -456,7 +459,7 @@ def nll_epochs_figure(
     _epoch_axis(fig, epochs)
     fig.update_xaxes(title={"text": "epoch (log scale)"})
     fig.update_yaxes(type="log", dtick=1)
-    fig.add_vline(x=epoch, line={"dash": "dot", "color": NEUTRAL, "width": 2})
+    vline_traces(fig, epoch, name="chosen epoch", axes=(("x", "y", "y2"),))
     return fig
 
 

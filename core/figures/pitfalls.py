@@ -17,12 +17,13 @@ from core.figures.style import (
     NEUTRAL,
     move_legend_below,
     styled,
+    vline_traces,
 )
 from core.formatting import signed
 
 # The axes of the marked scale's line in each panel (and of its label, in the upper one): hidden y axes
 # from 0 to 1 over the panel.
-MARK_AXES = (("x", "y3"), ("x2", "y4"))
+MARK_AXES = (("x", "y", "y3"), ("x2", "y2", "y4"))
 LABEL_LEFT_DECADES = 1.0  # the marked scale's label goes left of its line within this of the axis's end
 DTYPE_COLORS = {"float16": COLORS["orange"], "float32": COLORS["blue"], "float64": COLORS["green"]}
 
@@ -144,18 +145,8 @@ def naive_vs_stable_figure(sweeps, *, point_scale: float | None = None, point_lo
                 col=1,
             )
     if point_scale is not None:
+        vline_traces(fig, float(point_scale), name="marked s", axes=MARK_AXES)
         on_plot = {"showlegend": False, "hoverinfo": "skip", "cliponaxis": False}
-        for (xaxis, yaxis), name in zip(MARK_AXES, ("marked s", "marked s, lower panel"), strict=True):
-            fig.add_scatter(
-                x=[float(point_scale)] * 2,
-                y=[0, 1],
-                mode="lines",
-                name=name,
-                line={"dash": "dot", "color": NEUTRAL, "width": 2},
-                xaxis=xaxis,
-                yaxis=yaxis,
-                **on_plot,
-            )
         # The label right of the line, or left of it near the right edge (two traces: a drag changes
         # their texts, not where they are anchored).
         label = f"s = {point_scale:.4g}"
@@ -174,7 +165,7 @@ def naive_vs_stable_figure(sweeps, *, point_scale: float | None = None, point_lo
                 textposition=position,
                 textfont={"size": FONT_SIZE - 2, "color": COLORS["black"]},
                 xaxis=MARK_AXES[0][0],
-                yaxis=MARK_AXES[0][1],
+                yaxis=MARK_AXES[0][2],
                 **on_plot,
             )
     styled(fig, title="Cross-entropy of the logits s · pattern: naive vs log-sum-exp", height=640)
@@ -200,20 +191,6 @@ def naive_vs_stable_figure(sweeps, *, point_scale: float | None = None, point_lo
         row=2,
         col=1,
     )
-    if point_scale is not None:
-        # The marked line's axes: over each panel, 0 at its bottom and 1 at its top.  Overlaying, so they
-        # draw no background of their own over the panel's traces.
-        for (_, axis), panel in zip(MARK_AXES, ("y", "y2"), strict=True):
-            fig.update_layout(
-                {
-                    f"yaxis{axis[1:]}": {
-                        "overlaying": panel,
-                        "range": [0, 1],
-                        "visible": False,
-                        "fixedrange": True,
-                    }
-                }
-            )
     return fig
 
 

@@ -12,6 +12,8 @@ The helpers here work on a :class:`~core.figures.engine.Draft`, before it is fin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from core.figures.engine import Draft, scatter
@@ -184,4 +186,53 @@ def marked_vline(
             showarrow=False,
             bgcolor="rgba(255,255,255,0.8)",
             font={"size": FONT_SIZE - 2, "color": COLORS["black"]},
+        )
+
+
+def vline_traces(
+    fig: Draft, x: float, *, name: str, axes: Sequence[tuple[str, str, str]], color: str = NEUTRAL
+):
+    """A dotted vertical line at data coordinate ``x`` in each panel, drawn as traces, not shapes.
+
+    A drag of a slider moves traces only (``ui.scrub``), so a line that marks the slider's value must be
+    a trace.  Each panel gets one: ``x = [x, x]``, ``y = [0, 1]`` on a hidden y axis that overlays the
+    panel's own from 0 to 1, so the line spans the panel's height whatever its data.
+
+    Parameters
+    ----------
+    fig : Draft
+    x : float
+    name : str
+        The first panel's trace name; the others get ``"<name>, panel 2"`` and so on.
+    axes : sequence of (x axis, panel's y axis, overlay y axis)
+        E.g. ``[("x", "y", "y3"), ("x2", "y2", "y4")]``; each overlay axis name must be free.
+    color : str
+
+    >>> draft = Draft()
+    >>> vline_traces(draft, 10.0, name="epoch", axes=[("x", "y", "y2")])
+    >>> draft.data[0]["x"], draft.data[0]["yaxis"], draft.layout["yaxis2"]["overlaying"]
+    ([10.0, 10.0], 'y2', 'y')
+    """
+    for k, (xaxis, panel, overlay) in enumerate(axes):
+        fig.add_scatter(
+            x=[float(x)] * 2,
+            y=[0, 1],
+            mode="lines",
+            name=name if k == 0 else f"{name}, panel {k + 1}",
+            line={"dash": "dot", "color": color, "width": 2},
+            xaxis=xaxis,
+            yaxis=overlay,
+            showlegend=False,
+            hoverinfo="skip",
+        )
+        # Overlaying its panel's axis, so it draws no background of its own over the panel's traces.
+        fig.update_layout(
+            {
+                f"yaxis{overlay[1:]}": {
+                    "overlaying": panel,
+                    "range": [0, 1],
+                    "visible": False,
+                    "fixedrange": True,
+                }
+            }
         )

@@ -4,6 +4,7 @@ and every number the page shows checked against ``core`` run on the same setting
 import functools
 import json
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -19,9 +20,20 @@ from core.defaults import (
     CALIBRATION_WIDTHS,
 )
 from core.figures.calibration import ReliabilityFrame, reliability_scrub_frames
+from core.figures.scrub import check_frame
 from core.formatting import number, percent
 from core.units import in_unit
-from tests.pages._apptest import APP, assert_clean, chart, chart_titles, open_page, rerun, tables, text
+from tests.pages._apptest import (
+    APP,
+    assert_clean,
+    chart,
+    chart_titles,
+    open_page,
+    rerun,
+    tables,
+    text,
+    values,
+)
 from ui.common import UNITS_KEY
 from ui.scrub import scrub_payload
 from words.calibration import cross_entropy_claim, diagram_readout, scaling_sentence, smoothing_claim
@@ -185,6 +197,42 @@ def test_dragging_epochs_sends_each_diagram_every_epochs_numbers(monkeypatch):
         expected = scrub_payload(range(len(CALIBRATION_EPOCHS)), reliability_scrub_frames(states))
         assert payload == expected
         assert json.loads(payload)["values"] == list(range(len(CALIBRATION_EPOCHS)))
+    assert not at.exception
+
+
+@pytest.mark.parametrize("unit", ["nats", "bits"])
+def test_dragging_epochs_moves_the_epoch_by_epoch_charts_line_to_each_option(monkeypatch, unit):
+    """The two charts of the first tab mark the epochs with a line a drag moves (ui.scrub): each frame
+    puts it at its option, and the frame of the epochs on screen is the chart the page drew."""
+    calls = {}
+    monkeypatch.setattr("ui.scrub.follow_drag", lambda chart, widget, payload: calls.update({chart: payload}))
+    at = open_page(PAGE, timeout=180)
+    if unit == "bits":
+        at.sidebar.radio(key=UNITS_KEY).set_value("bits")
+        rerun(at)
+    drawn = {
+        key: chart(at, title)
+        for key, title in (
+            ("calibration_confidence", "Sure against right, epoch by epoch"),
+            ("calibration_nll", "Loss on the test digits, epoch by epoch"),
+        )
+    }
+    for key, fig in drawn.items():
+        payload = json.loads(calls[key])
+        assert payload["values"] == list(range(len(CALIBRATION_EPOCHS)))
+        lines = [i for i, t in enumerate(fig["data"]) if str(t.get("name", "")).startswith("chosen epoch")]
+        assert set(lines) <= set(payload["traces"])
+        for epochs, frame in zip(CALIBRATION_EPOCHS, payload["frames"], strict=True):
+            for i, update in zip(payload["traces"], frame, strict=True):
+                if i in lines:  # the epoch's lines move
+                    assert update == {"x": [epochs, epochs]}
+                else:  # a trace of each panel, touched unchanged so that plotly.js keeps the panel drawn
+                    assert update == {"name": fig["data"][i]["name"]}
+        check_frame(fig, payload, CALIBRATION_EPOCHS.index(CALIBRATION_EPOCH))
+    nll = [t for t in drawn["calibration_nll"]["data"] if t.get("name") == "test NLL, as trained"][0]
+    run = _run(CALIBRATION_WIDTH, 0.0)
+    expected = np.asarray(run.curve["nll"])[1:] * in_unit(1.0, unit)
+    assert np.allclose(values(nll["y"]), expected, rtol=1e-12)
     assert not at.exception
 
 

@@ -131,13 +131,26 @@ CURVE = {
 
 def test_confidence_curves_leave_out_epoch_zero_and_mark_the_epoch():
     fig = confidence_curves_figure(CURVE, epoch=5)
-    assert trace_names(fig) == ["test accuracy", "mean confidence", "fitted T", "T = 1"]
+    assert trace_names(fig) == [
+        "test accuracy",
+        "mean confidence",
+        "fitted T",
+        "T = 1",
+        "chosen epoch",
+        "chosen epoch, panel 2",
+    ]
     assert list(fig.data[0].x) == [1, 2, 5, 10]
     assert list(fig.data[1].y) == pytest.approx([0.4, 0.8, 0.95, 0.97])
     assert list(fig.data[2].y) == pytest.approx([0.6, 1.0, 1.6, 2.1])
     assert fig.layout.xaxis.type == "log"
     assert fig.layout.yaxis2.type == "log"
-    assert all(shape.x0 == 5 for shape in fig.layout.shapes)
+    # The chosen epoch: a line in each row, as traces (a drag of the epochs moves them)
+    assert not fig.layout.shapes
+    assert [list(t.x) for t in fig.data[4:]] == [[5, 5], [5, 5]]
+    assert [(t.xaxis, fig.layout[f"yaxis{t.yaxis[1:]}"].overlaying) for t in fig.data[4:]] == [
+        ("x", "y"),
+        ("x2", "y2"),
+    ]
     assert fig.data[0].line.dash != fig.data[1].line.dash  # not colour alone
     with pytest.raises(ValueError, match="at least one epoch >= 1"):
         confidence_curves_figure({**CURVE, "epoch": np.array([0])}, epoch=0)
@@ -145,7 +158,13 @@ def test_confidence_curves_leave_out_epoch_zero_and_mark_the_epoch():
 
 def test_nll_epochs_figure_shows_the_loss_in_the_chosen_unit():
     fig = nll_epochs_figure(CURVE, epoch=2, unit_scale=1 / math.log(2), unit="bits")
-    assert trace_names(fig) == ["test NLL, as trained", "test NLL, temperature-scaled", "training loss"]
+    assert trace_names(fig) == [
+        "test NLL, as trained",
+        "test NLL, temperature-scaled",
+        "training loss",
+        "chosen epoch",
+    ]
+    assert list(fig.data[3].x) == [2, 2]
     assert list(fig.data[0].y) == pytest.approx(CURVE["nll"][1:] / math.log(2))
     assert "bits" in fig.layout.yaxis.title.text
 
