@@ -42,7 +42,7 @@ from core.simplex import (
     temperature_path,
 )
 from core.units import in_unit
-from ui.common import show_figure, show_table, units
+from ui.common import process_cache, show_figure, show_table, units
 from ui.page import page_header
 from ui.scrub import follow_drag, scrub_payload
 from ui.sections import metric_row, safe_fragment
@@ -72,7 +72,7 @@ def _t_values() -> tuple[float, ...]:
     return tuple(round(t_min + 0.1 * k, 1) for k in range(round((t_max - t_min) / 0.1) + 1))
 
 
-@st.cache_data(max_entries=64)
+@process_cache(maxsize=64)
 def _temperature_scrub(
     z12: tuple[float, float], true_index: int, eps: float, lr: float, steps: int, unit: str, n_traces: int
 ) -> str:
@@ -93,7 +93,7 @@ def _temperature_scrub(
     return scrub_payload(values, frames)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@process_cache(maxsize=64)
 def _surface_layer(true_index: int, eps: float, unit: str) -> SimplexSurface:
     """What the triangle shows for a target (the loss surface, hover points, arrows, y′): every T and z of
     every session with this target and unit draw on it (core.figures.simplex.simplex_figure_on)."""
@@ -123,30 +123,18 @@ def _surface_layer(true_index: int, eps: float, unit: str) -> SimplexSurface:
 page_header("Probability simplex", LEAD)
 
 
-@safe_fragment
 def explorer() -> None:
     """The controls, the triangle and the sections under it: everything a logit or T moves.
 
-    A fragment: moving a control reruns only this (the math below never changes)."""
+    Laid out once per full run: the temperature, the target and the descent's settings rerun the page.
+    The two logits, the sliders a student moves most, are a fragment of their own
+    (:func:`logits_readouts`) that fills the slots laid out here: a release reruns only the numbers, the
+    triangle and the descent, not the other controls and headings."""
     unit = units()
-
     controls, main = st.columns([1, 2], gap="large")
     with controls:
         st.subheader("The logits")
-        low, high = SIMPLEX_LOGIT_RANGE
-        z12 = [
-            st.slider(
-                f"{NAMES[k]} logit z{'₁₂'[k]}",
-                low,
-                high,
-                SIMPLEX_LOGITS[k],
-                step=0.1,
-                format="%.1f",
-                key=LOGIT_KEYS[k],
-                bind="query-params",
-            )
-            for k in range(2)
-        ]
+        logits_box = st.container()
         st.caption(f"{NAMES[2]} logit z₃ = 0, fixed. {SHIFT_NOTE}")
         t_min, t_max, t_default = SIMPLEX_TEMPERATURE
         temperature = st.slider(
@@ -198,7 +186,41 @@ def explorer() -> None:
             help="Each step: z ← z − η (softmax(z / T) − y′) / T.",
             bind="query-params",
         )
+    with main:
+        slots = {"metrics": st.empty(), "q": st.empty(), "chart": st.container()}
+        st.caption(BARYCENTRIC_NOTE)
+    descent_col, why_col = st.columns(2, gap="large")
+    with descent_col:
+        st.subheader("Gradient descent")
+        slots["descent"] = st.container()
+    with why_col:
+        st.subheader("Why it slows: the gradient q − y′")
+        slots["why"] = st.container()
+        st.subheader("Temperature")
+        slots["temperature"] = st.empty()
+    with logits_box:
+        logits_readouts(temperature, true_index, eps, steps, lr, unit, slots)
 
+
+@safe_fragment
+def logits_readouts(
+    temperature: float, true_index: int, eps: float, steps: int, lr: float, unit: str, slots: dict
+) -> None:
+    """The two logit sliders and everything they move, written into the slots :func:`explorer` laid out."""
+    low, high = SIMPLEX_LOGIT_RANGE
+    z12 = [
+        st.slider(
+            f"{NAMES[k]} logit z{'₁₂'[k]}",
+            low,
+            high,
+            SIMPLEX_LOGITS[k],
+            step=0.1,
+            format="%.1f",
+            key=LOGIT_KEYS[k],
+            bind="query-params",
+        )
+        for k in range(2)
+    ]
     z = np.array([*z12, 0.0])
     target = smoothed_target(true_index, eps)
     now = point_readout(z, target, temperature)
@@ -214,40 +236,35 @@ def explorer() -> None:
     curve_temperatures = np.geomspace(t_low, t_high, t_count)
     floor = float(entropy(target))
 
-    with main:
-        row = metric_row()
-        row.metric(
-            f"Loss ({unit})", number(float(in_unit(now.loss, unit)), 3), help="The cross-entropy of q to y′."
-        )
-        row.metric(
-            "|∂L/∂z|", number(now.grad_norm, 3), help="The size of the gradient, for the loss in nats."
-        )
-        row.metric(
-            f"At step {steps}",
-            number(float(in_unit(path.losses[-1], unit)), 3),
-            help=f"The loss where the descent path ends, in {unit}.",
-        )
-        st.markdown(
-            f"q = softmax(z/T) = **{vector_text(now.probs)}** for ({', '.join(NAMES)})  \n"
-            f"∂L/∂z = (q − y′)/T = **{signed_vector(now.grad)}** with y′ = {vector_text(target)}"
-        )
-        chart = simplex_figure_on(
-            _surface_layer(true_index, eps, unit),
-            unit=unit,
-            names=NAMES,
-            temperatures=curve_temperatures,
-            temperature_probs=temperature_path(z, curve_temperatures),
-            frame=frame,
-        )
+    row = metric_row(slots["metrics"])
+    row.metric(
+        f"Loss ({unit})", number(float(in_unit(now.loss, unit)), 3), help="The cross-entropy of q to y′."
+    )
+    row.metric("|∂L/∂z|", number(now.grad_norm, 3), help="The size of the gradient, for the loss in nats.")
+    row.metric(
+        f"At step {steps}",
+        number(float(in_unit(path.losses[-1], unit)), 3),
+        help=f"The loss where the descent path ends, in {unit}.",
+    )
+    slots["q"].markdown(
+        f"q = softmax(z/T) = **{vector_text(now.probs)}** for ({', '.join(NAMES)})  \n"
+        f"∂L/∂z = (q − y′)/T = **{signed_vector(now.grad)}** with y′ = {vector_text(target)}"
+    )
+    chart = simplex_figure_on(
+        _surface_layer(true_index, eps, unit),
+        unit=unit,
+        names=NAMES,
+        temperatures=curve_temperatures,
+        temperature_probs=temperature_path(z, curve_temperatures),
+        frame=frame,
+    )
+    with slots["chart"]:
         show_figure(chart, key="sx_chart", alt=simplex_alt(now.probs, now.loss, target, steps, unit))
         # While the T slider is dragged, the path, the point and the readout follow it in the browser.
         scrub = _temperature_scrub(tuple(z12), true_index, eps, lr, steps, unit, len(trace_dicts(chart)))
         follow_drag("sx_chart", T_KEY, scrub)
-        st.caption(BARYCENTRIC_NOTE)
 
-    descent_col, why_col = st.columns(2, gap="large")
-    with descent_col:
-        st.subheader("Gradient descent")
+    with slots["descent"]:
         st.markdown(
             descent_sentence(
                 path.probs,
@@ -267,8 +284,7 @@ def explorer() -> None:
             key="sx_loss_chart",
             alt=descent_alt(path.losses, floor, unit),
         )
-    with why_col:
-        st.subheader("Why it slows: the gradient q − y′")
+    with slots["why"]:
         corners = corner_gradient_norms(target, temperature)
         corner_losses = cross_entropy_to(target, np.eye(3))
         rows = [("q now", now.probs, now.loss, now.grad_norm)] + [
@@ -292,8 +308,7 @@ def explorer() -> None:
             index="where",
         )
         st.markdown(why_sentence(now.grad_norm, corners, true_index=true_index, temperature=temperature))
-        st.subheader("Temperature")
-        st.markdown(temperature_sentence(z, temperature, now.probs))
+    slots["temperature"].markdown(temperature_sentence(z, temperature, now.probs))
 
 
 explorer()
