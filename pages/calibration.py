@@ -42,7 +42,7 @@ from core.figures.scrub import sweep_frames
 from core.formatting import number, percent, scientific
 from core.units import in_unit
 from ui.common import process_cache, show_figure, show_table, units
-from ui.frame import presenter
+from ui.frame import side_by_side
 from ui.page import page_header
 from ui.scrub import scrub_payload, scrubbed_chart, track
 from ui.sections import open_tab, safe_fragment
@@ -137,15 +137,6 @@ def _eps_text(eps: float) -> str:
     return "0" if eps == 0 else f"{eps:g}"
 
 
-def _side_by_side(spec, gap: str = "medium") -> list:
-    """Columns, or in presenter mode the same number of full-width containers: a projector shows one at
-    a time, and a chart or formula squeezed into half a zoomed page loses its labels."""
-    count = spec if isinstance(spec, int) else len(spec)
-    if presenter():
-        return [st.container() for _ in range(count)]
-    return st.columns(spec, gap=gap)
-
-
 # ------------------------------------------------------------------------------------------ controls
 page_header(
     "Calibration lab",
@@ -164,7 +155,7 @@ def over_the_epochs(run: CalibrationRun, sweep, width: int, eps: float, unit: st
 
     Drawn once per full run, outside the epochs' fragment: the epoch's line follows the slider in the
     browser (ui.scrub), during a drag and after a release, so a release does not send these charts again."""
-    left, right = _side_by_side(2)
+    left, right = side_by_side(2)
     with left:
         scrubbed_chart(
             lambda epochs: _epochs_chart(run.curve, "confidence", epochs, unit).figure(),
@@ -199,7 +190,7 @@ def temperature_scaling(
 ) -> None:
     """How T is fitted, checked by a grid and finite differences, and the NLL against T."""
     check, test_curve = _temperature_check(width, eps, epochs)
-    explain_col, chart_col = _side_by_side([1, 1.1], gap="large")
+    explain_col, chart_col = side_by_side([1, 1.1], gap="large")
     with explain_col:
         st.markdown(
             "Divide every logit by the same T > 0 and fit T on the **validation** digits, by minimising the "
@@ -339,7 +330,7 @@ def lab() -> None:
 
     # ------------------------------------------------------------------------------------------ reliability
     st.header("Reliability on the test digits")
-    before_col, after_col = _side_by_side(2)
+    before_col, after_col = side_by_side(2)
     diagram_slots = (before_col.container(), after_col.container())
     # The network and how to read the diagrams, under them: the first screen holds the epochs slider and
     # the diagrams it moves.
@@ -351,7 +342,7 @@ def lab() -> None:
         "over-confident (/) or under-confident (\\\\). The grey bars count the digits per bin."
     )
     slots["sentence"] = st.empty()
-    table_col, formula_col = _side_by_side([1, 1.15], gap="large")
+    table_col, formula_col = side_by_side([1, 1.15], gap="large")
     slots["table"] = table_col.empty()
     with formula_col:
         st.markdown("**Expected calibration error**: the bins' gaps, weighted by how many digits each holds")

@@ -48,7 +48,7 @@ from core.figures.language import (
 )
 from core.formatting import number
 from core.units import LN2, in_unit
-from ui.common import process_cache, show_figure, units
+from ui.common import process_cache, show_figure, show_shared_figure, units
 from ui.frame import side_by_side
 from ui.page import page_header
 from ui.scrub import follow_drag, scrub_payload
@@ -417,24 +417,13 @@ def _written(k: float, context: int, hidden: int, name: str, length: int, temper
     return sample, nxt
 
 
-@safe_fragment
 def sampling_section() -> None:
-    """T, the length and the sample number, and the two texts and charts they move (reruns alone)."""
+    """The length and the sample number (they rerun the page), and the slots T's fragment fills.
+
+    T, the control a student moves most here, is a fragment of its own (:func:`temperature_readouts`):
+    a release rewrites the two texts and redraws their charts, nothing else."""
     k, context, hidden = _settings()
     t_col, n_col, draw_col = st.columns(3)
-    with t_col:
-        t_min, t_max, t_default = LANGUAGE_TEMPERATURE
-        temperature = st.slider(
-            "Temperature T",
-            t_min,
-            t_max,
-            t_default,
-            step=0.1,
-            format="%.1f",
-            key=T_KEY,
-            bind="query-params",
-            help="The logits are divided by T before the softmax: T < 1 sharpens, T > 1 flattens.",
-        )
     with n_col:
         n_min, n_max, n_default = LANGUAGE_SAMPLE_CHARS
         length = st.slider(
@@ -455,28 +444,54 @@ def sampling_section() -> None:
         )
     st.caption(SAMPLING_NOTE)
     names = _labels(k, context)
+    slots = {}
     for column, name in zip(side_by_side(2, gap="large"), ("bigram", "network"), strict=True):
-        sample, nxt = _written(k, context, hidden, name, int(length), float(temperature), int(draw))
-        tail = sample.text[-TAIL_CHARS:]
         with column:
             st.subheader(f"The {names[name]} writes")
-            st.code(sample.text, language=None, wrap_lines=True)
-            st.caption(
-                sample_sentence(
-                    name,
-                    float(sample.surprise.mean()),
-                    float(sample.entropy.mean()),
-                    float(temperature),
-                    unit,
-                )
+            slots[name] = (st.empty(), st.empty(), st.container())  # the text, its sentence, its chart
+    with t_col:
+        temperature_readouts((k, context, hidden), int(length), int(draw), names, slots)
+
+
+@safe_fragment
+def temperature_readouts(model: tuple, length: int, draw: int, names: dict, slots: dict) -> None:
+    """The temperature slider, and the texts and next-character charts it moves, written into ``slots``."""
+    t_min, t_max, t_default = LANGUAGE_TEMPERATURE
+    temperature = st.slider(
+        "Temperature T",
+        t_min,
+        t_max,
+        t_default,
+        step=0.1,
+        format="%.1f",
+        key=T_KEY,
+        bind="query-params",
+        help="The logits are divided by T before the softmax: T < 1 sharpens, T > 1 flattens.",
+    )
+    unit = units()
+    for name, (text_slot, sentence_slot, chart_slot) in slots.items():
+        sample, nxt = _written(*model, name, length, float(temperature), draw)
+        tail = sample.text[-TAIL_CHARS:]
+        text_slot.code(sample.text, language=None, wrap_lines=True)
+        sentence_slot.caption(
+            sample_sentence(
+                name,
+                float(sample.surprise.mean()),
+                float(sample.entropy.mean()),
+                float(temperature),
+                unit,
             )
-            show_figure(
-                next_char_figure(
+        )
+        with chart_slot:
+            # The same for every session on these settings (the text is seeded): built once per process.
+            show_shared_figure(
+                lambda nxt=nxt, tail=tail: next_char_figure(
                     nxt.probs,
                     nxt.tempered,
                     temperature=float(temperature),
                     title=next_char_title(tail),
                 ),
+                share=(model, name, length, float(temperature), draw),
                 key=f"lm_next_{name}_chart",
                 alt=next_char_alt(names[name], tail, nxt.probs, nxt.tempered, float(temperature)),
             )
