@@ -191,7 +191,7 @@ def marked_vline(
 
 def vline_traces(
     fig: Draft, x: float, *, name: str, axes: Sequence[tuple[str, str, str]], color: str = NEUTRAL
-):
+) -> None:
     """A dotted vertical line at data coordinate ``x`` in each panel, drawn as traces, not shapes.
 
     A drag of a slider moves traces only (``ui.scrub``), so a line that marks the slider's value must be

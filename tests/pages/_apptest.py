@@ -25,6 +25,20 @@ def open_page(path: str, timeout: float = 60) -> AppTest:
     return at
 
 
+def open_recording_drags(path: str, monkeypatch) -> tuple[AppTest, dict]:
+    """:func:`open_page` with ``ui.scrub.follow_drag`` recorded: chart key -> (slider key, payload as JSON).
+
+    Use it in a fixture: ``return open_recording_drags(PAGE, monkeypatch)``.
+    """
+    sent = {}
+
+    def record(chart_key, widget_key, payload):
+        sent[chart_key] = (widget_key, json.loads(payload))
+
+    monkeypatch.setattr("ui.scrub.follow_drag", record)
+    return open_page(path), sent
+
+
 def assert_clean(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]

@@ -1,6 +1,5 @@
 """The Binary cross-entropy page: probability space and logit space, driven through AppTest."""
 
-import json
 import math
 
 import numpy as np
@@ -22,6 +21,7 @@ from tests.pages._apptest import (
     markdown_text,
     metric,
     open_page,
+    open_recording_drags,
     trace,
 )
 from ui.common import UNITS_KEY
@@ -206,14 +206,7 @@ def test_losses_follow_the_sidebar_unit_and_gradients_stay_in_nats(at):
 # ---------------------------------------------------------------------------------------------- scrubbing
 @pytest.fixture
 def dragged(monkeypatch):
-    """Open the page with ui.scrub.follow_drag recorded: chart key -> (slider key, payload as JSON)."""
-    sent = {}
-
-    def record(chart_key, widget_key, payload):
-        sent[chart_key] = (widget_key, json.loads(payload))
-
-    monkeypatch.setattr("ui.scrub.follow_drag", record)
-    return open_page(PAGE), sent
+    return open_recording_drags(PAGE, monkeypatch)
 
 
 def _slider_values(at, key):

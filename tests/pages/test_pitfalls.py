@@ -1,6 +1,5 @@
 """The Numerical pitfalls page through AppTest: every widget at its minimum, maximum and a middle value."""
 
-import json
 import math
 
 import numpy as np
@@ -22,6 +21,7 @@ from tests.pages._apptest import (
     dataframe,
     metric,
     open_page,
+    open_recording_drags,
     rerun,
     text,
     trace,
@@ -118,14 +118,7 @@ def test_scale_slider_reads_out_both_losses(at):
 
 @pytest.fixture
 def dragged(monkeypatch):
-    """Open the page with ui.scrub.follow_drag recorded: chart key -> (slider key, payload as JSON)."""
-    sent = {}
-
-    def record(chart_key, widget_key, payload):
-        sent[chart_key] = (widget_key, json.loads(payload))
-
-    monkeypatch.setattr("ui.scrub.follow_drag", record)
-    return open_page(PAGE), sent
+    return open_recording_drags(PAGE, monkeypatch)
 
 
 @pytest.mark.parametrize("target", [0, 2])

@@ -1,6 +1,5 @@
 """The Surprise page: the guessing game and the -log p explorer, driven through AppTest."""
 
-import json
 import math
 
 import numpy as np
@@ -20,6 +19,7 @@ from tests.pages._apptest import (
     metric,
     metrics,
     open_page,
+    open_recording_drags,
     trace,
 )
 from ui.common import UNITS_KEY
@@ -216,14 +216,7 @@ def test_curve_names_the_confidence_bands(at):
 # ---------------------------------------------------------------------------------------------- scrubbing
 @pytest.fixture
 def dragged(monkeypatch):
-    """Open the page with ui.scrub.follow_drag recorded: chart key -> (slider key, payload as JSON)."""
-    sent = {}
-
-    def record(chart_key, widget_key, payload):
-        sent[chart_key] = (widget_key, json.loads(payload))
-
-    monkeypatch.setattr("ui.scrub.follow_drag", record)
-    return open_page(PAGE), sent
+    return open_recording_drags(PAGE, monkeypatch)
 
 
 def _slider_values(at, key):
