@@ -583,6 +583,11 @@ def _percent(value: float) -> str:
     return f"{100 * value:.0f} %"
 
 
+def _epochs(n: int) -> str:
+    """``n`` epochs in words: "1 epoch", "0 epochs", "12 epochs"."""
+    return f"{n} epoch" if n == 1 else f"{n} epochs"
+
+
 def race_summary(
     labels: list[str],
     reached: list[int | None],
@@ -624,16 +629,16 @@ def race_summary(
     goal = _percent(target)
     if len(labels) == 1:
         if reached[0] is None:
-            return f"**{labels[0]}** has not reached {goal} in {epochs_trained} epochs."
+            return f"**{labels[0]}** has not reached {goal} in {_epochs(epochs_trained)}."
         return f"**{labels[0]}** reached {goal} at epoch {reached[0]}."
     (a, b), (ea, eb) = labels, reached
     if ea is None and eb is None:
-        return f"Neither run has reached {goal} in {epochs_trained} epochs yet."
+        return f"Neither run has reached {goal} in {_epochs(epochs_trained)} yet."
     if ea is None or eb is None:
         first, epoch, other = (a, ea, b) if eb is None else (b, eb, a)
         text = (
             f"**{first}** reached {goal} at epoch {epoch}; "
-            f"**{other}** has not reached it in {epochs_trained} epochs."
+            f"**{other}** has not reached it in {_epochs(epochs_trained)}."
         )
         winner = 0 if eb is None else 1
     elif ea == eb:
@@ -645,7 +650,7 @@ def race_summary(
         fast, slow = sorted((ea, eb))
         text = (
             f"**{first}** reached {goal} at epoch {fast}, **{other}** at epoch {slow}: "
-            f"{first} was {slow - fast} epochs faster."
+            f"{first} was {_epochs(slow - fast)} faster."
         )
     if claim is not None:
         ce_run, _ = claim

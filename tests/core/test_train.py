@@ -452,6 +452,12 @@ def test_race_summary_says_who_got_there_first(labels, reached, claim, expected)
         assert "claim" not in text
 
 
+def test_race_summary_says_one_epoch_not_one_epochs():
+    assert race_summary(["A", "B"], [None, None], 1, 0.9) == "Neither run has reached 90 % in 1 epoch yet."
+    assert race_summary(["A"], [None], 1, 0.9) == "**A** has not reached 90 % in 1 epoch."
+    assert "A was 1 epoch faster." in race_summary(["A", "B"], [3, 4], 5, 0.9)
+
+
 def test_loss_scale_converts_only_logarithmic_losses_to_bits():
     assert loss_scale("cross_entropy", "bits") == pytest.approx(1 / math.log(2))
     assert loss_scale("focal", "bits") == pytest.approx(1 / math.log(2))
