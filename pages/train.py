@@ -14,15 +14,20 @@ The charts depend only on the run, the epoch and the settings, so each is built 
 served to every session that shows the same (``ui.common.show_shared_figure``): a hall of students moving
 the noise slider costs a figure build per noise value, not one per student and move.
 
-The settings and the views are one fragment, so moving a setting reruns them but not the page's frame.
+The data's noise and test share are a fragment of their own that draws the views into slots the page
+lays out, so a hall moving the noise slider sends neither the other settings nor the buttons again; every
+other setting reruns the page.
 Changing a data, network or loss setting starts its run from epoch 0 (with a notice); the optimiser
 settings apply to the running training from the next epoch (a branch of the run, shared as well).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, NamedTuple
+
 import numpy as np
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from core.data import DATASET_CLASSES
 from core.figures.train import (
@@ -43,7 +48,11 @@ from core.train_runs import DIGITS, Frame, Phase, RunSpec, TrainingRun
 from ui.common import show_shared_figure, units
 from ui.live_charts import move_charts
 from ui.page import page_header
+from ui.sections import metric_row, safe_fragment
 from ui.train_runs import MAX_EPOCHS, RUNS
+
+if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
 
 # ------------------------------------------------------------------------------------------ options
 DATA_LABELS = {
@@ -234,23 +243,25 @@ def _follow_settings(state: dict, config: dict, lr: float, momentum: float, batc
 
 # ------------------------------------------------------------------------------------------ readouts
 def _metrics(frame: Frame, losses: list[str], labels: list[str], unit: str) -> None:
-    cols = st.columns([1] + [3] * len(frame.nets), gap="small")
-    cols[0].metric("Epoch", frame.epoch, help=f"Playing stops after {MAX_EPOCHS} epochs.", border=True)
-    for col, net, loss, label in zip(cols[1:], frame.nets, losses, labels, strict=True):
+    # Horizontal containers, not columns: each column is one more element sent, and this row is drawn
+    # again at every noise move and every second of play.
+    row = metric_row()
+    row.metric("Epoch", frame.epoch, help=f"Playing stops after {MAX_EPOCHS} epochs.", border=True, width=110)
+    for net, loss, label in zip(frame.nets, losses, labels, strict=True):
         now = net.history if net.epochs else {k: [v] for k, v in net.initial.items()}
         loss_unit = f" {unit}" if loss in LOGARITHMIC_LOSSES else ""
-        with col.container(border=True):
+        with row.container(border=True, width="stretch"):
             loss_value = now["loss"][-1] * loss_scale(loss, unit)
             st.markdown(f"**{label}** · training loss {loss_value:.4f}{loss_unit}")
-            m1, m2 = st.columns(2)
-            m1.metric("train accuracy", percent(now["accuracy"][-1], 1, space=True))
-            m2.metric("test accuracy", percent(now["test_accuracy"][-1], 1, space=True))
-        if net.diverged:
-            col.warning(
-                f"**{label}** diverged in epoch {net.epochs + 1}: its outputs overflowed, so it "
-                f"stopped at epoch {net.epochs}. Lower the learning rate and press Reset.",
-                icon=":material/warning:",
-            )
+            pair = metric_row()
+            pair.metric("train accuracy", percent(now["accuracy"][-1], 1, space=True))
+            pair.metric("test accuracy", percent(now["test_accuracy"][-1], 1, space=True))
+            if net.diverged:
+                st.warning(
+                    f"**{label}** diverged in epoch {net.epochs + 1}: its outputs overflowed, so it "
+                    f"stopped at epoch {net.epochs}. Lower the learning rate and press Reset.",
+                    icon=":material/warning:",
+                )
 
 
 def _race_sentence(frame: Frame, choices: list[str], labels: list[str], target: float) -> str:
@@ -443,9 +454,225 @@ page_header(
 )
 
 
-@st.fragment
+class Slots(NamedTuple):
+    """Where the views go, laid out once per full run (``st.empty()``: a rerun of the fragment that fills
+    them replaces what it drew there last)."""
+
+    notice: DeltaGenerator  # "training restarted" and the like
+    live: DeltaGenerator  # the component that moves the charts while playing
+    network: DeltaGenerator  # decision regions, or confusion matrix and misclassified digits
+    readouts: DeltaGenerator  # the network's size, the metrics and the race sentence
+    charts: DeltaGenerator  # accuracy, loss and gradient norms per epoch
+
+
+class Settings(NamedTuple):
+    """Every setting the views depend on, read from the session's widgets."""
+
+    config: dict  # what the run is trained on (a change restarts it)
+    optimiser: tuple[float, float, int]  # learning rate, momentum, batch size (a change branches it)
+    target: float
+    choices: list[str]  # the loss keys of the run (one, or two when racing)
+    losses: list[str]  # their core.train names
+    labels: list[str]
+    class_names: list[str]
+    unit: str
+
+
+def _settings() -> Settings:
+    """The session's settings, from its widgets' values (all drawn before the views in every run)."""
+    ss = st.session_state
+    data, loss_a, loss_b = ss["train_data"], ss["train_loss_a"], ss["train_loss_b"]
+    race = loss_b != "none"
+    used = {loss_a, loss_b}
+    config = {
+        "data": data,
+        "noise": ss["train_noise"] if data != DIGITS else None,
+        "test": ss["train_test"],
+        "seed": int(ss["train_seed"]),
+        "depth": ss["train_depth"],
+        "width": ss["train_width"],
+        "act": ss["train_act"],
+        "loss_a": loss_a,
+        "loss_b": loss_b if race else None,
+        "eps": ss["train_eps"] if "ls" in used else None,
+        "gamma": ss["train_gamma"] if "focal" in used else None,
+    }
+    choices = [loss_a, loss_b] if race else [loss_a]
+    return Settings(
+        config=config,
+        optimiser=(ss["train_lr"], ss["train_mom"], ss["train_batch"]),
+        target=ss["train_target"],
+        choices=choices,
+        losses=[LOSS_NAMES[c] for c in choices],
+        labels=_labels(config),
+        class_names=_class_names(data),
+        unit=units(),
+    )
+
+
+def _readouts(run: TrainingRun, frame: Frame, s: Settings, playing: bool) -> None:
+    """The network's size and status, the metrics at ``frame``, the race sentence and any dead layer."""
+    arrows = " → ".join(str(n) for n in run.sizes)
+    if playing:
+        status = "**Playing.**"
+    elif frame.finished:
+        status = f"**Stopped** after {frame.epoch} epochs (the limit is {MAX_EPOCHS}, or every run diverged)."
+    else:
+        status = "Paused."
+    n_train, n_test = len(run.data[2]), len(run.data[3])
+    st.caption(
+        f"Network {arrows} ({ACTIVATION_LABELS[run.spec.activation]}, {run.n_params:,} parameters); "
+        f"{n_train} training and {n_test} test examples. {status}"
+    )
+    _metrics(frame, s.losses, s.labels, s.unit)
+    st.markdown(_race_sentence(frame, s.choices, s.labels, s.target))
+    _dead_layers(frame, s.labels)
+
+
+def _curve_charts(frame: Frame, s: Settings, playing: bool, share: tuple) -> None:
+    """Accuracy, loss and gradient norms per epoch, two by two, with how to read the norms."""
+    # One pair of columns, accuracy and loss on the left, the norms and how to read them on the right (the
+    # order a phone stacks them in): a second row of columns would be three more elements sent at every
+    # noise move, and the charts are all the same height, so the rows line up.
+    left, right = st.columns(2, gap="medium")
+    with left:
+        show_shared_figure(
+            lambda: _accuracy_draft(frame, s.labels, s.target).figure(),
+            share=(share, s.target),
+            key="train_accuracy",
+            alt="Training and test accuracy of each run per epoch, with the target accuracy as a dashed "
+            "line and the epoch each run first reached it.",
+            export=not playing,
+        )
+    with left:
+        show_shared_figure(
+            lambda: _loss_draft(frame, s.losses, s.labels, s.unit).figure(),
+            share=(share, tuple(s.losses), s.unit),
+            key="train_loss",
+            alt="Training and test loss of each run per epoch, each measured with the loss it is trained on.",
+            export=not playing,
+        )
+    with right:
+        show_shared_figure(
+            lambda: _norms_draft(frame, s.labels).figure(),
+            share=share,
+            key="train_grads",
+            alt="The mean norm of each weight matrix's gradient per epoch, one line per layer and run, on a "
+            "log scale.",
+            export=not playing,
+        )
+    with right:
+        st.markdown(
+            "**Reading the gradient norms.** Each line is the mean norm ‖∂L/∂W‖ of one layer's weight "
+            "gradient over an epoch's batches"
+            + (" (the second run dashed)." if len(frame.nets) == 2 else ".")
+            + " With **sigmoid** and 4 hidden layers the first layer's line sits orders of magnitude "
+            "below the last one's: vanishing gradients, and the early layers hardly learn. With a "
+            "large learning rate the norms jump: exploding steps."
+        )
+
+
+@safe_fragment
+def data_settings(slots: Slots, *, digits: bool) -> None:
+    """The data's noise and test share, and every view drawn into ``slots``.
+
+    Moving either slider reruns this alone: it restarts the run on the new data and draws the views at
+    epoch 0 (while playing, the page's live fragments move them on from there).  The buttons are the
+    page's: if they would change (a finished run restarted enables ▶ Play again), the page reruns instead.
+    """
+    st.slider(
+        "Noise",
+        0.0,
+        0.5,
+        0.1,
+        step=0.05,
+        key="train_noise",
+        disabled=digits,
+        help="Standard deviation of the Gaussian noise added to the 2-D points (not for the digits).",
+        bind="query-params",
+    )
+    st.slider(
+        "Test share",
+        0.1,
+        0.5,
+        0.2,
+        step=0.05,
+        key="train_test",
+        help="The share of each class held out as a test set: never trained on, evaluated every epoch.",
+        bind="query-params",
+    )
+    s = _settings()
+    state = _state()
+    _follow_settings(state, s.config, *s.optimiser)
+    run = RUNS.get(state["spec"])
+    frame = run.frame(state["position"])
+    if state["playing"] and frame.finished:
+        state["playing"] = False
+    ctx = get_script_run_ctx()
+    alone = ctx is not None and bool(ctx.fragment_ids_this_run)
+    if alone and (state["playing"], frame.finished) != state.get("drawn"):
+        st.rerun(scope="app")  # the buttons must follow
+
+    if state["notice"]:
+        slots.notice.info(state["notice"], icon=":material/restart_alt:")
+        state["notice"] = None
+    else:
+        slots.notice.empty()
+    playing = state["playing"]
+    share = (run.spec, state["position"], frame.epoch, tuple(s.labels))  # what every chart depends on
+    with slots.network.container():
+        _network_views(run, frame, s.labels, s.class_names, playing, share)
+    if not playing:  # playing, the page's live fragment draws them (and follows the position)
+        with slots.readouts.container():
+            _readouts(run, frame, s, playing)
+    with slots.charts.container():
+        _curve_charts(frame, s, playing, share)
+
+
+def _play(slots: Slots, speed: int) -> None:
+    """While playing: the fragments that move the charts and the readouts on, on their timers."""
+    s = _settings()
+
+    @st.fragment(run_every=TICK_SECONDS)
+    def live_charts() -> None:
+        """Every tick: move the position on by a tick's updates and send the charts of each."""
+        state = _state()
+        if not state["playing"]:
+            return
+        run = RUNS.get(state["spec"])
+        updates = []
+        for _ in range(UPDATES_PER_TICK):
+            state["position"] = min(state["position"] + speed, MAX_EPOCHS)
+            frame = run.frame(state["position"])
+            if frame.finished:
+                state["playing"] = False
+                st.rerun(scope="app")  # turn the timers off, re-enable the buttons, draw the last epoch
+            updates.append(_live_frames(run, frame, s.losses, s.labels, s.class_names, s.unit, s.target))
+        move_charts("train_live", updates, interval_ms=round(1000 / UPDATES_PER_SECOND))
+
+    @st.fragment(run_every=READOUT_SECONDS)
+    def live_readouts() -> None:
+        """The numbers at the position, every second (too fast to read more often)."""
+        state = _state()
+        run = RUNS.get(state["spec"])
+        _readouts(run, run.frame(state["position"]), s, state["playing"])
+
+    # The charts were drawn where the browser starts playing: this moves the position on by a tick's
+    # updates, which the browser then draws one by one (drawn at the new position, the charts would jump
+    # there and back).
+    with slots.live:
+        live_charts()
+    with slots.readouts.container():
+        live_readouts()
+
+
 def workspace() -> None:
-    """The settings, the readouts and the charts: a setting moved reruns this, not the page's frame."""
+    """The settings, the buttons, the readouts and the charts.
+
+    The data's noise and test share are a fragment of their own (:func:`data_settings`) that draws every
+    view into slots laid out here: a hall of students moving the noise slider reruns that fragment only,
+    and no other setting or button is sent again.  Every other setting and the buttons rerun the page.
+    """
     c_data, c_loss, c_race, c_lr, c_mom, c_batch = st.columns([1.25, 1.45, 1.45, 1, 1, 1])
     data = c_data.selectbox(
         "Data set",
@@ -473,32 +700,50 @@ def workspace() -> None:
         "network.",
         bind="query-params",
     )
-    lr, momentum, batch_size = (
+    for column, (label, options, value, key, help_text) in zip(
+        (c_lr, c_mom, c_batch), OPTIMISER_SLIDERS, strict=True
+    ):
         column.select_slider(label, options, value=value, key=key, help=help_text, bind="query-params")
-        for column, (label, options, value, key, help_text) in zip(
-            (c_lr, c_mom, c_batch), OPTIMISER_SLIDERS, strict=True
-        )
-    )
-    race = loss_b != "none"
     used = {loss_a, loss_b}
     # Play, the decision regions and the readouts come right under the main settings (a projector's first
     # screen, and a phone's screen with the speed slider in it); the options fold away under them.  The
-    # containers keep that order while the options' widgets are read first (the buttons need the run).
-    buttons_area, views_area = st.container(), st.container()
+    # slots keep that order while the widgets are read first (the views need every setting).
+    b_play, b_pause, b_step, b_reset, b_speed, b_target = st.columns(
+        [1, 1, 1.1, 1, 1.5, 1.9], vertical_alignment="bottom"
+    )
+    speed = b_speed.select_slider(
+        "Epochs per update",
+        SPEED_OPTIONS,
+        value=1,
+        key="train_speed",
+        help=f"How many epochs each update moves on; there are {UPDATES_PER_SECOND} updates a second.",
+        bind="query-params",
+    )
+    b_target.slider(
+        "Race target: training accuracy",
+        0.5,
+        1.0,
+        0.9,
+        step=0.01,
+        key="train_target",
+        format="%.2f",
+        bind="query-params",
+    )
+    notice, live, network, readouts = st.empty(), st.container(), st.empty(), st.empty()
     with st.expander("Network, data and loss options", icon=":material/tune:"):
         e1, e2, e3, e4 = st.columns(4, gap="medium")
-        depth = e1.slider("Hidden layers", 1, 4, 2, key="train_depth", bind="query-params")
-        width = e1.select_slider(
+        e1.slider("Hidden layers", 1, 4, 2, key="train_depth", bind="query-params")
+        e1.select_slider(
             "Units per hidden layer", WIDTH_OPTIONS, value=32, key="train_width", bind="query-params"
         )
-        activation = e2.selectbox(
+        e2.selectbox(
             "Activation",
             list(ACTIVATIONS),
             format_func=ACTIVATION_LABELS.__getitem__,
             key="train_act",
             bind="query-params",
         )
-        seed = e2.number_input(
+        e2.number_input(
             "Seed",
             min_value=0,
             max_value=9999,
@@ -508,28 +753,7 @@ def workspace() -> None:
             help="Seeds the data, the initial weights and the order of the batches.",
             bind="query-params",
         )
-        noise = e3.slider(
-            "Noise",
-            0.0,
-            0.5,
-            0.1,
-            step=0.05,
-            key="train_noise",
-            disabled=data == DIGITS,
-            help="Standard deviation of the Gaussian noise added to the 2-D points (not for the digits).",
-            bind="query-params",
-        )
-        test_share = e3.slider(
-            "Test share",
-            0.1,
-            0.5,
-            0.2,
-            step=0.05,
-            key="train_test",
-            help="The share of each class held out as a test set: never trained on, evaluated every epoch.",
-            bind="query-params",
-        )
-        eps = e4.slider(
+        e4.slider(
             "Label smoothing ε",
             0.05,
             0.5,
@@ -539,7 +763,7 @@ def workspace() -> None:
             disabled="ls" not in used,
             bind="query-params",
         )
-        gamma = e4.slider(
+        e4.slider(
             "Focal γ",
             0.5,
             5.0,
@@ -549,29 +773,13 @@ def workspace() -> None:
             disabled="focal" not in used,
             bind="query-params",
         )
+    slots = Slots(notice=notice, live=live, network=network, readouts=readouts, charts=st.empty())
+    with e3:
+        data_settings(slots, digits=data == DIGITS)
 
-    config = {
-        "data": data,
-        "noise": noise if data != DIGITS else None,
-        "test": test_share,
-        "seed": int(seed),
-        "depth": depth,
-        "width": width,
-        "act": activation,
-        "loss_a": loss_a,
-        "loss_b": loss_b if race else None,
-        "eps": eps if "ls" in used else None,
-        "gamma": gamma if "focal" in used else None,
-    }
     state = _state()
-    _follow_settings(state, config, lr, momentum, batch_size)
     frame = RUNS.get(state["spec"]).frame(state["position"])
-    if state["playing"] and frame.finished:
-        state["playing"] = False
-
-    b_play, b_pause, b_step, b_reset, b_speed, b_target = buttons_area.columns(
-        [1, 1, 1.1, 1, 1.5, 1.9], vertical_alignment="bottom"
-    )
+    state["drawn"] = (state["playing"], frame.finished)  # what the buttons show (data_settings checks)
     b_play.button(
         "▶ Play",
         key="train_play",
@@ -598,126 +806,8 @@ def workspace() -> None:
         width="stretch",
         help="Start again from the same initial weights.",
     )
-    speed = b_speed.select_slider(
-        "Epochs per update",
-        SPEED_OPTIONS,
-        value=1,
-        key="train_speed",
-        help=f"How many epochs each update moves on; there are {UPDATES_PER_SECOND} updates a second.",
-        bind="query-params",
-    )
-    target = b_target.slider(
-        "Race target: training accuracy",
-        0.5,
-        1.0,
-        0.9,
-        step=0.01,
-        key="train_target",
-        format="%.2f",
-        bind="query-params",
-    )
-    if state["notice"]:
-        buttons_area.info(state["notice"], icon=":material/restart_alt:")
-        state["notice"] = None
-
-    choices = [config["loss_a"]] if config["loss_b"] is None else [config["loss_a"], config["loss_b"]]
-    losses = [LOSS_NAMES[c] for c in choices]
-    labels = _labels(config)
-    class_names = _class_names(data)
-    unit = units()
-
-    @st.fragment(run_every=TICK_SECONDS if state["playing"] else None)
-    def live_charts() -> None:
-        """While playing, every tick: move the position on by a tick's updates and send the charts of each."""
-        state = _state()
-        if not state["playing"]:
-            return
-        run = RUNS.get(state["spec"])
-        updates = []
-        for _ in range(UPDATES_PER_TICK):
-            state["position"] = min(state["position"] + speed, MAX_EPOCHS)
-            frame = run.frame(state["position"])
-            if frame.finished:
-                state["playing"] = False
-                st.rerun(scope="app")  # turn the timers off, re-enable the buttons, draw the last epoch
-            updates.append(_live_frames(run, frame, losses, labels, class_names, unit, target))
-        move_charts("train_live", updates, interval_ms=round(1000 / UPDATES_PER_SECOND))
-
-    @st.fragment(run_every=READOUT_SECONDS if state["playing"] else None)
-    def live_readouts() -> None:
-        """The numbers at the position: every second while playing (too fast to read more often)."""
-        state = _state()
-        run = RUNS.get(state["spec"])
-        frame = run.frame(state["position"])
-        arrows = " → ".join(str(n) for n in run.sizes)
-        if state["playing"]:
-            status = "**Playing.**"
-        elif frame.finished:
-            status = (
-                f"**Stopped** after {frame.epoch} epochs (the limit is {MAX_EPOCHS}, or every run diverged)."
-            )
-        else:
-            status = "Paused."
-        n_train, n_test = len(run.data[2]), len(run.data[3])
-        st.caption(
-            f"Network {arrows} ({ACTIVATION_LABELS[run.spec.activation]}, {run.n_params:,} parameters); "
-            f"{n_train} training and {n_test} test examples. {status}"
-        )
-        _metrics(frame, losses, labels, unit)
-        st.markdown(_race_sentence(frame, choices, labels, target))
-        _dead_layers(frame, labels)
-
-    # The charts are drawn where the browser starts playing: the live fragment moves the position on by a
-    # tick's updates, which the browser then draws one by one (drawn at the new position, the charts would
-    # jump there and back).  Paused, both are the same.
-    drawn_at = state["position"]
-    with views_area:
-        live_charts()
-    run = RUNS.get(state["spec"])
-    frame = run.frame(drawn_at)
-    playing = state["playing"]
-    share = (run.spec, drawn_at, frame.epoch, tuple(labels))  # what every chart below depends on, and:
-    with views_area:
-        _network_views(run, frame, labels, class_names, playing, share)
-        live_readouts()
-
-    left, right = st.columns(2, gap="medium")
-    with left:
-        show_shared_figure(
-            lambda: _accuracy_draft(frame, labels, target).figure(),
-            share=(share, target),
-            key="train_accuracy",
-            alt="Training and test accuracy of each run per epoch, with the target accuracy as a dashed "
-            "line and the epoch each run first reached it.",
-            export=not playing,
-        )
-    with right:
-        show_shared_figure(
-            lambda: _loss_draft(frame, losses, labels, unit).figure(),
-            share=(share, tuple(losses), unit),
-            key="train_loss",
-            alt="Training and test loss of each run per epoch, each measured with the loss it is trained on.",
-            export=not playing,
-        )
-    left, right = st.columns(2, gap="medium")
-    with left:
-        show_shared_figure(
-            lambda: _norms_draft(frame, labels).figure(),
-            share=share,
-            key="train_grads",
-            alt="The mean norm of each weight matrix's gradient per epoch, one line per layer and run, on a "
-            "log scale.",
-            export=not playing,
-        )
-    with right:
-        st.markdown(
-            "**Reading the gradient norms.** Each line is the mean norm ‖∂L/∂W‖ of one layer's weight "
-            "gradient over an epoch's batches"
-            + (" (the second run dashed)." if len(frame.nets) == 2 else ".")
-            + " With **sigmoid** and 4 hidden layers the first layer's line sits orders of magnitude "
-            "below the last one's: vanishing gradients, and the early layers hardly learn. With a "
-            "large learning rate the norms jump: exploding steps."
-        )
+    if state["playing"]:
+        _play(slots, speed)
 
 
 workspace()

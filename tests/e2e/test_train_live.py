@@ -131,3 +131,64 @@ def test_play_moves_the_charts_and_pause_keeps_the_view(train, app_url, browser)
         assert _held(other.url) == SETTINGS
     finally:
         fresh.close()
+
+
+def _move_noise(page) -> None:
+    """One key press on the noise slider (in the options' expander): 0.05 more noise."""
+    thumb = page.locator(".st-key-train_noise input[type='range']")
+    if not thumb.is_visible():
+        page.get_by_text("Network, data and loss options").click()
+    thumb.focus()
+    page.keyboard.press("ArrowRight")
+
+
+def test_the_noise_restarts_the_views_paused_and_playing(train, app_url):
+    """The noise slider reruns its own fragment, which draws every view: paused, the views restart at
+    epoch 0 on the new data and the buttons stay as they were; playing, the page reruns and keeps playing.
+    """
+    page = train
+    _open(page, app_url)
+    page.get_by_role("button", name="One epoch", exact=True).click()
+    page.wait_for_function("() => document.querySelector('[data-testid=stMetricValue]')?.innerText === '1'")
+    page.evaluate(WATCH_JS, [CURVES, REGIONS])
+    images = page.evaluate(READ_JS)["images"]
+
+    _move_noise(page)
+    page.get_by_text("You changed the noise: training restarted from epoch 0.").wait_for(timeout=LOAD_MS)
+    page.wait_for_selector(SCRIPT_DONE, timeout=30_000)
+    page.wait_for_function("() => document.querySelector('[data-testid=stMetricValue]')?.innerText === '0'")
+    assert parse_qs(urlparse(page.url).query)["train_noise"] == ["0.15"]
+    page.wait_for_function(f"() => window.__live.images.size > {images}", timeout=30_000)  # new data drawn
+    assert not page.locator(".st-key-train_play button").is_disabled()
+    assert page.locator(".st-key-train_pause button").is_disabled()
+
+    page.locator(".st-key-train_play button").click()
+    page.wait_for_selector(".st-key-train_pause button:not([disabled])", timeout=30_000)
+    page.wait_for_function("() => window.__live.changes > 1", timeout=60_000)
+    _move_noise(page)
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('train_noise') === '0.2'", timeout=30_000
+    )
+    moved = page.evaluate(READ_JS)["changes"]
+    page.wait_for_function(f"() => window.__live.changes > {moved + 1}", timeout=60_000)  # still playing
+    assert not page.locator(".st-key-train_pause button").is_disabled()
+    assert not page.locator("[data-testid='stException']").count()
+    assert not page.errors, page.errors
+
+
+def test_the_noise_restarts_a_finished_run(train, app_url):
+    """A finished run has ▶ Play disabled; moving the noise restarts it, and the page enables Play again."""
+    page = train
+    small = "train_loss_b=none&train_width=4&train_depth=1&train_batch=256&train_speed=20"
+    page.goto(f"{app_url}/train?{small}", wait_until="domcontentloaded")
+    page.wait_for_selector(".st-key-train_play button", timeout=LOAD_MS)
+    page.locator(".st-key-train_play button").click()  # 100 epochs a second: 500 in about five
+    page.get_by_text("Stopped", exact=False).first.wait_for(timeout=LOAD_MS)
+    page.wait_for_selector(SCRIPT_DONE, timeout=30_000)
+    assert page.locator(".st-key-train_play button").is_disabled()
+
+    _move_noise(page)
+    page.get_by_text("You changed the noise: training restarted from epoch 0.").wait_for(timeout=LOAD_MS)
+    page.wait_for_selector(".st-key-train_play button:not([disabled])", timeout=30_000)
+    assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "0"
+    assert not page.errors, page.errors
