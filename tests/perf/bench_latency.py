@@ -1,10 +1,13 @@
 """Interaction latency in a real browser: slider key press -> the chart draws the new data.  Prints only.
 
-    python -m tests.perf.bench_latency [--presses 50] [--pages binary multiclass ...]
+    python -m tests.perf.bench_latency [--presses 50] [--pages binary multiclass ...] [--first-slider]
         [--app-dir /work/before [--app-dir .]]
 
-For each page with a slider and a chart, Chromium focuses the page's first slider and presses an
-arrow key ``--presses`` times (alternating right and left) after 5 uncounted warm-up presses.
+For each page with a slider and a chart, Chromium focuses the page's main slider (the one a student moves
+most: ``MAIN_SLIDERS`` of tests/perf/bench_load.py, the slider the lecture-hall benchmark moves too) and
+presses an arrow key ``--presses`` times (alternating right and left) after 5 uncounted warm-up presses.
+``--first-slider`` presses the first slider on the page instead, as this benchmark did up to stop 20
+(on several pages a structural setting: the number of classes, the network's width).
 Inside the page a capture-phase ``keydown`` listener stamps the press and each chart's
 ``plotly_afterplot`` event (a chart redrawn from a figure the server sent) or ``plotly_animated``
 event (a scrubbed chart moved to the key's frame in the browser, ui/scrub.js, before the rerun) stamps
@@ -31,12 +34,13 @@ import time
 from pathlib import Path
 
 from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, ROOT, SCRIPT_DONE, page_url, wait_for_charts
+from tests.perf.bench_load import MAIN_SLIDERS
 from tests.perf.cluster import BARE_APP, app_dir_problem, app_server
 from ui.registry import PAGES
 
 SLIDER = "[data-testid='stSlider'] input[type='range']"
-# Pages whose first slider changes no chart until something else happens: the slider to press instead
-# (by widget key; Streamlit gives the widget's container the class st-key-<key>).
+# With --first-slider, pages whose first slider changes no chart until something else happens: the slider
+# to press instead (by widget key; Streamlit gives the widget's container the class st-key-<key>).
 SLIDER_KEYS = {"train": "train_noise"}
 WARM_UP = 5  # presses per page not counted: the first reruns of a page pay for imports and caches
 
@@ -107,6 +111,11 @@ def measure(page, url: str, presses: int, slider_key: str | None = None) -> list
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=50)
+    parser.add_argument(
+        "--first-slider",
+        action="store_true",
+        help="press each page's first slider, not its main one (MAIN_SLIDERS of bench_load.py)",
+    )
     parser.add_argument("--pages", nargs="*", default=[spec.url_path for spec in PAGES])
     parser.add_argument(
         "--app-dir",
@@ -147,13 +156,12 @@ def main(argv=None) -> None:
                 cold_starts[app_dir] = time.perf_counter() - started
                 for url_path in args.pages:
                     start = time.perf_counter()
-                    latencies = measure(
-                        fresh_page(), page_url(base, url_path), args.presses, SLIDER_KEYS.get(url_path)
-                    )
+                    key = (SLIDER_KEYS if args.first_slider else MAIN_SLIDERS).get(url_path)
+                    latencies = measure(fresh_page(), page_url(base, url_path), args.presses, key)
                     took = time.perf_counter() - start
                     if latencies is None:
                         print(
-                            f"  {url_path} ({app_dir}): skipped (no slider, no chart, or its first slider "
+                            f"  {url_path} ({app_dir}): skipped (no slider, no chart, or the slider pressed "
                             "moves no chart)",
                             flush=True,
                         )
@@ -175,7 +183,11 @@ def main(argv=None) -> None:
     several = len(app_dirs) > 1
     app_width = max(len(str(app_dir)) for app_dir in app_dirs) + 2 if several else 0
     bare_p50 = statistics.median(bare)
-    print(f"Interaction latency: key press -> chart redrawn with new data, {args.presses} presses per page")
+    pressed = "its first slider" if args.first_slider else "its main slider"
+    print(
+        f"Interaction latency: key press on {pressed} -> chart redrawn with new data, "
+        f"{args.presses} presses per page"
+    )
     print(
         f"cold start of the bare app (streamlit run {BARE_APP.name} -> its chart drawn): "
         f"{bare_cold_start:.2f} s"
