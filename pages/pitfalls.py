@@ -60,7 +60,8 @@ def _losses_at(target: int) -> tuple:
 
 def _naive_chart(log_scale: float, target: int):
     """The chart at the slider's value: the curves, and the marked s with both losses on it."""
-    at = _losses_at(target)[LOG_SCALES.index(round(log_scale, 1))]
+    log_scale = LOG_SCALES[LOG_SCALES.index(round(log_scale, 1))]  # the slider's step, as the drag's frames
+    at = _losses_at(target)[LOG_SCALES.index(log_scale)]
     return naive_vs_stable_figure(_naive_sweeps(target), point_scale=10**log_scale, point_losses=at)
 
 
