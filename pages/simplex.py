@@ -72,7 +72,7 @@ def _t_values() -> tuple[float, ...]:
     return tuple(round(t_min + 0.1 * k, 1) for k in range(round((t_max - t_min) / 0.1) + 1))
 
 
-@process_cache(maxsize=64)
+@process_cache(maxsize=128)  # every value of one logit (101): a hall sweeping z₁ hits (75 KB each)
 def _temperature_scrub(
     z12: tuple[float, float], true_index: int, eps: float, lr: float, steps: int, unit: str, n_traces: int
 ) -> str:
@@ -202,6 +202,45 @@ def explorer() -> None:
         logits_readouts(temperature, true_index, eps, steps, lr, unit, slots)
 
 
+@process_cache(maxsize=128)  # as _temperature_scrub: a sweep of one logit stays in
+def _at(
+    z12: tuple[float, float],
+    temperature: float,
+    true_index: int,
+    eps: float,
+    steps: int,
+    lr: float,
+    unit: str,
+):
+    """Everything the logits' fragment shows at these settings: q and its gradient, the descent path, the
+    triangle and the descent's loss chart.  The same for every session on these settings: computed once
+    per process (the figures share the surface layer's arrays; never written to)."""
+    z = np.array([*z12, 0.0])
+    target = smoothed_target(true_index, eps)
+    now = point_readout(z, target, temperature)
+    path = descent_path(z, target, lr, steps, temperature)
+    frame = SimplexFrame(
+        label=temperature_label(temperature),
+        point=now.probs,
+        point_loss=float(in_unit(now.loss, unit)),
+        grad_norm=now.grad_norm,
+        path_probs=path.probs,
+    )
+    t_low, t_high, t_count = SIMPLEX_CURVE_TEMPERATURES
+    curve_temperatures = np.geomspace(t_low, t_high, t_count)
+    chart = simplex_figure_on(
+        _surface_layer(true_index, eps, unit),
+        unit=unit,
+        names=NAMES,
+        temperatures=curve_temperatures,
+        temperature_probs=temperature_path(z, curve_temperatures),
+        frame=frame,
+    )
+    floor = float(entropy(target))
+    loss_chart = descent_loss_figure(in_unit(path.losses, unit), floor=float(in_unit(floor, unit)), unit=unit)
+    return now, path, chart, loss_chart
+
+
 @safe_fragment
 def logits_readouts(
     temperature: float, true_index: int, eps: float, steps: int, lr: float, unit: str, slots: dict
@@ -223,17 +262,7 @@ def logits_readouts(
     ]
     z = np.array([*z12, 0.0])
     target = smoothed_target(true_index, eps)
-    now = point_readout(z, target, temperature)
-    path = descent_path(z, target, lr, steps, temperature)
-    frame = SimplexFrame(
-        label=temperature_label(temperature),
-        point=now.probs,
-        point_loss=float(in_unit(now.loss, unit)),
-        grad_norm=now.grad_norm,
-        path_probs=path.probs,
-    )
-    t_low, t_high, t_count = SIMPLEX_CURVE_TEMPERATURES
-    curve_temperatures = np.geomspace(t_low, t_high, t_count)
+    now, path, chart, loss_chart = _at(tuple(z12), temperature, true_index, eps, steps, lr, unit)
     floor = float(entropy(target))
 
     row = metric_row(slots["metrics"])
@@ -249,14 +278,6 @@ def logits_readouts(
     slots["q"].markdown(
         f"q = softmax(z/T) = **{vector_text(now.probs)}** for ({', '.join(NAMES)})  \n"
         f"∂L/∂z = (q − y′)/T = **{signed_vector(now.grad)}** with y′ = {vector_text(target)}"
-    )
-    chart = simplex_figure_on(
-        _surface_layer(true_index, eps, unit),
-        unit=unit,
-        names=NAMES,
-        temperatures=curve_temperatures,
-        temperature_probs=temperature_path(z, curve_temperatures),
-        frame=frame,
     )
     with slots["chart"]:
         show_figure(chart, key="sx_chart", alt=simplex_alt(now.probs, now.loss, target, steps, unit))
@@ -279,11 +300,7 @@ def logits_readouts(
         warning = overshoot_warning(lr, temperature, bool((np.diff(path.losses) > 1e-12).any()))
         if warning:
             st.warning(warning, icon=":material/warning:")
-        show_figure(
-            descent_loss_figure(in_unit(path.losses, unit), floor=float(in_unit(floor, unit)), unit=unit),
-            key="sx_loss_chart",
-            alt=descent_alt(path.losses, floor, unit),
-        )
+        show_figure(loss_chart, key="sx_loss_chart", alt=descent_alt(path.losses, floor, unit))
     with slots["why"]:
         corners = corner_gradient_norms(target, temperature)
         corner_losses = cross_entropy_to(target, np.eye(3))

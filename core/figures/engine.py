@@ -21,6 +21,7 @@ import logging
 import os
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -270,14 +271,63 @@ _DOWNCASTS = {  # plotly's: a 64-bit integer array goes out in the smallest type
 }
 
 
+# The typed form of each read-only array that owns its data, kept while the array lives (id -> (a weak
+# reference to it, its typed form)).  Such an array can never change, so a part shared by many figures (a
+# page's surface that every state of its chart is drawn on) is encoded once per process, not at every send.
+_typed_once: dict[int, tuple[weakref.ref, dict]] = {}
+_typed_once_lock = threading.Lock()
+
+
+def _forget_typed(key: int) -> None:
+    with _typed_once_lock:
+        _typed_once.pop(key, None)
+
+
 def _typed_array(arr: np.ndarray):
     """``_plotly_utils.utils.to_typed_array_spec`` for a numpy array, without its generic conversions.
 
     plotly first copies every array through narwhals and ``copy_to_readonly_numpy_array`` (about 50 µs an
-    array, most of a figure's serialization); the JSON that comes out is the same.
+    array, most of a figure's serialization); the JSON that comes out is the same.  A read-only array that
+    owns its data (``arr.setflags(write=False)``: it can never change) is encoded once, and its typed form
+    handed out again (as a new dict) while the array lives.
     """
     if arr.size == 0:
         return arr
+    fixed = not arr.flags.writeable and arr.base is None
+    if fixed:
+        with _typed_once_lock:
+            kept = _typed_once.get(id(arr))
+        if kept is not None and kept[0]() is arr:
+            return dict(kept[1])
+    spec = _encode_typed(arr)
+    if fixed and isinstance(spec, dict):
+        key = id(arr)
+        reference = weakref.ref(arr, lambda _gone, key=key: _forget_typed(key))
+        with _typed_once_lock:
+            _typed_once[key] = (reference, spec)
+        return dict(spec)
+    return spec
+
+
+def frozen(node):
+    """Make every numpy array in plotly JSON ``node`` read-only, in place, and return ``node``.
+
+    For JSON that is shared and never written to (a page caches it per process): each array is then
+    encoded for plotly.js once, however many figures draw it (see :func:`_typed_array`).  An array that
+    is a view of another one is replaced by a read-only copy, so nothing can change it through its base.
+    """
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        if isinstance(value, np.ndarray):
+            if value.base is not None:
+                value = node[key] = value.copy()
+            value.setflags(write=False)
+        elif isinstance(value, dict | list):
+            frozen(value)
+    return node
+
+
+def _encode_typed(arr: np.ndarray):
     name = arr.dtype.name
     if name in _DOWNCASTS:
         low, high = arr.min(), arr.max()
@@ -313,11 +363,14 @@ def _encoded_copy(node):
             else:
                 out[key] = value
         return out
-    if isinstance(node, list):
-        return [_encoded_copy(value) for value in node]
+    if isinstance(node, list):  # strings and numbers are shared as they are: 1,000 texts, one list copied
+        return [_encoded_copy(value) if isinstance(value, _CONTAINERS) else value for value in node]
     if isinstance(node, tuple):
-        return tuple(_encoded_copy(value) for value in node)
+        return tuple(_encoded_copy(value) if isinstance(value, _CONTAINERS) else value for value in node)
     return node
+
+
+_CONTAINERS = (dict, list, tuple)
 
 
 class SpecFigure(go.Figure):

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from core.figures.engine import Draft, figure_builder, plottable
+from core.figures.engine import Draft, figure_builder, frozen, plottable
 from core.figures.scrub import Step, scrub_frames
 from core.figures.style import COLORS, FONT_SIZE, LINE_WIDTH, MARKER_SIZE, NEUTRAL, move_legend_below, styled
 from core.formatting import number
@@ -366,7 +366,8 @@ def simplex_surface(
     fig.update_yaxes(
         range=[-_PAD, HEIGHT + _PAD / 2], visible=False, scaleanchor="x", scaleratio=1, fixedrange=True
     )
-    return SimplexSurface(below=below, above=fig.data, layout=fig.layout)
+    # Shared by every figure drawn on it: read-only, so each array is encoded for plotly.js once (engine).
+    return SimplexSurface(below=frozen(below), above=frozen(fig.data), layout=fig.layout)
 
 
 @figure_builder

@@ -1,6 +1,7 @@
 """The figure engine (core.figures.engine): a Draft must equal what plotly's own API builds, and a
 finished figure stays on the fast path until the go.Figure API is used on it."""
 
+import gc
 import json
 import logging
 import threading
@@ -12,12 +13,14 @@ import pytest
 from _plotly_utils.utils import PlotlyJSONEncoder, convert_to_base64
 from plotly.subplots import make_subplots
 
+from core.figures import engine
 from core.figures.engine import (
     VALIDATE_ENV,
     Draft,
     SpecFigure,
     _copy_json,
     fast_path_watch,
+    frozen,
     plottable,
     trace_dicts,
 )
@@ -271,3 +274,47 @@ def test_to_dict_encodes_arrays_exactly_as_plotlys_convert_to_base64(value):
 
 def _json(spec) -> str:
     return json.dumps(spec, cls=PlotlyJSONEncoder, sort_keys=True)
+
+
+# ------------------------------------------------------------------------------------------ read-only arrays
+def test_frozen_makes_every_array_read_only_and_copies_views():
+    base = np.arange(6.0)
+    view = base[::2]
+    spec = {"data": [{"x": np.arange(3.0), "y": view, "marker": {"size": np.ones(3)}}], "layout": {}}
+    assert frozen(spec) is spec
+    trace = spec["data"][0]
+    for array in (trace["x"], trace["y"], trace["marker"]["size"]):
+        assert not array.flags.writeable
+        assert array.base is None
+    np.testing.assert_array_equal(trace["y"], [0.0, 2.0, 4.0])
+    base[0] = 99.0  # the view was replaced by a copy: the figure's array does not follow its old base
+    assert trace["y"][0] == 0.0
+
+
+def test_a_read_only_array_is_encoded_once_while_it_lives(monkeypatch):
+    calls = []
+    encode = engine._encode_typed
+    monkeypatch.setattr(engine, "_encode_typed", lambda arr: calls.append(1) or encode(arr))
+    fixed = np.linspace(0.0, 1.0, 50).reshape(5, 10).copy()  # owns its data
+    fixed.setflags(write=False)
+    first, second = engine._typed_array(fixed), engine._typed_array(fixed)
+    expected = {"z": fixed.copy()}
+    convert_to_base64(expected)  # plotly's own encoding, in place
+    assert first == second == expected["z"]
+    assert first is not second  # each caller gets its own dict
+    assert len(calls) == 1
+    key = id(fixed)
+    del fixed
+    gc.collect()
+    assert key not in engine._typed_once
+
+
+def test_a_writeable_array_is_encoded_at_every_call():
+    changing = np.zeros(4)
+    before = engine._typed_array(changing)
+    changing[0] = 1.0
+    after = engine._typed_array(changing)
+    assert before != after
+    expected = {"x": changing.copy()}
+    convert_to_base64(expected)
+    assert after == expected["x"]
