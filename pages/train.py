@@ -246,7 +246,9 @@ def _metrics(frame: Frame, losses: list[str], labels: list[str], unit: str) -> N
     # Horizontal containers, not columns: each column is one more element sent, and this row is drawn
     # again at every noise move and every second of play.
     row = metric_row()
-    row.metric("Epoch", frame.epoch, help=f"Playing stops after {MAX_EPOCHS} epochs.", border=True, width=110)
+    row.metric(
+        "Epoch", frame.epoch, help=f"Playing stops after {MAX_EPOCHS} epochs.", border=True, width="content"
+    )
     for net, loss, label in zip(frame.nets, losses, labels, strict=True):
         now = net.history if net.epochs else {k: [v] for k, v in net.initial.items()}
         loss_unit = f" {unit}" if loss in LOGARITHMIC_LOSSES else ""
