@@ -25,30 +25,32 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-import numpy as np
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from core.data import DATASET_CLASSES
 from core.figures.train import (
-    CURVES_LIVE_LAYOUT,
-    NORMS_LIVE_LAYOUT,
-    REGIONS_LIVE_LAYOUT,
-    confusion_matrix_figure,
-    decision_regions_figure,
     digit_images_figure,
-    gradient_norms_figure,
-    live_frame,
-    training_curves_figure,
 )
 from core.formatting import percent
 from core.mlp import ACTIVATIONS
-from core.train import LOGARITHMIC_LOSSES, confusion_matrix, epochs_to_reach, loss_scale, race_summary
+from core.train import LOGARITHMIC_LOSSES, epochs_to_reach, loss_scale, race_summary
 from core.train_runs import DIGITS, Frame, Phase, RunSpec, TrainingRun
 from ui.common import show_shared_figure, units
 from ui.live_charts import move_charts
 from ui.page import page_header
 from ui.sections import metric_row, safe_fragment
+from ui.train_charts import (
+    N_MISCLASSIFIED,
+    accuracy_draft,
+    confusion_draft,
+    live_frames,
+    loss_draft,
+    norms_draft,
+    regions_draft,
+    wrong,
+    wrong_draft,
+)
 from ui.train_runs import MAX_EPOCHS, RUNS
 
 if TYPE_CHECKING:
@@ -109,7 +111,6 @@ TICK_SECONDS = 1.0  # while playing, the server sends the next TICK_SECONDS of u
 UPDATES_PER_TICK = round(UPDATES_PER_SECOND * TICK_SECONDS)
 READOUT_SECONDS = 1.0  # while playing, the numbers above the charts are drawn again this often
 GRID_RESOLUTION = 40  # decision-region grid points per axis (a run keeps one grid per network and epoch)
-N_MISCLASSIFIED = 8
 
 STATE = "train_state"  # session-state key of the session's run, position and play state (not a widget key)
 
@@ -291,102 +292,6 @@ def _dead_layers(frame: Frame, labels: list[str]) -> None:
 
 
 # ------------------------------------------------------------------------------------------ charts
-def _curve_runs(frame: Frame, labels: list[str]) -> list[dict]:
-    return [
-        {"label": label, "history": net.history, "initial": net.initial}
-        for net, label in zip(frame.nets, labels, strict=True)
-    ]
-
-
-def _accuracy_draft(frame: Frame, labels: list[str], target: float):
-    return training_curves_figure.draft(
-        _curve_runs(frame, labels),
-        metric="accuracy",
-        title="Accuracy per epoch (train solid, test dotted)",
-        y_title="accuracy",
-        target=target,
-        reached=[epochs_to_reach(net.history, target) for net in frame.nets],
-    )
-
-
-def _loss_draft(frame: Frame, losses: list[str], labels: list[str], unit: str):
-    loss_units = sorted({unit if loss in LOGARITHMIC_LOSSES else "no unit" for loss in losses})
-    return training_curves_figure.draft(
-        _curve_runs(frame, labels),
-        metric="loss",
-        title="Loss per epoch (each run its own loss)",
-        y_title=f"loss ({', '.join(loss_units)})",
-        scale=[loss_scale(loss, unit) for loss in losses],
-    )
-
-
-def _norms_draft(frame: Frame, labels: list[str]):
-    return gradient_norms_figure.draft(
-        _curve_runs(frame, labels), title="Gradient norm of each layer per epoch"
-    )
-
-
-def _regions_draft(run: TrainingRun, net, label: str, class_names: list[str], hover: bool):
-    X_train, X_test, y_train, y_test = run.data
-    grid = {**net.grid, "confidence": net.grid["confidence"] / 255.0}
-    return decision_regions_figure.draft(
-        grid,
-        X_train,
-        y_train,
-        X_test=X_test,
-        y_test=y_test,
-        class_names=class_names,
-        title=f"Decision regions: {label}",
-        hover=hover,
-    )
-
-
-def _confusion_draft(run: TrainingRun, net, label: str, class_names: list[str]):
-    cm = confusion_matrix(run.data[3], net.predicted.astype(np.intp), len(class_names))
-    return confusion_matrix_figure.draft(cm, class_names, title=f"Test confusion matrix: {label}")
-
-
-def _wrong(run: TrainingRun, net) -> tuple[np.ndarray, list[str]]:
-    """The first misclassified test digits and their captions (true → predicted)."""
-    X_test, y_test = run.data[1], run.data[3]
-    wrong = np.flatnonzero(net.predicted != y_test)[:N_MISCLASSIFIED]
-    return X_test[wrong], [f"{y_test[j]} → {net.predicted[j]}" for j in wrong]
-
-
-def _wrong_draft(run: TrainingRun, net, label: str):
-    images, captions = _wrong(run, net)
-    return digit_images_figure.draft(
-        images,
-        captions,
-        title=f"Misclassified: {label}<br><sup>true → predicted digit</sup>",
-        slots=N_MISCLASSIFIED,
-    )
-
-
-def _live_frames(run: TrainingRun, frame: Frame, losses, labels, class_names, unit, target) -> dict:
-    """What moves every chart to ``frame`` in the browser (the figure builders' numbers only)."""
-    frames = {
-        "train_accuracy": live_frame(_accuracy_draft(frame, labels, target), layout=CURVES_LIVE_LAYOUT),
-        "train_loss": live_frame(_loss_draft(frame, losses, labels, unit), layout=CURVES_LIVE_LAYOUT),
-        "train_grads": live_frame(_norms_draft(frame, labels), layout=NORMS_LIVE_LAYOUT),
-    }
-    for i, (net, label) in enumerate(zip(frame.nets, labels, strict=True)):
-        if net.grid is None and net.predicted is None:
-            continue  # its outputs overflow: nothing to draw (the chart stays; paused, a warning says why)
-        if run.spec.two_d:
-            draft = _regions_draft(run, net, label, class_names, hover=False)
-            frames[f"train_regions_{i}"] = live_frame(draft, traces=False, layout=REGIONS_LIVE_LAYOUT)
-        else:
-            draft = _confusion_draft(run, net, label, class_names)
-            frames[f"train_confusion_{i}"] = live_frame(
-                draft, traces=False, restyle=("z", "text", "customdata")
-            )
-            captions = tuple(f"annotations[{k}].text" for k in range(N_MISCLASSIFIED))
-            draft = _wrong_draft(run, net, label)
-            frames[f"train_wrong_{i}"] = live_frame(draft, traces=False, restyle=("z",), layout=captions)
-    return frames
-
-
 def _network_views(
     run: TrainingRun, frame: Frame, labels: list[str], class_names: list[str], playing: bool, share: tuple
 ):
@@ -411,7 +316,7 @@ def _network_view(run: TrainingRun, i: int, net, label: str, class_names: list[s
         return
     if run.spec.two_d:
         show_shared_figure(
-            lambda: _regions_draft(run, net, label, class_names, hover=not playing).figure(),
+            lambda: regions_draft(run, net, label, class_names, hover=not playing).figure(),
             share=(share, not playing),
             key=f"train_regions_{i}",
             alt=f"The class the network trained with {label} predicts at every point of the plane, "
@@ -420,21 +325,21 @@ def _network_view(run: TrainingRun, i: int, net, label: str, class_names: list[s
         )
         return
     show_shared_figure(
-        lambda: _confusion_draft(run, net, label, class_names).figure(),
+        lambda: confusion_draft(run, net, label, class_names).figure(),
         share=share,
         key=f"train_confusion_{i}",
         alt=f"Confusion matrix of the network trained with {label} on the test digits: true digit "
         "in rows, predicted digit in columns.",
         export=not playing,
     )
-    images, captions = _wrong(run, net)
+    images, captions = wrong(run, net)
     if not playing and not len(captions):
         st.success(f"{label}: every test digit is classified correctly.")
         return
     title = f"Misclassified: {label}<br><sup>true → predicted digit</sup>"
     show_shared_figure(
         lambda: (
-            _wrong_draft(run, net, label).figure()
+            wrong_draft(run, net, label).figure()
             if playing
             else digit_images_figure(images, captions, title=title)
         ),
@@ -539,7 +444,7 @@ def _curve_charts(frame: Frame, s: Settings, playing: bool, share: tuple) -> Non
     left, right = st.columns(2, gap="medium")
     with left:
         show_shared_figure(
-            lambda: _accuracy_draft(frame, s.labels, s.target).figure(),
+            lambda: accuracy_draft(frame, s.labels, s.target).figure(),
             share=(share, s.target),
             key="train_accuracy",
             alt="Training and test accuracy of each run per epoch, with the target accuracy as a dashed "
@@ -548,7 +453,7 @@ def _curve_charts(frame: Frame, s: Settings, playing: bool, share: tuple) -> Non
         )
     with left:
         show_shared_figure(
-            lambda: _loss_draft(frame, s.losses, s.labels, s.unit).figure(),
+            lambda: loss_draft(frame, s.losses, s.labels, s.unit).figure(),
             share=(share, tuple(s.losses), s.unit),
             key="train_loss",
             alt="Training and test loss of each run per epoch, each measured with the loss it is trained on.",
@@ -556,7 +461,7 @@ def _curve_charts(frame: Frame, s: Settings, playing: bool, share: tuple) -> Non
         )
     with right:
         show_shared_figure(
-            lambda: _norms_draft(frame, s.labels).figure(),
+            lambda: norms_draft(frame, s.labels).figure(),
             share=share,
             key="train_grads",
             alt="The mean norm of each weight matrix's gradient per epoch, one line per layer and run, on a "
@@ -649,7 +554,7 @@ def _play(slots: Slots, speed: int) -> None:
             if frame.finished:
                 state["playing"] = False
                 st.rerun(scope="app")  # turn the timers off, re-enable the buttons, draw the last epoch
-            updates.append(_live_frames(run, frame, s.losses, s.labels, s.class_names, s.unit, s.target))
+            updates.append(live_frames(run, frame, s.losses, s.labels, s.class_names, s.unit, s.target))
         move_charts("train_live", updates, interval_ms=round(1000 / UPDATES_PER_SECOND))
 
     @st.fragment(run_every=READOUT_SECONDS)

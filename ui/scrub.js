@@ -60,7 +60,7 @@ function listen(data) {
     const target = document.querySelector(chartSelector);
     const index = input ? indexOf(input.value) : -1;
     // window.Plotly is plotly.js's own global, set when Streamlit loads its chart code.
-    if (!target || !window.Plotly || index < 0 || index === shown) return;
+    if (!target || !window.Plotly || !plotted(target) || index < 0 || index === shown) return;
     shown = index;
     animating = true;
     // The payload's axis ranges (computed by Python for the other sliders' current values), once per chart.
@@ -68,8 +68,10 @@ function listen(data) {
     laidOut = target;
     // A frame still queued when the next one arrives is interrupted, and plotly.js rejects its promise
     // (with no reason); the newer frame is drawn, so that rejection is expected and dropped here.
+    // A chart Streamlit has just unmounted (plotly.js purged it: no _transitionData) is left alone:
+    // animating it throws from plotly.js's own frame loop, where no catch here can reach.
     laying
-      .then(() => window.Plotly.animate(target, { data: frames[index], traces }, FRAME_ONLY))
+      .then(() => plotted(target) && window.Plotly.animate(target, { data: frames[index], traces }, FRAME_ONLY))
       .catch(() => {})
       .finally(() => { animating = false; });
   }
@@ -112,4 +114,10 @@ function listen(data) {
   }
   running.set(id, stop);
   return stop;
+}
+
+// Whether plotly.js has drawn this div and not purged it since (Plotly.purge deletes its _transitionData),
+// and it is still in the page.
+function plotted(graph) {
+  return graph.isConnected && graph._transitionData !== undefined;
 }
