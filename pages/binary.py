@@ -22,7 +22,7 @@ from core.losses import (
 from core.units import in_unit
 from ui.common import units
 from ui.page import page_header
-from ui.scrub import scrub_payload, scrubbed_chart, track
+from ui.scrub import scrub_payload, scrubbed_chart, slider_values, track
 from ui.sections import metric_row, safe_fragment
 from words.sentences import bce_logit_sentence, bce_sentence
 
@@ -40,13 +40,8 @@ GRAD_HELP = (
 P_STEP, Z_STEP = 0.01, 0.05
 
 
-def _slider_values(low: float, high: float, step: float, decimals: int) -> tuple[float, ...]:
-    """Every value of an ``st.slider`` from ``low`` to ``high`` by ``step``, rounded as the slider does."""
-    return tuple(round(low + k * step, decimals) for k in range(round((high - low) / step) + 1))
-
-
-P_VALUES = _slider_values(BINARY_P[0], BINARY_P[1], P_STEP, 2)  # 0.01, 0.02, ..., 0.99
-Z_VALUES = _slider_values(BINARY_Z[0], BINARY_Z[1], Z_STEP, 2)  # -8.00, -7.95, ..., 8.00
+P_VALUES = slider_values(BINARY_P[0], BINARY_P[1], P_STEP, 2)  # 0.01, 0.02, ..., 0.99
+Z_VALUES = slider_values(BINARY_Z[0], BINARY_Z[1], Z_STEP, 2)  # -8.00, -7.95, ..., 8.00
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

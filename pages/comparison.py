@@ -18,7 +18,7 @@ from core.formatting import signed
 from core.functional import softmax
 from ui.common import show_dataframe, show_figure
 from ui.page import page_header
-from ui.scrub import scrub_payload, scrubbed_chart, track
+from ui.scrub import scrub_payload, scrubbed_chart, slider_values, track
 from ui.sections import safe_fragment
 
 P_KEY, GAMMA_KEY, MARGIN_KEY, EPS_KEY = "cmp_p", "cmp_gamma", "cmp_margin", "cmp_eps"
@@ -29,12 +29,7 @@ P_RANGE, P_STEP = (0.01, 0.99), 0.01
 LOSS_READOUT, GRAD_READOUT = "top right", "bottom right"
 
 
-def _slider_values(low: float, high: float, step: float, decimals: int) -> tuple[float, ...]:
-    """Every value of an ``st.slider`` from ``low`` to ``high`` by ``step``, rounded as the slider does."""
-    return tuple(round(low + k * step, decimals) for k in range(round((high - low) / step) + 1))
-
-
-P_VALUES = _slider_values(*P_RANGE, P_STEP, 2)  # 0.01, 0.02, ..., 0.99
+P_VALUES = slider_values(*P_RANGE, P_STEP, 2)  # 0.01, 0.02, ..., 0.99
 
 
 def loss_labels(gamma: float, margin: float, eps: float) -> dict[str, str]:

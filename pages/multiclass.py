@@ -11,7 +11,7 @@ from core.units import in_unit
 from ui.common import csv_button, process_cache, show_figure, units
 from ui.frame import presenter
 from ui.page import page_header
-from ui.scrub import drag_group, follow_drag, scrub_payload, track, tracked
+from ui.scrub import drag_group, follow_drag, scrub_payload, slider_values, track, tracked
 from ui.sections import safe_fragment
 from words.class_names import MAX_NAME_LENGTH, class_label, sanitize_class_names
 from words.sentences import gradient_insight, multiclass_sentence
@@ -25,13 +25,8 @@ T_RANGE, T_STEP = (0.1, 5.0), 0.1
 T_KEY, CHART_KEY, T_CHART_BOX = "mc_T", "mc_chart", "mc_chart_T"
 
 
-def _slider_values(low: float, high: float, step: float, decimals: int) -> tuple[float, ...]:
-    """Every value of an ``st.slider`` from ``low`` to ``high`` by ``step``, rounded as the slider does."""
-    return tuple(round(low + k * step, decimals) for k in range(round((high - low) / step) + 1))
-
-
-LOGIT_VALUES = _slider_values(*LOGIT_RANGE, LOGIT_STEP, 1)  # -10.0, -9.9, ..., 10.0
-T_VALUES = _slider_values(*T_RANGE, T_STEP, 1)  # 0.1, 0.2, ..., 5.0
+LOGIT_VALUES = slider_values(*LOGIT_RANGE, LOGIT_STEP, 1)  # -10.0, -9.9, ..., 10.0
+T_VALUES = slider_values(*T_RANGE, T_STEP, 1)  # 0.1, 0.2, ..., 5.0
 
 
 @process_cache(maxsize=256)  # one object per sweep, shared (st.cache_data would hand out copies)

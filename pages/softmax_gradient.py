@@ -7,12 +7,18 @@ import streamlit as st
 
 from core.defaults import DEFAULT_CLASS_NAMES, SOFTMAX_GRADIENT_CLASSES, SOFTMAX_GRADIENT_LOGITS
 from core.figures.matrices import LABELLED_COLUMNS, difference_heatmap, matrix_heatmap
-from core.figures.softmax_gradient import chain_rule_check_figure, chain_rule_cost_figure
+from core.figures.softmax_gradient import (
+    chain_rule_check_figure,
+    chain_rule_cost_figure,
+    softmax_jacobian_figure,
+    softmax_jacobian_frames,
+)
 from core.formatting import compact, human_bytes, scientific, subscript, tex_number
 from core.information import surprise
 from core.jacobians import SoftmaxChain, chain_rule_cost, softmax_cross_entropy_chain
 from ui.common import process_cache, show_figure, show_shared_figure, show_table, units
 from ui.page import page_header
+from ui.scrub import follow_drag, scrub_payload, slider_values
 from ui.sections import metric_row, open_tab, safe_fragment
 from words.lessons_gradients import RESET_LABEL
 from words.sources import FOUR_LAYER_NOTES, capital
@@ -20,7 +26,9 @@ from words.sources import FOUR_LAYER_NOTES, capital
 MIN_CLASSES, MAX_CLASSES, DEFAULT_CLASSES = 3, 6, SOFTMAX_GRADIENT_CLASSES
 CLASS_NAMES = DEFAULT_CLASS_NAMES[:MAX_CLASSES]  # the app's class names (Cat, Dog, Bird, Fish, ...)
 DEFAULT_LOGITS = SOFTMAX_GRADIENT_LOGITS  # the first four are the multi-class page's default
-LOGIT_RANGE = (-8.0, 8.0)
+LOGIT_RANGE, LOGIT_STEP = (-8.0, 8.0), 0.1
+LOGIT_VALUES = slider_values(*LOGIT_RANGE, LOGIT_STEP, 1)  # -8.0, -7.9, ..., 8.0
+JACOBIAN_KEY = "sgrad_jacobian"
 COST_CLASSES = (10, 1000, 50_000)
 
 KEY_CLASSES, KEY_TRUE = "sgrad_classes", "sgrad_true"
@@ -38,6 +46,15 @@ def chain_at(logits: tuple[float, ...], t: int) -> SoftmaxChain:
     unpickle a copy of the arrays on every rerun.
     """
     return softmax_cross_entropy_chain(np.array(logits), t)
+
+
+@process_cache(maxsize=256)  # one text per setting of the other logits, shared by every session
+def _jacobian_scrub(held: tuple[float, ...], t: int) -> str:
+    """The Jacobian at every value of logit ``t``'s slider, the other logits as in ``held``, for ui.scrub.
+
+    ``held`` has 0 at ``t``, so dragging and releasing the true class's logit leaves its sweep cached.
+    """
+    return scrub_payload(LOGIT_VALUES, softmax_jacobian_frames(held, t, LOGIT_VALUES))
 
 
 def reset_logits() -> None:
@@ -390,7 +407,7 @@ def logits(n_classes: int, t: int, section: int, slots: dict) -> None:
             f"z{subscript(k + 1)}  ({CLASS_NAMES[k]})",
             *LOGIT_RANGE,
             DEFAULT_LOGITS[k],
-            step=0.1,
+            step=LOGIT_STEP,
             format="%.1f",
             key=logit_key(k),
             bind="query-params",
@@ -411,20 +428,15 @@ def logits(n_classes: int, t: int, section: int, slots: dict) -> None:
     row.metric("∂L/∂s_t = −1/s_t", compact(float(chain.dloss_dprobs[t])))
     with slots["jacobian"]:
         show_shared_figure(  # the same for every student at these logits (the Jacobian does not depend on t)
-            lambda: matrix_heatmap(
-                chain.jacobian,
-                title="Softmax Jacobian ∂s_i/∂z_k = diag(s) − ssᵀ",
-                row_label="output s_i (row i)",
-                col_label="logit z_k (column k)",
-                row_names=tick_s,
-                col_names=tick_z,
-                value_name="∂s_i/∂z_k",
-            ),
+            lambda: softmax_jacobian_figure(chain.jacobian),
             share=z,
-            key="sgrad_jacobian",
+            key=JACOBIAN_KEY,
             alt="Annotated heatmap of the softmax Jacobian: positive diagonal s_i(1 − s_i), negative "
             "off-diagonal entries −s_i s_k.",
         )
+        # While the true class's logit is dragged, the Jacobian follows the thumb (ui.scrub).
+        held = tuple(0.0 if k == t else v for k, v in enumerate(z))
+        follow_drag(JACOBIAN_KEY, logit_key(t), _jacobian_scrub(held, t), redraw=True)
     FILL_SECTION[section](chain, s, t, tick_s, tick_z, slots)
 
 

@@ -19,6 +19,8 @@
 // applied again.
 
 const FRAME_ONLY = { frame: { duration: 0, redraw: false }, transition: { duration: 0 }, mode: "immediate" };
+// For a chart plotly.js cannot move in place (a heatmap): the frame is applied, then the chart redrawn.
+const FRAME_REDRAWN = { frame: { duration: 0, redraw: true }, transition: { duration: 0 }, mode: "immediate" };
 
 // The running listener of each chart: a new render of the component (new data after a rerun) stops the one
 // before it here, whether or not Streamlit calls its cleanup function (it does not when the data change).
@@ -34,7 +36,8 @@ export default function ({ data: bytes }) {
 }
 
 // Follow one binding: the chart's and the slider's keys, a layout update (axis ranges for the other sliders'
-// current values; often empty) and the payload.  Returns the function that stops it.
+// current values; often empty), whether each frame redraws the chart, and the payload.  Returns the function
+// that stops it.
 function listen(data) {
   const { values, traces, frames } = data.payload;
   // One running listener per chart key: the one it replaces may have followed another slider (Multi-class:
@@ -42,6 +45,7 @@ function listen(data) {
   const id = data.chart;
   running.get(id)?.();
   const layout = Object.keys(data.layout).length ? data.layout : null;
+  const how = data.redraw ? FRAME_REDRAWN : FRAME_ONLY; // a redraw's plotly_afterplot comes before animate ends
   // Streamlit gives a keyed element's container the class "st-key-<key>".
   const chartSelector = `.st-key-${CSS.escape(String(data.chart))} .js-plotly-plot`;
   const inputSelector = `.st-key-${CSS.escape(String(data.widget))} input[type="range"]`;
@@ -71,7 +75,7 @@ function listen(data) {
     // A chart Streamlit has just unmounted (plotly.js purged it: no _transitionData) is left alone:
     // animating it throws from plotly.js's own frame loop, where no catch here can reach.
     laying
-      .then(() => plotted(target) && window.Plotly.animate(target, { data: frames[index], traces }, FRAME_ONLY))
+      .then(() => plotted(target) && window.Plotly.animate(target, { data: frames[index], traces }, how))
       .catch(() => {})
       .finally(() => { animating = false; });
   }

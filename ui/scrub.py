@@ -82,6 +82,15 @@ def listener_key(chart_key: str) -> str:
     return f"scrub-{chart_key}"  # Streamlit forbids "__" in a component's key
 
 
+def slider_values(low: float, high: float, step: float, decimals: int) -> tuple[float, ...]:
+    """Every value of an ``st.slider`` from ``low`` to ``high`` by ``step``, rounded as the slider does.
+
+    >>> slider_values(0.1, 0.5, 0.1, 1)
+    (0.1, 0.2, 0.3, 0.4, 0.5)
+    """
+    return tuple(round(low + k * step, decimals) for k in range(round((high - low) / step) + 1))
+
+
 def scrub_payload(values: Sequence[float], frames: Mapping) -> str:
     """The slider's values and the chart's frames as one JSON text, for :func:`follow_drag`.
 
@@ -174,7 +183,9 @@ def scrubbed_chart(
         csv_button(lambda: draw(noted.get(widget_key, value)), key=key)
 
 
-def follow_drag(chart_key: str, widget_key: str, payload: str, *, layout: Mapping | None = None) -> None:
+def follow_drag(
+    chart_key: str, widget_key: str, payload: str, *, layout: Mapping | None = None, redraw: bool = False
+) -> None:
     """While the slider ``widget_key`` is dragged, the chart ``chart_key`` shows the value under its thumb.
 
     Call it once per run, after drawing the chart (it adds an empty element there).  Inside
@@ -192,6 +203,9 @@ def follow_drag(chart_key: str, widget_key: str, payload: str, *, layout: Mappin
         A ``Plotly.relayout`` update (e.g. axis ranges), for a chart drawn outside the slider's fragment
         whose axes depend on that fragment's other sliders: the script applies it once per chart, before
         the first frame.  Frames move traces only.
+    redraw : bool, default False
+        Redraw the whole chart at each frame.  Needed for a heatmap, which plotly.js cannot move in place
+        (its frames would change nothing on screen); for a small one a redraw costs about 20 ms a move.
 
     Raises
     ------
@@ -202,7 +216,7 @@ def follow_drag(chart_key: str, widget_key: str, payload: str, *, layout: Mappin
         raise ValueError(f"payload must be scrub_payload's JSON text; got {type(payload).__name__}")
     # JSON with the payload spliced in as it is: as a dict's string Streamlit would JSON-encode it twice
     # and hash it on every run (the listener of a fragment is sent again on each of its reruns).
-    keys = {"chart": chart_key, "widget": widget_key, "layout": dict(layout or {})}
+    keys = {"chart": chart_key, "widget": widget_key, "layout": dict(layout or {}), "redraw": bool(redraw)}
     head = json.dumps(keys, allow_nan=False)
     binding = f'{head[:-1]}, "payload": {payload}}}'
     group = _GROUP.get()

@@ -1,6 +1,8 @@
-"""Figures of the Softmax gradient page: ∂L/∂z three ways, and what the Jacobian route costs.
+"""Figures of the Softmax gradient page: the softmax Jacobian, ∂L/∂z three ways, and what the Jacobian
+route costs.
 
-The page's matrices (the Jacobian and its checks) are :func:`core.figures.matrices.matrix_heatmap`.
+The page's matrices (the Jacobian and its checks) are :func:`core.figures.matrices.matrix_heatmap`; the
+Jacobian's frames for a drag of one logit are :func:`softmax_jacobian_frames`.
 """
 
 from __future__ import annotations
@@ -8,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from core.figures.engine import Draft, figure_builder
+from core.figures.matrices import matrix_heatmap
+from core.figures.scrub import sweep_frames
 from core.figures.style import (
     COLORS,
     LINE_WIDTH,
@@ -18,7 +22,69 @@ from core.figures.style import (
     move_legend_below,
     styled,
 )
-from core.formatting import count, signed
+from core.formatting import count, signed, subscript
+from core.functional import softmax_jacobian
+
+
+@figure_builder
+def softmax_jacobian_figure(jacobian) -> Draft:
+    """The softmax Jacobian ∂s_i/∂z_k = diag(s) − ssᵀ as an annotated heatmap: row i is s_i, column k is z_k.
+
+    Parameters
+    ----------
+    jacobian : array_like ``(C, C)``
+        ``core.functional.softmax_jacobian`` at the page's logits.
+
+    Examples
+    --------
+    >>> fig = softmax_jacobian_figure([[0.25, -0.25], [-0.25, 0.25]])
+    >>> list(fig.data[0].x), fig.data[0].text.tolist()
+    (['z₁', 'z₂'], [['+0.250', '−0.250'], ['−0.250', '+0.250']])
+    """
+    n_classes = len(jacobian)
+    return matrix_heatmap.draft(
+        jacobian,
+        title="Softmax Jacobian ∂s_i/∂z_k = diag(s) − ssᵀ",
+        row_label="output s_i (row i)",
+        col_label="logit z_k (column k)",
+        row_names=[f"s{subscript(i + 1)}" for i in range(n_classes)],
+        col_names=[f"z{subscript(k + 1)}" for k in range(n_classes)],
+        value_name="∂s_i/∂z_k",
+    )
+
+
+def softmax_jacobian_frames(logits, vary: int, values) -> dict:
+    """The Jacobian's frames for a drag of logit ``vary`` over ``values``, the other logits as in ``logits``.
+
+    Frame k is :func:`softmax_jacobian_figure` at ``softmax_jacobian(z)`` with ``z[vary] = values[k]``
+    (``core.figures.scrub.sweep_frames``): the cells' values, their labels and the colour scale's range.
+    A heatmap cannot be moved in place, so the page applies them with a redraw
+    (``ui.scrub.follow_drag(..., redraw=True)``).
+
+    Parameters
+    ----------
+    logits : array_like ``(C,)``
+        The logits; entry ``vary`` is replaced by each value in turn.
+    vary : int
+        The logit that is dragged, in [0, C).
+    values : sequence of float, length >= 2
+        Every value of its slider, in order.
+
+    Examples
+    --------
+    >>> frames = softmax_jacobian_frames([0.0, 0.0], 0, [0.0, 1.0])
+    >>> frames["traces"], frames["frames"][0][0]["text"]
+    ([0], [['+0.250', '−0.250'], ['−0.250', '+0.250']])
+    """
+    z = np.array(logits, dtype=np.float64)
+    if z.ndim != 1 or not 0 <= vary < z.size:
+        raise ValueError(f"vary must index one of the {z.size} logits; got {vary}")
+    grid = np.repeat(z[None, :], len(values), axis=0)
+    grid[:, vary] = values
+    jacobians = softmax_jacobian(grid)  # (len(values), C, C) at once
+    at = dict(zip(values, jacobians, strict=True))
+    name = f"z{subscript(vary + 1)}"
+    return sweep_frames(lambda v: softmax_jacobian_figure.draft(at[v]), values, name=name)
 
 
 @figure_builder

@@ -25,9 +25,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from core.comparison import comparison_curves, smooth_labels
-from core.formatting import signed, significant
+from core.formatting import compact, signed, significant
 from core.functional import sigmoid
 from core.information import cross_entropy_between, entropy, kl_divergence, surprise
+from core.jacobians import softmax_cross_entropy_chain
 from core.losses import (
     binary_cross_entropy,
     binary_cross_entropy_grad,
@@ -40,8 +41,13 @@ from core.proportions import normalise_weights
 from tests.e2e.harness import SCRIPT_DONE, base_path_probes, keep_console_error, page_url, warm_up
 from tests.e2e.test_pages import settle
 
+SOFTMAX_GRADIENT_LOGITS = (3.5, 0.8, 0.2, -0.5)  # the page's defaults; the drag moves z₁ (the true class)
 MOVES = 24  # a slow drag: one small move every MOVE_MS with the button held
 MOVE_MS = 80
+
+
+def _softmax_chain(z1: float):
+    return softmax_cross_entropy_chain([z1, *SOFTMAX_GRADIENT_LOGITS[1:]], 0)
 
 
 def _pitfalls_readout(scale: float) -> str:
@@ -195,6 +201,17 @@ ROWS = [
             ),
         )
         for chart in charts
+    ),
+    # Softmax gradient, at its defaults (true class 1, nats): the Jacobian, a heatmap redrawn at each move.
+    Row(
+        "softmax_gradient",
+        "sgrad_z1",
+        "sgrad_jacobian",
+        (
+            Metric("s_t, probability of class 1", 0, lambda z1: f"{float(_softmax_chain(z1).probs[0]):.3f}"),
+            Metric("Loss L = −log s_t (nats)", 0, lambda z1: f"{_softmax_chain(z1).loss:.4f}"),
+            Metric("∂L/∂s_t = −1/s_t", 0, lambda z1: compact(float(_softmax_chain(z1).dloss_dprobs[0]))),
+        ),
     ),
 ]
 

@@ -1,10 +1,12 @@
 """The Softmax gradient page: every widget changed, and the numbers it shows checked against core."""
 
+import json
 import math
 
 import numpy as np
 import pytest
 
+from core.figures.scrub import check_frame
 from core.functional import softmax, softmax_jacobian
 from core.losses import cross_entropy, cross_entropy_grad
 from tests.pages._apptest import (
@@ -212,3 +214,45 @@ def test_units_in_bits_change_only_the_loss(at):
     loss_bits = cross_entropy(SEED_LOGITS, 0) / math.log(2)
     assert metric(at, "Loss L = −log s_t (bits)") == f"{loss_bits:.4f}" == "0.1666"
     check_consistent(at)
+
+
+LOGIT_VALUES = [round(-8 + 0.1 * k, 1) for k in range(161)]
+
+
+def _drags(monkeypatch, change=None):
+    """The page's follow_drag calls after ``change(at)``: (chart key, slider key, payload, redraw)."""
+    calls = []
+
+    def follow(chart_key, widget_key, payload, *, layout=None, redraw=False):
+        calls.append((chart_key, widget_key, json.loads(payload), redraw))
+
+    monkeypatch.setattr("ui.scrub.follow_drag", follow)
+    at = open_page(PAGE)
+    if change is not None:
+        calls.clear()
+        change(at)
+        rerun(at)
+    return at, calls
+
+
+@pytest.mark.parametrize(
+    ("change", "t", "logits"),
+    [
+        (None, 0, SEED_LOGITS),
+        (lambda at: at.radio(key="sgrad_true").set_value(2), 2, SEED_LOGITS),
+        (lambda at: at.slider(key="sgrad_z2").set_value(-3.7), 0, [3.5, -3.7, 0.2, -0.5]),
+        (lambda at: at.slider(key="sgrad_classes").set_value(3), 0, SEED_LOGITS[:3]),
+    ],
+)
+def test_dragging_the_true_logit_moves_the_jacobian_through_cores_values(monkeypatch, change, t, logits):
+    at, calls = _drags(monkeypatch, change)
+    assert_clean(at)
+    ((chart_key, widget, payload, redraw),) = calls[-1:]
+    assert (chart_key, widget, redraw) == ("sgrad_jacobian", f"sgrad_z{t + 1}", True)
+    assert payload["values"] == LOGIT_VALUES
+    for k in (0, 37, 80, 160):  # the payload's frames equal core's Jacobian at that value of z_t
+        z = np.array(logits, dtype=float)
+        z[t] = LOGIT_VALUES[k]
+        np.testing.assert_allclose(payload["frames"][k][0]["z"], softmax_jacobian(z), rtol=1e-12, atol=1e-15)
+    # the frame at the slider's value is the chart on the page: a drag starts without a jump
+    check_frame(chart(at, "Softmax Jacobian"), payload, LOGIT_VALUES.index(logits[t]))

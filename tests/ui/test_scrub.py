@@ -33,10 +33,26 @@ def test_a_listener_outside_a_group_is_an_element_of_its_own(mounted):
         "chart": "chart_a",
         "widget": "slider_a",
         "layout": {},
+        "redraw": False,
         "payload": json.loads(payload),
     }
     (binding_b,) = mounted[1][1]["bindings"]
     assert binding_b["layout"] == {"yaxis.range": [0, 2]}
+
+
+def test_a_heatmaps_listener_asks_for_a_redraw_at_each_frame(mounted):
+    scrub.follow_drag("heat", "slider", scrub.scrub_payload(VALUES, FRAMES), redraw=True)
+    (binding,) = mounted[0][1]["bindings"]
+    assert binding["redraw"] is True
+
+
+def test_slider_values_are_every_value_rounded_as_the_slider_rounds():
+    values = scrub.slider_values(-8.0, 8.0, 0.1, 1)
+    assert len(values) == 161
+    assert values[:3] == (-8.0, -7.9, -7.8)
+    assert values[80] == 0.0
+    assert values[-1] == 8.0
+    assert 0.3 in values  # 0.1 + 0.1 + 0.1 would be 0.30000000000000004
 
 
 def test_a_group_sends_its_listeners_as_one_element_where_it_ends(mounted):
