@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.defaults import MINIBATCH_LAYER_SIZES, MINIBATCH_N_SAMPLES, MINIBATCH_SEED
 from core.figures.minibatch import gradient_spread_figure, per_example_gradient_figure
+from core.figures.scrub import sweep_frames
 from core.formatting import scientific, signed
 from core.minibatch import (
     GradientSpread,
@@ -17,6 +18,7 @@ from core.minibatch import (
 )
 from ui.common import process_cache, show_figure, show_table
 from ui.page import page_header
+from ui.scrub import scrub_payload, scrubbed_chart, track
 from ui.sections import metric_row, safe_fragment
 from words.sources import FOUR_LAYER_NOTES, capital
 
@@ -24,6 +26,8 @@ N_SAMPLES = MINIBATCH_N_SAMPLES  # the fixed data set the batches come from
 SIZES = list(MINIBATCH_LAYER_SIZES)  # D → H → H → H → C
 SPREAD_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256]
 BATCH = (2, 64, 16)  # (min, max, default) of the batch for the per-example view
+B_VALUES = tuple(range(BATCH[0], BATCH[1] + 1))  # every value of the B slider
+BATCH_KEY, DRAW_KEY = "minibatch_b", "minibatch_draw"
 DRAW_MAX = 9999
 DRAW_OPTIONS = [50, 100, 200, 500, 1000]
 SAMPLING = {"without replacement": False, "with replacement": True}
@@ -115,8 +119,9 @@ st.selectbox(
 def one_batch_sections() -> None:
     """Sections 1 and 2: one batch's per-example gradients and the 1/B routes.
 
-    Not a fragment itself: B and the draw rerun only :func:`one_batch_controls`, which writes the numbers
-    they move into slots laid out here; the text and formulas around them are sent once per full run.
+    Not a fragment itself: B reruns only :func:`one_batch_controls`, which writes the numbers it moves
+    into slots laid out here, while the chart, drawn here, follows B in the browser; the text and formulas
+    around them are sent once per full run.  A new draw reruns the page.
     """
     name = st.session_state[PARAM_KEY]
     index, _sigma = entry_of(name)
@@ -149,32 +154,61 @@ def one_batch_sections() -> None:
     with right:
         slots["routes"] = st.empty()
         slots["differences"] = st.empty()
+    # B, the draw and the three numbers beside the chart they move (on a phone the chart comes first).
+    # B is a fragment of its own that sends only its numbers; the chart is drawn here, once per full run,
+    # and follows B in the browser (ui.scrub).  A new draw reruns the page: every bar changes.
     with top:
-        one_batch_controls(name, index, label, slots)
+        controls, chart_col = st.columns([1, 2], gap="large")
+        with controls:
+            b_box = st.container()
+            draw = int(
+                st.number_input(
+                    "Which batch (draw number)", 0, DRAW_MAX, 0, step=1, key=DRAW_KEY, bind="query-params"
+                )
+            )
+            slots["numbers"] = st.empty()
+        with b_box:
+            one_batch_controls(name, index, label, draw, slots)
+        with chart_col:
+            scrubbed_chart(
+                lambda batch: _batch_figure(batch, draw, name, index, label).figure(),
+                key="minibatch_per_example",
+                widget_key=BATCH_KEY,
+                payload=_batch_scrub(draw, name, index, label),
+                alt=f"Bar chart of the per-example gradients of {label} in the batch, one bar per example, "
+                "with a dashed line at their mean (the numbers beside the chart).",
+                redraw=True,
+            )
+
+
+def _batch_figure(batch: int, draw: int, name: str, index: tuple[int, ...], label: str):
+    """The per-example bars of one batch (what the page draws, and each frame of a drag of B), a Draft."""
+    one = one_batch(int(batch), draw, name, index)
+    return per_example_gradient_figure.draft(
+        one["per_example"], label=label, mean=one["mean"], batch_gradient=one["backprop"]
+    )
+
+
+@process_cache(maxsize=64)  # one text per draw and parameter, shared by every session
+def _batch_scrub(draw: int, name: str, index: tuple[int, ...], label: str) -> str:
+    """:func:`_batch_figure` at every B, for ui.scrub: the axes follow the number of bars (redrawn)."""
+    frames = sweep_frames(
+        lambda b: _batch_figure(b, draw, name, index, label), B_VALUES, name="B", redrawn=True
+    )
+    return scrub_payload(B_VALUES, frames)
 
 
 @safe_fragment
-def one_batch_controls(name: str, index: tuple[int, ...], label: str, slots: dict) -> None:
-    """B, the draw, the chart they move and every number they move (written into ``slots``): reruns alone."""
-    # The controls and the three numbers beside the chart they move (on a phone the chart comes first).
-    controls, chart_col = st.columns([1, 2], gap="large")
-    batch = controls.slider("Batch size B", *BATCH[:2], BATCH[2], key="minibatch_b", bind="query-params")
-    draw = controls.number_input(
-        "Which batch (draw number)", 0, DRAW_MAX, 0, step=1, key="minibatch_draw", bind="query-params"
+def one_batch_controls(name: str, index: tuple[int, ...], label: str, draw: int, slots: dict) -> None:
+    """B and the numbers it moves (written into ``slots``): reruns alone; the chart follows in the browser."""
+    batch = track(
+        BATCH_KEY, st.slider("Batch size B", *BATCH[:2], BATCH[2], key=BATCH_KEY, bind="query-params")
     )
-    one = one_batch(batch, int(draw), name, index)
-    controls.metric("Mean of the bars", signed(one["mean"], 6))
-    controls.metric("Backprop on the batch", signed(one["backprop"], 6))
-    controls.metric("Difference", scientific(abs(one["mean"] - one["backprop"])))
-    with chart_col:
-        show_figure(
-            per_example_gradient_figure(
-                one["per_example"], label=label, mean=one["mean"], batch_gradient=one["backprop"]
-            ),
-            key="minibatch_per_example",
-            alt=f"Bar chart of the {batch} per-example gradients of {label}, with a dashed line at their "
-            "mean.",
-        )
+    one = one_batch(batch, draw, name, index)
+    with slots["numbers"].container():
+        st.metric("Mean of the bars", signed(one["mean"], 6))
+        st.metric("Backprop on the batch", signed(one["backprop"], 6))
+        st.metric("Difference", scientific(abs(one["mean"] - one["backprop"])))
     slots["batch"].markdown(
         f"Each bar is ∂ℓᵢ/∂{label} for one example of the batch, the gradient that example alone would "
         "give (batch of one, no 1/B). The examples disagree, often even in sign: each pulls the "

@@ -39,13 +39,15 @@ export default function ({ data: bytes }) {
 // current values; often empty), whether each frame redraws the chart, and the payload.  Returns the function
 // that stops it.
 function listen(data) {
-  const { values, traces, frames } = data.payload;
+  // layouts (optional): each value's axis ranges, for a chart whose axes follow the value; such a chart is
+  // redrawn at each frame, as is one that asks for it (a heatmap, which plotly.js cannot move in place).
+  const { values, traces, frames, layouts } = data.payload;
   // One running listener per chart key: the one it replaces may have followed another slider (Multi-class:
   // the true class changed), and would draw its old frames.
   const id = data.chart;
   running.get(id)?.();
   const layout = Object.keys(data.layout).length ? data.layout : null;
-  const how = data.redraw ? FRAME_REDRAWN : FRAME_ONLY; // a redraw's plotly_afterplot comes before animate ends
+  const how = data.redraw || layouts ? FRAME_REDRAWN : FRAME_ONLY; // its afterplot comes before animate ends
   // Streamlit gives a keyed element's container the class "st-key-<key>".
   const chartSelector = `.st-key-${CSS.escape(String(data.chart))} .js-plotly-plot`;
   const inputSelector = `.st-key-${CSS.escape(String(data.widget))} input[type="range"]`;
@@ -58,6 +60,10 @@ function listen(data) {
   function indexOf(text) {
     const x = Number(text); // floats as JavaScript writes them: compare with a tolerance
     return values.findIndex((v) => Math.abs(v - x) <= 1e-9 * Math.max(1, Math.abs(v)));
+  }
+
+  function frame(index) {
+    return layouts ? { data: frames[index], traces, layout: layouts[index] } : { data: frames[index], traces };
   }
 
   function follow() {
@@ -75,7 +81,7 @@ function listen(data) {
     // A chart Streamlit has just unmounted (plotly.js purged it: no _transitionData) is left alone:
     // animating it throws from plotly.js's own frame loop, where no catch here can reach.
     laying
-      .then(() => plotted(target) && window.Plotly.animate(target, { data: frames[index], traces }, how))
+      .then(() => plotted(target) && window.Plotly.animate(target, frame(index), how))
       .catch(() => {})
       .finally(() => { animating = false; });
   }

@@ -103,7 +103,8 @@ def scrub_payload(values: Sequence[float], frames: Mapping) -> str:
     values : sequence of float, length n
         Every value the slider can take, in order (``min_value``, ``min_value + step``, ...).
     frames : mapping
-        ``{"traces": [i, ...], "frames": [...]}`` with one frame per value, as ``scrub_frames`` returns.
+        ``{"traces": [i, ...], "frames": [...]}`` with one frame per value, as ``scrub_frames`` returns;
+        with ``"layouts"`` too (``scrub_frames(..., redrawn=True)``), the chart is redrawn at each frame.
 
     Raises
     ------
@@ -123,8 +124,12 @@ def scrub_payload(values: Sequence[float], frames: Mapping) -> str:
             f"frames must hold 'traces' and one frame per value ({len(values)}); "
             f"got keys {sorted(frames)} and {len(frames.get('frames', ()))} frames"
         )
+    if "layouts" in frames and len(frames["layouts"]) != len(values):
+        raise ValueError(f"frames' layouts must hold one update per value ({len(values)})")
     payload = {"values": [float(v) for v in values], "traces": list(frames["traces"])}
     payload["frames"] = frames["frames"]
+    if "layouts" in frames:
+        payload["layouts"] = frames["layouts"]
     return json.dumps(payload, allow_nan=False)
 
 
@@ -147,7 +152,13 @@ def track(widget_key: str, value: float) -> float:
 
 
 def scrubbed_chart(
-    draw: Callable[[float], go.Figure], *, key: str, widget_key: str, payload: str, alt: str
+    draw: Callable[[float], go.Figure],
+    *,
+    key: str,
+    widget_key: str,
+    payload: str,
+    alt: str,
+    redraw: bool = False,
 ) -> None:
     """Draw, outside the slider's fragment, a chart that shows the slider's value in the browser.
 
@@ -171,13 +182,15 @@ def scrubbed_chart(
         What the chart shows, for screen readers.  It is sent with the chart, so it must not name the
         slider's value (the chart is not sent again when the slider moves): the readouts beside the chart
         name it.
+    redraw : bool, default False
+        As :func:`follow_drag`.
     """
     from ui.common import csv_button, show_figure
     from ui.frame import presenter
 
     value = st.session_state[widget_key]
     show_figure(draw(value), key=key, alt=alt, export=False)
-    follow_drag(key, widget_key, payload)
+    follow_drag(key, widget_key, payload, redraw=redraw)
     if not presenter():
         noted = tracked()
         csv_button(lambda: draw(noted.get(widget_key, value)), key=key)

@@ -11,6 +11,9 @@ from core.figures.style import COLORS, LINE_WIDTH, MARKER_SIZE, signed_bars, sty
 from core.formatting import signed
 
 
+LABELLED_BARS = 24  # up to this many bars each is labelled with its value and gets a tick of its own
+
+
 @figure_builder
 def per_example_gradient_figure(values, *, label: str, mean: float, batch_gradient: float) -> Draft:
     """Each example's gradient of one parameter as a bar, with the batch mean as a line.
@@ -29,8 +32,8 @@ def per_example_gradient_figure(values, *, label: str, mean: float, batch_gradie
     Returns
     -------
     go.Figure
-        A bar trace (signed text labels while B <= 24, bars with a negative value hatched) and a line
-        trace for the mean.
+        A bar trace (signed text labels while B <= 24, empty ones above; bars with a negative value
+        hatched) and a line trace for the mean.
 
     Examples
     --------
@@ -49,7 +52,7 @@ def per_example_gradient_figure(values, *, label: str, mean: float, batch_gradie
             y=arr,
             name="per-example gradient",
             marker=signed_bars(arr),
-            text=[signed(v, 3) for v in arr] if arr.size <= 24 else None,
+            text=[signed(v, 3) if arr.size <= LABELLED_BARS else "" for v in arr],
             textposition="outside",
             cliponaxis=False,
             hovertemplate=f"example %{{x}}<br>∂ℓᵢ/∂{label} = %{{y:.6g}}<extra></extra>",
@@ -77,7 +80,8 @@ def per_example_gradient_figure(values, *, label: str, mean: float, batch_gradie
         height=420,
     )
     fig.update_yaxes(range=[-1.25 * top, 1.25 * top], zeroline=True, zerolinecolor=COLORS["grey"])
-    fig.update_xaxes(range=[0.4, arr.size + 0.6], dtick=1 if arr.size <= 24 else None)
+    # Every setting stated, none left to plotly.js: a drag of B moves these with the bars (ui.scrub).
+    fig.update_xaxes(range=[0.4, arr.size + 0.6], dtick=1 if arr.size <= LABELLED_BARS else 5)
     return fig
 
 

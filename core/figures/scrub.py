@@ -29,6 +29,11 @@ builder whose figure should follow a drag draws its moving marks as traces: the 
 arrow as a two-point line whose end marker has ``symbol="arrow"`` and ``angleref="previous"``, a
 readout ("loss 0.3567 nats", "dL/dp = −1.43") as a ``mode="text"`` trace or as the point's ``text``.
 
+Where the axes must follow the value too (a bar per example, as many as the batch size), build the
+frames with ``redrawn=True``: they then carry each value's axis ranges as well, and the browser redraws
+the chart at each (40 to 70 ms a move for a bar chart of 64 bars, where a frame of traces costs a few).
+A heatmap, which plotly.js cannot move in place, is redrawn at each frame too (``follow_drag(redraw=True)``).
+
 Limits, by design:
 
 - Every step sets the same attributes, and every figure given to :func:`steps_from_figures` has the
@@ -250,27 +255,33 @@ def _kept_subplots(traces: Sequence[Mapping], moving: Mapping[int, object]) -> d
     return kept
 
 
-def scrub_frames(steps: Sequence[Step]) -> dict:
+def scrub_frames(steps: Sequence[Step], *, redrawn: bool = False) -> dict:
     """The frames ``ui.scrub.follow_drag`` draws while the widget's thumb moves: one per value.
 
     Parameters
     ----------
     steps : sequence of Step, length n >= 2
         What the chart shows at each value the widget can take, in the widget's order
-        (:func:`steps_from_figures`).  Trace attributes only.
+        (:func:`steps_from_figures`).  Trace attributes only, unless ``redrawn``.
+    redrawn : bool, default False
+        The chart is redrawn at each frame (``ui/scrub.js`` does that for a payload with ``"layouts"``):
+        then a step may also set layout attributes that are not in annotations, shapes or images, e.g.
+        an axis range that follows the number of bars.  A redraw costs the browser 40 to 70 ms a move
+        for a bar chart, against a few ms for a frame of traces: use it where the axes must move.
 
     Returns
     -------
     dict
         ``{"traces": [i, ...], "frames": [[update of each trace in traces] for each step]}``, plain JSON;
-        an update is a nested dict of plotly trace attributes (``Plotly.animate`` frame data).
+        an update is a nested dict of plotly trace attributes (``Plotly.animate`` frame data).  With
+        ``redrawn``, also ``"layouts"``: each step's layout update (nested), one per step.
 
     Raises
     ------
     ValueError
         If there are fewer than two steps, or a step sets other attributes than the first, sets a
-        layout attribute or unsets a trace attribute (an animation frame can do neither: draw what
-        moves as traces).
+        layout attribute (unless ``redrawn``; never in annotations, shapes or images) or unsets an
+        attribute (an animation frame can do none of these: draw what moves as traces).
 
     Examples
     --------
@@ -288,7 +299,8 @@ def scrub_frames(steps: Sequence[Step]) -> dict:
                 f"every step must set the same attributes; step {k} ({step.label}) sets {step.touches}, "
                 f"step 0 sets {first.touches} (as (trace, paths) and layout paths)"
             )
-    if first.layout:
+    indexed = [path for path in first.layout if path.split(".")[0].split("[")[0] in _INDEXED]
+    if first.layout and (not redrawn or indexed):
         raise ValueError(
             f"steps must change trace attributes only; step 0 ({first.label}) also sets layout "
             f"{sorted(first.layout)}: draw what moves as traces (an arrow as a line with an 'arrow' marker, "
@@ -296,14 +308,20 @@ def scrub_frames(steps: Sequence[Step]) -> dict:
         )
     for k, step in enumerate(steps):
         unset = [(i, p) for i, attrs in step.traces.items() for p, v in attrs.items() if v is None]
+        unset += [("layout", p) for p, v in step.layout.items() if v is None]
         if unset:
             raise ValueError(
                 f"step {k} ({step.label}) unsets {unset} (trace, attribute): give every step a value for each"
             )
-    return {"traces": sorted(first.traces), "frames": [step.frame for step in steps]}
+    frames = {"traces": sorted(first.traces), "frames": [step.frame for step in steps]}
+    if redrawn:
+        frames["layouts"] = [_nest(step.layout) for step in steps]
+    return frames
 
 
-def sweep_frames(draw: Callable[[float], object], values: Sequence[float], *, name: str = "value") -> dict:
+def sweep_frames(
+    draw: Callable[[float], object], values: Sequence[float], *, name: str = "value", redrawn: bool = False
+) -> dict:
     """:func:`scrub_frames` for a builder: draw the figure at every value, keep what moves.
 
     Parameters
@@ -314,6 +332,8 @@ def sweep_frames(draw: Callable[[float], object], values: Sequence[float], *, na
         Every value the widget can take, in order.
     name : str, default "value"
         Names the steps in error messages (``"p = 0.70"``).
+    redrawn : bool, default False
+        As :func:`scrub_frames`: the frames may move the axes too, and the chart is redrawn at each.
 
     Returns
     -------
@@ -329,7 +349,7 @@ def sweep_frames(draw: Callable[[float], object], values: Sequence[float], *, na
     """
     figures = [draw(value) for value in values]
     labels = [f"{name} = {value:g}" for value in values]
-    return scrub_frames(steps_from_figures(figures[0], figures, labels))
+    return scrub_frames(steps_from_figures(figures[0], figures, labels), redrawn=redrawn)
 
 
 def check_frame(fig, frames: Mapping, index: int) -> None:
@@ -361,8 +381,15 @@ def check_frame(fig, frames: Mapping, index: int) -> None:
     ...
     ValueError: frame 0 sets trace 0's x to [0.25] but the figure shows [0.5]
     """
-    data, _ = _parts(fig)
+    data, layout = _parts(fig)
     index = check_int(index, "index", low=0, below=len(frames["frames"]))
+    if "layouts" in frames:
+        for path, value in _flatten(frames["layouts"][index]).items():
+            if value != _lookup(layout, path):
+                raise ValueError(
+                    f"frame {index} sets the layout's {path} to {value!r} but the figure shows "
+                    f"{_lookup(layout, path)!r}"
+                )
     for i, update in zip(frames["traces"], frames["frames"][index], strict=True):
         if not 0 <= i < len(data):
             raise ValueError(f"frames move trace {i}, but the figure has {len(data)} traces")

@@ -16,6 +16,7 @@ To add a page, add a row; the frames themselves are compared with ``core`` in ea
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from core.comparison import comparison_curves, smooth_labels
+from core.defaults import MINIBATCH_LAYER_SIZES, MINIBATCH_N_SAMPLES, MINIBATCH_SEED
 from core.formatting import compact, signed, significant
 from core.functional import sigmoid
 from core.information import cross_entropy_between, entropy, kl_divergence, surprise
@@ -35,6 +37,7 @@ from core.losses import (
     binary_cross_entropy_with_logits,
     binary_cross_entropy_with_logits_grad,
 )
+from core.minibatch import blobs_and_network, minibatch_indices, most_variable_entry, per_example_grads
 from core.multiclass import multiclass_breakdown
 from core.pitfalls import NAIVE_DTYPES, naive_and_stable_at
 from core.proportions import normalise_weights
@@ -48,6 +51,18 @@ MOVE_MS = 80
 
 def _softmax_chain(z1: float):
     return softmax_cross_entropy_chain([z1, *SOFTMAX_GRADIENT_LOGITS[1:]], 0)
+
+
+@functools.cache
+def _minibatch(batch: float) -> tuple[float, float]:
+    """Mini-batches at its defaults (b₄, draw 0): the mean of the batch's per-example gradients of the
+    followed entry, and backprop's batch gradient of it."""
+    X, y, net = blobs_and_network(list(MINIBATCH_LAYER_SIZES), MINIBATCH_N_SAMPLES, seed=MINIBATCH_SEED)
+    index = most_variable_entry(net, X, y, "b4")[0]
+    rows = minibatch_indices(MINIBATCH_N_SAMPLES, round(batch), seed=0)
+    per_example = per_example_grads(net, X[rows], y[rows])["b4"][(slice(None), *index)]
+    _, grads = net.loss_and_grads(X[rows], y[rows])
+    return float(per_example.mean()), float(grads["b4"][index])
 
 
 def _pitfalls_readout(scale: float) -> str:
@@ -201,6 +216,17 @@ ROWS = [
             ),
         )
         for chart in charts
+    ),
+    # Mini-batches, at its defaults (b₄, draw 0): one bar per example, so the axes follow B (redrawn).
+    Row(
+        "minibatch",
+        "minibatch_b",
+        "minibatch_per_example",
+        (
+            Metric("Mean of the bars", 0, lambda b: signed(_minibatch(b)[0], 6)),
+            Metric("Backprop on the batch", 0, lambda b: signed(_minibatch(b)[1], 6)),
+        ),
+        drag=0.4,
     ),
     # Softmax gradient, at its defaults (true class 1, nats): the Jacobian, a heatmap redrawn at each move.
     Row(

@@ -1,8 +1,11 @@
 """The Mini-batches page: every widget changed, and what it shows checked against core."""
 
+import json
+
 import numpy as np
 import pytest
 
+from core.figures.scrub import check_frame
 from core.minibatch import gaussian_blobs, minibatch_indices, most_variable_entry, per_example_grads
 from core.mlp import demo_network
 from tests.pages._apptest import assert_clean, chart, metric, number, open_page, tables
@@ -137,3 +140,34 @@ def test_with_replacement_drops_the_finite_population_line(at, data):
     theory = np.asarray(fig["data"][1]["y"])
     sizes = np.asarray(fig["data"][2]["x"])
     np.testing.assert_allclose(finite, theory * np.sqrt((N - sizes) / (N - 1)), rtol=1e-12)
+
+
+@pytest.mark.parametrize("draw", [0, 4321])
+def test_dragging_b_moves_the_bars_and_axes_through_cores_batches(monkeypatch, data, draw):
+    calls = []
+
+    def follow(chart_key, widget_key, payload, *, layout=None, redraw=False):
+        calls.append((chart_key, widget_key, json.loads(payload), redraw))
+
+    monkeypatch.setattr("ui.scrub.follow_drag", follow)
+    at = open_page(PAGE)
+    at.number_input(key="minibatch_draw").set_value(draw).run()
+    assert_clean(at)
+    chart_key, widget, payload, redraw = calls[-1]
+    assert (chart_key, widget, redraw) == ("minibatch_per_example", "minibatch_b", True)
+    assert payload["values"] == list(range(2, 65))
+    x, y, net = data
+    index = entry(data, "b4")
+    for batch in (2, 24, 25, 64):
+        idx = minibatch_indices(N, batch, seed=draw)
+        per = per_example_grads(net, x[idx], y[idx])["b4"][(slice(None),) + index]
+        bars, line = payload["frames"][batch - 2]
+        np.testing.assert_allclose(bars["y"], per, atol=1e-15)
+        assert bars["x"] == list(range(1, batch + 1))
+        assert line["y"] == pytest.approx([per.mean()] * 2, abs=1e-15)
+        layout = payload["layouts"][batch - 2]
+        assert layout["xaxis"] == {"range": [0.4, batch + 0.6], "dtick": 1 if batch <= 24 else 5}
+        top = float(np.abs(per).max())
+        assert layout["yaxis"]["range"] == pytest.approx([-1.25 * top, 1.25 * top])
+    # the frame at B is the chart on the page: a drag starts without a jump
+    check_frame(chart(at, "Per-example gradients"), payload, at.slider(key="minibatch_b").value - 2)
