@@ -17,6 +17,7 @@ from core.defaults import PREDICTIONS_BINS, PREDICTIONS_WORST
 from core.figures.calibration import ReliabilityFrame, reliability_figure
 from core.figures.information import entropy_kl_bar_figure
 from core.figures.predictions import class_loss_figure, class_shares_figure
+from core.figures.scrub import sweep_frames
 from core.figures.train import confusion_matrix_figure
 from core.formatting import number, percent
 from core.prediction_scores import PredictionScores, rebin, score_predictions, worst_examples
@@ -31,9 +32,10 @@ from core.predictions import (
     parse_predictions,
 )
 from core.units import in_unit
-from ui.common import process_cache, show_figure, show_shared_figure, units
+from ui.common import process_cache, show_figure, units
 from ui.frame import presenter, side_by_side
 from ui.page import page_header
+from ui.scrub import scrub_payload, scrubbed_chart, track
 from ui.sections import safe_fragment
 from words.predictions import (
     EXAMPLE_SOURCES,
@@ -44,6 +46,7 @@ from words.predictions import (
     LEAD,
     LINK_NOTE,
     PRIVACY,
+    RELIABILITY_TITLE,
     SOURCES,
     SPLIT_INTRO,
     WAITING,
@@ -58,7 +61,6 @@ from words.predictions import (
     reliability_alt,
     reliability_readout,
     reliability_sentence,
-    reliability_title,
     shares_alt,
     split_alt,
     split_sentence,
@@ -76,6 +78,7 @@ KIND_KEY, RENORMALISE_KEY, BINS_KEY, WORST_KEY = (
     "preds_bins",
     "preds_worst",
 )
+BIN_VALUES = tuple(range(PREDICTIONS_BINS[0], PREDICTIONS_BINS[1] + 1))  # every value of the bins slider
 MEMO_KEY = "_preds_last_read"  # this session's last data read: ((digest, kind, renormalise), result)
 
 
@@ -112,17 +115,77 @@ def _renormalise_now() -> None:
     st.session_state[RENORMALISE_KEY] = True
 
 
-@safe_fragment
+def _scores_at(pred: Predictions, scores: PredictionScores, example: tuple | None, n_bins: int):
+    """The scores with ``n_bins`` reliability bins: shared per process for the example, else rebinned.
+
+    ``example`` is ``(example, kind, renormalise)`` for one of the examples, else None.  Only the
+    reliability bins depend on ``n_bins``: the other scores, computed for the page's full run, are kept
+    (``core.prediction_scores.rebin``).  A visitor's own data is never kept beyond the session.
+    """
+    if example is not None:
+        return _example_scores(*example, n_bins)
+    if n_bins != len(scores.reliability.counts):
+        return rebin(scores, pred.log_probs, pred.labels, n_bins=n_bins)
+    return scores
+
+
+def _reliability_draft(scores: PredictionScores):
+    """The reliability diagram of ``scores`` (a Draft): what the page draws, and each frame of a drag."""
+    frame = ReliabilityFrame(scores.reliability, reliability_readout(scores))
+    return reliability_figure.draft([frame], active=0, title=RELIABILITY_TITLE, examples="examples")
+
+
+def _reliability_frames(pred: Predictions, scores: PredictionScores, example: tuple | None) -> str:
+    """The diagram at every number of bins, for ui.scrub: the bars' count and the count axis follow."""
+    frames = sweep_frames(
+        lambda n: _reliability_draft(_scores_at(pred, scores, example, int(n))),
+        BIN_VALUES,
+        name="bins",
+        redrawn=True,
+    )
+    return scrub_payload(BIN_VALUES, frames)
+
+
+@process_cache(maxsize=8)  # the examples' only: one text per example, shared by every session
+def _example_frames(example: tuple) -> str:
+    return _reliability_frames(None, None, example)
+
+
 def reliability_section(
     pred: Predictions, scores: PredictionScores, ece_slot: DeltaGenerator, example: tuple | None
 ) -> None:
-    """The bins slider, the reliability diagram, its sentence and the ECE metric (reruns alone).
+    """The bins slider, the reliability diagram, its sentence and the ECE metric.
 
-    Only the reliability bins depend on the slider: the other scores, computed for the page's full run,
-    are kept and the bins recomputed (``core.prediction_scores.rebin``).  For the example (``example`` is
-    ``(example, kind, renormalise)``, else None) the scores and the diagram of each bin count are kept
-    once per process and shared by every session; a visitor's own data is never kept beyond the session.
+    The slider, the ECE and the sentence are a fragment (:func:`reliability_readouts`) that reruns alone
+    when the bins move; the diagram is drawn here, once per full run, and follows the slider in the browser
+    (ui.scrub: its frames at every number of bins are computed once per process for an example, once per
+    full run for a visitor's own data).
     """
+    slider_box, chart_box, sentence_slot = st.container(), st.container(), st.empty()
+    with slider_box:
+        reliability_readouts(pred, scores, ece_slot, sentence_slot, example)
+    with chart_box:
+        scrubbed_chart(
+            lambda n: _reliability_draft(_scores_at(pred, scores, example, int(n))).figure(),
+            key="preds_reliability",
+            widget_key=BINS_KEY,
+            payload=_example_frames(example)
+            if example is not None
+            else _reliability_frames(pred, scores, None),
+            alt=reliability_alt(scores),
+            redraw=True,
+        )
+
+
+@safe_fragment
+def reliability_readouts(
+    pred: Predictions,
+    scores: PredictionScores,
+    ece_slot: DeltaGenerator,
+    sentence_slot: DeltaGenerator,
+    example: tuple | None,
+) -> None:
+    """The bins slider and the numbers it moves, the ECE and the sentence (reruns alone)."""
     low, high, default = PREDICTIONS_BINS
     n_bins = st.slider(
         "Confidence bins",
@@ -133,26 +196,13 @@ def reliability_section(
         help="How many equal-width confidence bins the reliability diagram and the ECE use.",
         bind="query-params",
     )
-    if example is not None:
-        scores = _example_scores(*example, n_bins)
-    elif n_bins != len(scores.reliability.counts):  # the page's run scored other bins (e.g. a link's)
-        scores = rebin(scores, pred.log_probs, pred.labels, n_bins=n_bins)
+    scores = _scores_at(pred, scores, example, track(BINS_KEY, n_bins))
     ece_slot.metric(
         "ECE",
         number(scores.reliability.ece, 3),
         help="Expected calibration error: the reliability diagram's mean gap to its diagonal.",
     )
-
-    def build():
-        frame = ReliabilityFrame(scores.reliability, reliability_readout(scores))
-        return reliability_figure([frame], active=0, title=reliability_title(scores), examples="examples")
-
-    alt = reliability_alt(scores)
-    if example is not None:
-        show_shared_figure(build, share=(example, n_bins), key="preds_reliability", alt=alt)
-    else:
-        show_figure(build(), key="preds_reliability", alt=alt)
-    st.markdown(reliability_sentence(scores))
+    sentence_slot.markdown(reliability_sentence(scores))
 
 
 def _show(pred: Predictions, unit: str, example: tuple | None) -> None:

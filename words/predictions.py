@@ -62,7 +62,7 @@ __all__ = [
     "reliability_alt",
     "reliability_sentence",
     "reliability_readout",
-    "reliability_title",
+    "RELIABILITY_TITLE",
     "shares_alt",
     "split_alt",
     "split_sentence",
@@ -310,14 +310,9 @@ def loss_sentence(scores: PredictionScores, n_classes: int, unit: str) -> str:
     return f"{base} These predictions cost **{loss_text(ce, unit)}**: {verdict}"
 
 
-def reliability_title(scores: PredictionScores) -> str:
-    """The reliability diagram's title: how many bins.
-
-    >>> from core.prediction_scores import score_predictions
-    >>> reliability_title(score_predictions(np.log([[0.9, 0.1], [0.2, 0.8]]), [0, 0]))
-    'Reliability, 10 confidence bins'
-    """
-    return f"Reliability, {len(scores.reliability.counts)} confidence bins"
+# The reliability diagram's title.  It does not name the number of bins, which the readout inside the chart
+# does: the diagram follows the bins slider in the browser, where only traces (the readout is one) move.
+RELIABILITY_TITLE = "Reliability: accuracy per confidence bin"
 
 
 def reliability_readout(scores: PredictionScores) -> str:
@@ -325,11 +320,11 @@ def reliability_readout(scores: PredictionScores) -> str:
 
     >>> from core.prediction_scores import score_predictions
     >>> reliability_readout(score_predictions(np.log([[0.9, 0.1], [0.2, 0.8]]), [0, 0]))
-    'ECE 0.450<br>sure 85.0% · right 50.0%'
+    '10 bins · ECE 0.450<br>sure 85.0% · right 50.0%'
     """
     return (
-        f"ECE {number(scores.reliability.ece, 3)}<br>sure {percent(scores.mean_confidence)} · right "
-        f"{percent(scores.accuracy)}"
+        f"{len(scores.reliability.counts)} bins · ECE {number(scores.reliability.ece, 3)}<br>"
+        f"sure {percent(scores.mean_confidence)} · right {percent(scores.accuracy)}"
     )
 
 
@@ -399,14 +394,21 @@ def worst_sentence(scores: PredictionScores, k: int) -> str:
 
 # ------------------------------------------------------------------------------------------ alt texts
 def reliability_alt(scores: PredictionScores) -> str:
-    """Alt text of the reliability diagram."""
-    rel = scores.reliability
-    fullest = int(np.argmax(rel.counts))
+    """Alt text of the reliability diagram.
+
+    It names nothing that the bins slider changes: the diagram follows the slider in the browser and is
+    not sent again, so its alt text must hold for every number of bins (the ECE is beside the chart).
+
+    >>> from core.prediction_scores import score_predictions
+    >>> reliability_alt(score_predictions(np.log([[0.9, 0.1], [0.2, 0.8]]), [0, 0])).split("; ")[1]
+    'on average the model is 85.0% sure of its top class and right 50.0% of the time.'
+    """
     return (
-        f"Reliability diagram with {len(rel.counts)} confidence bins: the accuracy of each bin as a bar "
-        f"against the diagonal of perfect calibration, ECE {number(rel.ece, 3)}; the most examples, "
-        f"{int(rel.counts[fullest]):,}, have a confidence between {number(rel.edges[fullest], 2)} and "
-        f"{number(rel.edges[fullest + 1], 2)}."
+        "Reliability diagram: the examples are grouped into equal-width bins by the model's confidence in "
+        "its top class, and each bin's accuracy is a bar against the diagonal of perfect calibration, with "
+        "the number of examples per bin beneath; on average the model is "
+        f"{percent(scores.mean_confidence)} sure of its top class and right {percent(scores.accuracy)} of "
+        "the time."
     )
 
 

@@ -10,7 +10,6 @@ from core.figures.engine import Draft, bar, figure_builder, scatter
 from core.figures.style import COLORS, LINE_WIDTH, MARKER_SIZE, signed_bars, styled
 from core.formatting import signed
 
-
 LABELLED_BARS = 24  # up to this many bars each is labelled with its value and gets a tick of its own
 
 

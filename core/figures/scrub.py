@@ -56,6 +56,9 @@ from core._validation import check_int
 
 # Top-level layout lists whose items are addressed one by one: "annotations[3].text".
 _INDEXED = ("annotations", "shapes", "images")
+# Layout parts a redrawn frame must not set: annotations, shapes and images (frames cannot address their
+# items), and the title (Streamlit's chart element restyles it in the browser: a frame would undo that).
+_FIXED_IN_FRAMES = (*_INDEXED, "title")
 _PATH_PART = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?$")
 
 
@@ -265,9 +268,9 @@ def scrub_frames(steps: Sequence[Step], *, redrawn: bool = False) -> dict:
         (:func:`steps_from_figures`).  Trace attributes only, unless ``redrawn``.
     redrawn : bool, default False
         The chart is redrawn at each frame (``ui/scrub.js`` does that for a payload with ``"layouts"``):
-        then a step may also set layout attributes that are not in annotations, shapes or images, e.g.
-        an axis range that follows the number of bars.  A redraw costs the browser 40 to 70 ms a move
-        for a bar chart, against a few ms for a frame of traces: use it where the axes must move.
+        then a step may also set layout attributes that are not in annotations, shapes, images or the
+        title, e.g. an axis range that follows the number of bars.  A redraw costs the browser 40 to 70
+        ms a move for a bar chart, against a few ms for a frame of traces: use it where the axes must move.
 
     Returns
     -------
@@ -280,7 +283,7 @@ def scrub_frames(steps: Sequence[Step], *, redrawn: bool = False) -> dict:
     ------
     ValueError
         If there are fewer than two steps, or a step sets other attributes than the first, sets a
-        layout attribute (unless ``redrawn``; never in annotations, shapes or images) or unsets an
+        layout attribute (unless ``redrawn``; never in annotations, shapes, images or the title) or unsets an
         attribute (an animation frame can do none of these: draw what moves as traces).
 
     Examples
@@ -299,8 +302,8 @@ def scrub_frames(steps: Sequence[Step], *, redrawn: bool = False) -> dict:
                 f"every step must set the same attributes; step {k} ({step.label}) sets {step.touches}, "
                 f"step 0 sets {first.touches} (as (trace, paths) and layout paths)"
             )
-    indexed = [path for path in first.layout if path.split(".")[0].split("[")[0] in _INDEXED]
-    if first.layout and (not redrawn or indexed):
+    fixed = [path for path in first.layout if path.split(".")[0].split("[")[0] in _FIXED_IN_FRAMES]
+    if first.layout and (not redrawn or fixed):
         raise ValueError(
             f"steps must change trace attributes only; step 0 ({first.label}) also sets layout "
             f"{sorted(first.layout)}: draw what moves as traces (an arrow as a line with an 'arrow' marker, "

@@ -153,7 +153,7 @@ def test_the_bins_slider_redraws_the_diagram_and_the_example_downloads(browser, 
         page.keyboard.press("ArrowRight")
         page.wait_for_function(f"(before) => ({CHART_DATA_JS})() !== before", arg=before, timeout=30_000)
         page.wait_for_selector(SCRIPT_DONE, timeout=60_000)
-        page.get_by_text("Reliability, 11 confidence bins").first.wait_for(timeout=30_000)
+        page.get_by_text("11 bins · ECE").first.wait_for(timeout=30_000)
         assert "preds_bins=11" in page.url
         # The example downloads, and reads back as the same 1,078 digits.
         with page.expect_download(timeout=60_000) as download:

@@ -27,7 +27,7 @@ import pytest
 
 from core.comparison import comparison_curves, smooth_labels
 from core.defaults import MINIBATCH_LAYER_SIZES, MINIBATCH_N_SAMPLES, MINIBATCH_SEED
-from core.formatting import compact, signed, significant
+from core.formatting import compact, number, signed, significant
 from core.functional import sigmoid
 from core.information import cross_entropy_between, entropy, kl_divergence, surprise
 from core.jacobians import softmax_cross_entropy_chain
@@ -40,6 +40,8 @@ from core.losses import (
 from core.minibatch import blobs_and_network, minibatch_indices, most_variable_entry, per_example_grads
 from core.multiclass import multiclass_breakdown
 from core.pitfalls import NAIVE_DTYPES, naive_and_stable_at
+from core.prediction_scores import score_predictions
+from core.predictions import example_csv, parse_predictions
 from core.proportions import normalise_weights
 from tests.e2e.harness import SCRIPT_DONE, base_path_probes, keep_console_error, page_url, warm_up
 from tests.e2e.test_pages import settle
@@ -63,6 +65,13 @@ def _minibatch(batch: float) -> tuple[float, float]:
     per_example = per_example_grads(net, X[rows], y[rows])["b4"][(slice(None), *index)]
     _, grads = net.loss_and_grads(X[rows], y[rows])
     return float(per_example.mean()), float(grads["b4"][index])
+
+
+@functools.cache
+def _example_ece(n_bins: float) -> str:
+    """Your own predictions at its defaults (the example, as probabilities): the ECE it shows."""
+    pred = parse_predictions(example_csv("probabilities"))
+    return number(score_predictions(pred.log_probs, pred.labels, n_bins=round(n_bins)).reliability.ece, 3)
 
 
 def _pitfalls_readout(scale: float) -> str:
@@ -228,6 +237,9 @@ ROWS = [
         ),
         drag=0.4,
     ),
+    # Your own predictions, on the example: the reliability diagram's bars, counts and count axis.
+    # The slider has 26 values: the drag crosses most of them, so that each move can reach a new one.
+    Row("predictions", "preds_bins", "preds_reliability", (Metric("ECE", 0, _example_ece),), drag=0.75),
     # Softmax gradient, at its defaults (true class 1, nats): the Jacobian, a heatmap redrawn at each move.
     Row(
         "softmax_gradient",

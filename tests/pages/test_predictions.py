@@ -2,6 +2,7 @@
 every control at its minimum, middle and maximum, and links."""
 
 import ast
+import json
 import math
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.defaults import PREDICTIONS_BINS, PREDICTIONS_WORST
+from core.figures.scrub import check_frame
 from core.formatting import number, percent
 from core.prediction_scores import score_predictions, worst_examples
 from core.predictions import PredictionsError, example_csv, parse_predictions
@@ -124,7 +126,7 @@ def test_defaults_show_the_example_scored_by_core(at, example):
     assert "read as **probabilities**, detected" in text
     assert "These predictions cost **0.3762 nats**" in text
     assert chart_titles(at) == [
-        "Reliability, 10 confidence bins",
+        "Reliability: accuracy per confidence bin",
         "Confusion matrix",
         "Loss per class (nats)",
         "Cross-entropy = entropy + KL divergence (nats)",
@@ -196,9 +198,8 @@ def test_confidence_bins_at_min_middle_and_max(at, example, bins):
     at.slider(key=KEYS["bins"]).set_value(bins)
     rerun(at)
     scores = score_predictions(pred.log_probs, pred.labels, n_bins=bins)
-    assert chart_titles(at)[0] == f"Reliability, {bins} confidence bins"
     readout = [t for t in chart(at, "Reliability")["data"] if t["name"] == "readout"][0]
-    assert readout["text"][0].startswith(f"ECE {number(scores.reliability.ece, 3)}<br>")
+    assert readout["text"][0].startswith(f"{bins} bins · ECE {number(scores.reliability.ece, 3)}<br>")
     assert metric(at, "ECE") == number(scores.reliability.ece, 3)
     assert len(chart(at, "Reliability")["data"][0]["x"]) == bins
 
@@ -334,12 +335,14 @@ def test_only_the_example_is_cached_across_sessions():
         for d in node.decorator_list
         if "cache" in ast.unparse(d)
     ]
-    assert cached == ["_example", "_example_scores"]  # the CSV of the example, and its scores per bin count
+    # the CSV of the example, its scores per bin count, and its diagram's frames for a drag of the bins
+    assert cached == ["_example", "_example_scores", "_example_frames"]
 
 
 def test_a_visitors_data_stays_out_of_the_process_wide_caches():
-    """The example's scores and reliability diagrams are shared by every session (ui.common's process
-    caches); a visitor's pasted data and its diagram never are, whatever the bins."""
+    """The example's scores and reliability diagrams (their frames at every number of bins) are shared by
+    every session (ui.common's process caches); a visitor's pasted data and its diagram never are, whatever
+    the bins."""
     at = open_page(PAGE, timeout=180)
     at.slider(key=KEYS["bins"]).set_value(13).run()
     pred = parse_predictions(example_csv("probabilities"))
@@ -353,7 +356,8 @@ def test_a_visitors_data_stays_out_of_the_process_wide_caches():
     for bins in (7, 11):
         at.slider(key=KEYS["bins"]).set_value(bins).run()
         assert_clean(at)
-        assert f"Reliability, {bins} confidence bins" in chart_titles(at)
+        readout = [t for t in chart(at, "Reliability")["data"] if t["name"] == "readout"][0]
+        assert readout["text"][0].startswith(f"{bins} bins · ECE")
     scores, figures = _process_cached()
     examples = set(EXAMPLE_SOURCES.values())
     assert {args[0] for args in scores} <= examples
@@ -361,15 +365,17 @@ def test_a_visitors_data_stays_out_of_the_process_wide_caches():
 
 
 def _process_cached() -> tuple[set, set]:
-    """The page's keys in ui.common's process caches: _example_scores' arguments, the reliability
-    diagrams' shares (without the bins)."""
+    """The page's keys in ui.common's process caches: _example_scores' arguments, and the examples whose
+    reliability diagram's frames are kept (_example_frames' argument)."""
     from ui import common
 
     scores = next(
         (m for name, m in common._memos.items() if name.endswith("predictions.py:_example_scores")), {}
     )
-    figures = {key[1][0] for key in common._shared if key[0] == "preds_reliability"}
-    return set(scores), figures
+    frames = next(
+        (m for name, m in common._memos.items() if name.endswith("predictions.py:_example_frames")), {}
+    )
+    return set(scores), {args[0] for args in frames}
 
 
 # ------------------------------------------------------------------------------------------ links
@@ -412,3 +418,36 @@ def test_a_crafted_link_falls_back_to_the_defaults(link, example):
     assert at.slider(key=KEYS["bins"]).value == PREDICTIONS_BINS[2]
     assert at.number_input(key=KEYS["worst"]).value == PREDICTIONS_WORST[2]
     assert _shown(at) == _expected(scores)
+
+
+# ---------------------------------------------------------------------------------- a drag of the bins
+@pytest.mark.parametrize("pasted", [False, True])
+def test_dragging_the_bins_moves_the_diagram_through_cores_reliability(monkeypatch, pasted):
+    """The reliability diagram's frames (ui.scrub) at every number of bins are core's bins for the data
+    shown, the example's or a visitor's; the frame at the slider's value is the diagram on the page."""
+    calls = []
+
+    def follow(chart_key, widget_key, payload, *, layout=None, redraw=False):
+        calls.append((chart_key, widget_key, json.loads(payload), redraw))
+
+    monkeypatch.setattr("ui.scrub.follow_drag", follow)
+    at = open_page(PAGE, timeout=180)
+    pred = parse_predictions(example_csv("probabilities"))
+    if pasted:
+        at = _paste(at, PASTED)
+        pred = parse_predictions(PASTED)
+    assert_clean(at)
+    chart_key, widget, payload, redraw = calls[-1]
+    assert (chart_key, widget, redraw) == ("preds_reliability", KEYS["bins"], True)
+    low, high, default = PREDICTIONS_BINS
+    assert payload["values"] == list(range(low, high + 1))
+    for n_bins in (low, 13, high):
+        rel = score_predictions(pred.log_probs, pred.labels, n_bins=n_bins).reliability
+        # trace index -> its update: 0 the accuracy bars, 5 the counts, 6 the readout (a trace that is the
+        # same at every number of bins, e.g. no bin under-confident for a few pasted rows, is not moved)
+        update = dict(zip(payload["traces"], payload["frames"][n_bins - low], strict=True))
+        assert len(update[0]["x"]) == n_bins
+        assert update[5]["y"] == rel.counts.astype(int).tolist()
+        assert update[6]["text"][0].startswith(f"{n_bins} bins · ECE {number(rel.ece, 3)}<br>")
+        assert set(payload["layouts"][n_bins - low]) == {"yaxis2"}  # the count axis fits the fullest bin
+    check_frame(chart(at, "Reliability"), payload, default - low)

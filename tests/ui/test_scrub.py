@@ -103,8 +103,16 @@ def test_a_payload_that_is_not_text_is_a_value_error(mounted):
         (["a", "b"], FRAMES, "values must be the slider's numeric values"),
         ([0.25], FRAMES, r"one frame per value \(1\)"),
         (VALUES, {"frames": FRAMES["frames"]}, "frames must hold 'traces'"),
+        (VALUES, {**FRAMES, "layouts": [{}]}, r"layouts must hold one update per value \(2\)"),
     ],
 )
 def test_scrub_payload_names_what_is_wrong(values, frames, match):
     with pytest.raises(ValueError, match=match):
         scrub.scrub_payload(values, frames)
+
+
+def test_scrub_payload_carries_each_values_layout_for_a_redrawn_chart():
+    layouts = [{"xaxis": {"range": [0, 1]}}, {"xaxis": {"range": [0, 2]}}]
+    payload = json.loads(scrub.scrub_payload(VALUES, {**FRAMES, "layouts": layouts}))
+    assert payload["layouts"] == layouts
+    assert "layouts" not in json.loads(scrub.scrub_payload(VALUES, FRAMES))

@@ -130,6 +130,38 @@ def test_scrub_frames_reject_a_step_that_moves_the_layout():
         scrub_frames(steps)
 
 
+def _bars(n: int, title: str = "t") -> dict:
+    """n bars with the x axis fitted to them (a chart whose axes follow the value)."""
+    return {
+        "data": [{"type": "bar", "x": list(range(1, n + 1)), "y": [1.0] * n}],
+        "layout": {"title": {"text": title}, "xaxis": {"range": [0.4, n + 0.6], "title": {"text": "i"}}},
+    }
+
+
+def test_redrawn_frames_carry_each_steps_layout_and_are_checked_against_the_figure():
+    out = sweep_frames(_bars, [2, 3, 4], name="n", redrawn=True)
+    assert out["traces"] == [0]
+    assert out["layouts"] == [{"xaxis": {"range": [0.4, n + 0.6]}} for n in (2, 3, 4)]  # the title stays
+    assert out["frames"][1] == [{"x": [1, 2, 3], "y": [1.0, 1.0, 1.0]}]
+    check_frame(_bars(3), out, 1)
+    wrong_axis = _bars(3)
+    wrong_axis["layout"]["xaxis"]["range"] = [0, 9]
+    with pytest.raises(ValueError, match=r"frame 1 sets the layout's xaxis.range to \[0.4, 3.6\]"):
+        check_frame(wrong_axis, out, 1)
+    with pytest.raises(ValueError, match=r"also sets layout \['xaxis.range'\]"):
+        sweep_frames(_bars, [2, 3], name="n")  # not redrawn: a frame of traces cannot move the axes
+
+
+def test_redrawn_frames_never_set_the_title_or_an_annotation():
+    # Streamlit restyles a chart's title in the browser: a frame that set it would undo that.
+    with pytest.raises(ValueError, match=r"also sets layout \['title.text'"):
+        sweep_frames(lambda n: _bars(n, title=f"{n} bars"), [2, 3], name="n", redrawn=True)
+    shown = _point_figure(0.5, note=True)
+    steps = steps_from_figures(shown, [_point_figure(p, note=True) for p in P], list("abc"))
+    with pytest.raises(ValueError, match=r"also sets layout \['annotations\[1\].text'"):
+        scrub_frames(steps, redrawn=True)
+
+
 def test_scrub_frames_reject_a_step_that_unsets_an_attribute():
     steps = [Step("a", traces={0: {"text": ["x"]}}), Step("b", traces={0: {"text": None}})]
     with pytest.raises(ValueError, match=r"step 1 \(b\) unsets \[\(0, 'text'\)\]"):
