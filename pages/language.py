@@ -46,12 +46,13 @@ from core.figures.language import (
     smoothing_scrub_frames,
     surprise_figure,
 )
+from core.figures.scrub import sweep_frames
 from core.formatting import number
 from core.units import LN2, in_unit
-from ui.common import process_cache, show_figure, show_shared_figure, units
+from ui.common import process_cache, show_figure, units
 from ui.frame import side_by_side
 from ui.page import page_header
-from ui.scrub import follow_drag, scrub_payload
+from ui.scrub import follow_drag, scrub_payload, scrubbed_chart, slider_values, track
 from ui.sections import safe_fragment
 from words.language import (
     ALPHABET_NOTE,
@@ -59,6 +60,7 @@ from words.language import (
     MATH_NOTE,
     MODEL_NAMES,
     NETWORK_NOTE,
+    NEXT_CHAR_TITLE,
     SAMPLING_NOTE,
     baseline_sentence,
     char_description,
@@ -67,7 +69,7 @@ from words.language import (
     curve_sentence,
     model_labels,
     next_char_alt,
-    next_char_title,
+    next_char_context,
     passage_alt,
     passage_sentence,
     sample_sentence,
@@ -80,6 +82,8 @@ from words.language import (
 K_KEY, CONTEXT_KEY, HIDDEN_KEY = "lm_k", "lm_context", "lm_hidden"
 PASSAGE_KEY, TEXT_KEY, MODEL_KEY = "lm_passage", "lm_text", "lm_model"
 T_KEY, LENGTH_KEY, DRAW_KEY = "lm_T", "lm_length", "lm_draw"
+T_STEP = 0.1
+T_VALUES = slider_values(*LANGUAGE_TEMPERATURE[:2], T_STEP, 1)  # 0.1, 0.2, ..., 3.0: every value of T
 PASSAGES = ("Held-out text", "Your own text")
 TAIL_CHARS = 6  # the end of a written text named in its next-character chart
 CORPUS = load_corpus()
@@ -417,12 +421,35 @@ def _written(k: float, context: int, hidden: int, name: str, length: int, temper
     return sample, nxt
 
 
-def sampling_section() -> None:
-    """The length and the sample number (they rerun the page), and the slots T's fragment fills.
+def _next_char_draft(model: tuple, name: str, length: int, draw: int, temperature: float):
+    """The next-character chart of one model's text at T (a Draft): what the page draws, and each frame
+    of a drag of T."""
+    sample, nxt = _written(*model, name, length, float(temperature), draw)
+    return next_char_figure.draft(
+        nxt.probs,
+        nxt.tempered,
+        temperature=float(temperature),
+        title=NEXT_CHAR_TITLE,
+        context=next_char_context(sample.text[-TAIL_CHARS:]),
+    )
 
-    T, the control a student moves most here, is a fragment of its own (:func:`temperature_readouts`):
-    a release rewrites the two texts and redraws their charts, nothing else."""
-    k, context, hidden = _settings()
+
+@process_cache(maxsize=64)  # one text per model, length and draw, for every session (the text is seeded)
+def _next_char_scrub(model: tuple, name: str, length: int, draw: int) -> str:
+    """:func:`_next_char_draft` at every T, for ui.scrub: the bars, the context and the axis follow T."""
+    frames = sweep_frames(
+        lambda t: _next_char_draft(model, name, length, draw, t), T_VALUES, name="T", redrawn=True
+    )
+    return scrub_payload(T_VALUES, frames)
+
+
+def sampling_section() -> None:
+    """The length and the sample number (they rerun the page), T, and what T moves.
+
+    T, the control a student moves most here, is a fragment of its own (:func:`temperature_readouts`): a
+    release rewrites the two texts and their sentences, nothing else.  The next-character charts are drawn
+    here, once per full run, and follow T in the browser (ui.scrub)."""
+    model = _settings()
     t_col, n_col, draw_col = st.columns(3)
     with n_col:
         n_min, n_max, n_default = LANGUAGE_SAMPLE_CHARS
@@ -443,35 +470,48 @@ def sampling_section() -> None:
             "text.",
         )
     st.caption(SAMPLING_NOTE)
-    names = _labels(k, context)
+    names = _labels(*model[:2])
     slots = {}
     for column, name in zip(side_by_side(2, gap="large"), ("bigram", "network"), strict=True):
         with column:
             st.subheader(f"The {names[name]} writes")
             slots[name] = (st.empty(), st.empty(), st.container())  # the text, its sentence, its chart
+    length, draw = int(length), int(draw)
     with t_col:
-        temperature_readouts((k, context, hidden), int(length), int(draw), names, slots)
+        temperature_readouts(model, length, draw, slots)
+    for name, (_, _, chart_slot) in slots.items():
+        with chart_slot:
+            scrubbed_chart(
+                lambda t, name=name: _next_char_draft(model, name, length, draw, t).figure(),
+                key=f"lm_next_{name}_chart",
+                widget_key=T_KEY,
+                payload=_next_char_scrub(model, name, length, draw),
+                alt=next_char_alt(names[name]),
+                redraw=True,
+            )
 
 
 @safe_fragment
-def temperature_readouts(model: tuple, length: int, draw: int, names: dict, slots: dict) -> None:
-    """The temperature slider, and the texts and next-character charts it moves, written into ``slots``."""
+def temperature_readouts(model: tuple, length: int, draw: int, slots: dict) -> None:
+    """The temperature slider, and the texts and sentences it moves, written into ``slots``."""
     t_min, t_max, t_default = LANGUAGE_TEMPERATURE
-    temperature = st.slider(
-        "Temperature T",
-        t_min,
-        t_max,
-        t_default,
-        step=0.1,
-        format="%.1f",
-        key=T_KEY,
-        bind="query-params",
-        help="The logits are divided by T before the softmax: T < 1 sharpens, T > 1 flattens.",
+    temperature = track(
+        T_KEY,
+        st.slider(
+            "Temperature T",
+            t_min,
+            t_max,
+            t_default,
+            step=T_STEP,
+            format="%.1f",
+            key=T_KEY,
+            bind="query-params",
+            help="The logits are divided by T before the softmax: T < 1 sharpens, T > 1 flattens.",
+        ),
     )
     unit = units()
-    for name, (text_slot, sentence_slot, chart_slot) in slots.items():
-        sample, nxt = _written(*model, name, length, float(temperature), draw)
-        tail = sample.text[-TAIL_CHARS:]
+    for name, (text_slot, sentence_slot, _) in slots.items():
+        sample, _ = _written(*model, name, length, float(temperature), draw)
         text_slot.code(sample.text, language=None, wrap_lines=True)
         sentence_slot.caption(
             sample_sentence(
@@ -482,19 +522,6 @@ def temperature_readouts(model: tuple, length: int, draw: int, names: dict, slot
                 unit,
             )
         )
-        with chart_slot:
-            # The same for every session on these settings (the text is seeded): built once per process.
-            show_shared_figure(
-                lambda nxt=nxt, tail=tail: next_char_figure(
-                    nxt.probs,
-                    nxt.tempered,
-                    temperature=float(temperature),
-                    title=next_char_title(tail),
-                ),
-                share=(model, name, length, float(temperature), draw),
-                key=f"lm_next_{name}_chart",
-                alt=next_char_alt(names[name], tail, nxt.probs, nxt.tempered, float(temperature)),
-            )
 
 
 st.header("Writing with a temperature")  # outside the fragment: sent once per full run, not per move of T

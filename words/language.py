@@ -54,8 +54,9 @@ __all__ = [
     "language_lesson",
     "language_solve",
     "model_labels",
+    "NEXT_CHAR_TITLE",
     "next_char_alt",
-    "next_char_title",
+    "next_char_context",
     "passage_alt",
     "passage_sentence",
     "sample_sentence",
@@ -280,28 +281,34 @@ def sample_sentence(model: str, text_nats: float, entropy_nats: float, temperatu
     )
 
 
-def next_char_title(tail: str) -> str:
-    """The title of a "what would it draw next" chart: the end of the text written so far (spaces as ␣).
+# The title of a "what would it draw next" chart.  What the character comes after is written inside the
+# chart (next_char_context): it changes with the temperature, and the chart follows that slider in the
+# browser, where only its traces move.
+NEXT_CHAR_TITLE = "The next character"
 
-    >>> next_char_title("ing t")
-    'Next character after “ing␣t”'
+
+def next_char_context(tail: str) -> str:
+    """What the next character comes after: the end of the text written so far (spaces as ␣).
+
+    >>> next_char_context("ing t")
+    'after “ing␣t”'
     """
-    return f"Next character after “{tail.replace(' ', '␣')}”"
+    return f"after “{tail.replace(' ', '␣')}”"
 
 
-def next_char_alt(label: str, tail: str, probs, tempered, temperature: float) -> str:
-    """Alt text: the likeliest next characters at T = 1 and at T."""
+def next_char_alt(label: str) -> str:
+    """Alt text of a next-character chart.
 
-    def top(values) -> str:
-        order = sorted(range(len(values)), key=lambda i: -values[i])[:3]
-        return ", ".join(
-            f"“{' abcdefghijklmnopqrstuvwxyz'[i].replace(' ', 'space')}” {percent(values[i], 0)}"
-            for i in order
-        )
+    It names nothing the temperature changes (the chart follows that slider in the browser and is not
+    sent again): the text above the chart and the sentence under it give the numbers.
 
+    >>> next_char_alt("bigram")[:60]
+    "Bar chart of the bigram model's probability of each characte"
+    """
     return (
-        f"Bar chart of the {label} model's probabilities for the character after “{tail}”. Likeliest at "
-        f"T = 1: {top(list(probs))}; at T = {temperature:g}: {top(list(tempered))}."
+        f"Bar chart of the {label} model's probability of each character coming next, after the text it "
+        "has written: filled bars at the temperature T, outlined bars at T = 1; the temperature sharpens "
+        "or flattens the filled bars."
     )
 
 

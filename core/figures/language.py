@@ -509,7 +509,9 @@ def surprise_figure(
 
 
 @figure_builder
-def next_char_figure(probs, tempered, *, temperature: float, title: str, height: int = 360) -> Draft:
+def next_char_figure(
+    probs, tempered, *, temperature: float, title: str, context: str | None = None, height: int = 360
+) -> Draft:
     """The probabilities of the next character at T = 1 and at temperature T, over the whole alphabet.
 
     Parameters
@@ -521,6 +523,10 @@ def next_char_figure(probs, tempered, *, temperature: float, title: str, height:
     temperature : float
         T (named in the legend).
     title : str
+    context : str, optional
+        What the character comes after (e.g. ``"after “ing␣t”"``), written at the top right of the plot
+        as a text trace: a chart that follows a temperature slider moves it with the bars (the title
+        cannot move).
     height : int, default 360
 
     Returns
@@ -528,7 +534,7 @@ def next_char_figure(probs, tempered, *, temperature: float, title: str, height:
     go.Figure
         Traces ``"drawn from, T = …"`` (filled bars, labelled in percent where ≥ 5 %) and ``"the model's
         q (T = 1)"`` (an outline over each bar, so the change shows without colour); x is the character,
-        the space written as :data:`SPACE_MARK`.
+        the space written as :data:`SPACE_MARK`.  With ``context``, a third trace ``"context"``.
 
     Examples
     --------
@@ -565,8 +571,23 @@ def next_char_figure(probs, tempered, *, temperature: float, title: str, height:
             hovertemplate="“%{x}” at T = 1: %{y:.2f}%<extra></extra>",
         )
     )
+    top = 1.15 * max(float(p.max()), float(p_t.max()))
+    if context is not None:
+        fig.add_trace(
+            scatter(
+                x=[chars[-1]],
+                y=[0.97 * top],
+                mode="text",
+                text=[context],
+                textposition="bottom left",
+                textfont={"size": FONT_SIZE - 2, "color": COLORS["black"]},
+                name="context",
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
     styled(fig, title=title, y_title="next character (%)", height=height)
     fig.update_layout(barmode="overlay", bargap=0.15)
     fig.update_xaxes(tickfont={"family": "monospace", "size": FONT_SIZE - 4}, dtick=1, tickangle=0)
-    fig.update_yaxes(range=[0, 1.15 * max(float(p.max()), float(p_t.max()))])
+    fig.update_yaxes(range=[0, top])
     return fig

@@ -25,8 +25,15 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from core.charlm import bigram_model, load_corpus, sample_text
 from core.comparison import comparison_curves, smooth_labels
-from core.defaults import MINIBATCH_LAYER_SIZES, MINIBATCH_N_SAMPLES, MINIBATCH_SEED
+from core.defaults import (
+    LANGUAGE_SAMPLE_CHARS,
+    LANGUAGE_SMOOTHING,
+    MINIBATCH_LAYER_SIZES,
+    MINIBATCH_N_SAMPLES,
+    MINIBATCH_SEED,
+)
 from core.formatting import compact, number, signed, significant
 from core.functional import sigmoid
 from core.information import cross_entropy_between, entropy, kl_divergence, surprise
@@ -72,6 +79,13 @@ def _example_ece(n_bins: float) -> str:
     """Your own predictions at its defaults (the example, as probabilities): the ECE it shows."""
     pred = parse_predictions(example_csv("probabilities"))
     return number(score_predictions(pred.log_probs, pred.labels, n_bins=round(n_bins)).reliability.ece, 3)
+
+
+@functools.cache
+def _bigram_text(temperature: float) -> str:
+    """Language-model surprise at its defaults: the text the bigram model writes at T (sample 0)."""
+    model = bigram_model(load_corpus().train_ids, LANGUAGE_SMOOTHING)
+    return sample_text(model, LANGUAGE_SAMPLE_CHARS[2], temperature=round(temperature, 1), seed=0).text
 
 
 def _pitfalls_readout(scale: float) -> str:
@@ -237,6 +251,9 @@ ROWS = [
         ),
         drag=0.4,
     ),
+    # Language-model surprise: the bigram model's next-character chart follows T (bars, context, axis); at
+    # release the text it writes is the one core writes at that T.
+    Row("language", "lm_T", "lm_next_bigram_chart", (), drag=0.55, texts=(_bigram_text,)),
     # Your own predictions, on the example: the reliability diagram's bars, counts and count axis.
     # The slider has 26 values: the drag crosses most of them, so that each move can reach a new one.
     Row("predictions", "preds_bins", "preds_reliability", (Metric("ECE", 0, _example_ece),), drag=0.75),

@@ -1,6 +1,7 @@
 """The Language-model surprise page through AppTest: every control at its minimum, middle and maximum,
 typed text of any kind, crafted links, and every number shown checked against ``core.charlm``."""
 
+import json
 import math
 
 import numpy as np
@@ -33,6 +34,7 @@ from core.defaults import (
     LANGUAGE_TEXT,
     LANGUAGE_TEXT_MAX_CHARS,
 )
+from core.figures.scrub import check_frame
 from core.formatting import number
 from core.units import in_unit
 from tests.pages._apptest import (
@@ -48,7 +50,14 @@ from tests.pages._apptest import (
     values,
 )
 from ui.common import UNITS_KEY
-from words.language import MODEL_NAMES, baseline_sentence, model_labels, next_char_title, uniform_label
+from words.language import (
+    MODEL_NAMES,
+    NEXT_CHAR_TITLE,
+    baseline_sentence,
+    model_labels,
+    next_char_context,
+    uniform_label,
+)
 
 PAGE = "pages/language.py"
 KEYS = {
@@ -267,7 +276,8 @@ def _check_samples(at: AppTest, settings: dict) -> None:
         sample = sample_text(ms[name], settings["length"], temperature=settings["T"], seed=settings["draw"])
         assert code == sample.text
         nxt = next_char_probs(ms[name], encode(sample.text), temperature=settings["T"])
-        assert fig["layout"]["title"]["text"] == next_char_title(sample.text[-6:])
+        assert fig["layout"]["title"]["text"] == NEXT_CHAR_TITLE
+        assert fig["data"][2]["text"] == [next_char_context(sample.text[-6:])]
         np.testing.assert_allclose(values(fig["data"][0]["y"]), 100 * nxt.tempered, rtol=1e-6)
         np.testing.assert_allclose(values(fig["data"][1]["y"]), 100 * nxt.probs, rtol=1e-6)
 
@@ -288,6 +298,34 @@ def test_each_sampling_control_at_min_middle_and_max_writes_cores_text(at, name,
     _check_samples(at, SAMPLING)
     _set(at, name, value)
     _check_samples(at, SAMPLING | {name: value})
+
+
+def test_dragging_t_moves_each_next_character_chart_through_cores_texts(monkeypatch):
+    """The next-character charts' frames (ui.scrub) at every T are core's text and next-character
+    probabilities at that T; the frame at the slider's value is the chart on the page."""
+    calls = []
+
+    def follow(chart_key, widget_key, payload, *, layout=None, redraw=False):
+        calls.append((chart_key, widget_key, json.loads(payload), redraw))
+
+    monkeypatch.setattr("ui.scrub.follow_drag", follow)
+    at = open_page(PAGE, timeout=180)
+    at = _set(at, "length", 120)
+    ms = models(**DEFAULTS)
+    drags = [(key, payload) for key, widget, payload, redraw in calls[-3:] if widget == KEYS["T"] and redraw]
+    assert [key for key, _ in drags] == ["lm_next_bigram_chart", "lm_next_network_chart"]
+    values = [round(0.1 * k, 1) for k in range(1, 31)]
+    for (_, payload), name, fig in zip(drags, ("bigram", "network"), charts(at)[-2:], strict=True):
+        assert payload["values"] == values
+        for t in (0.1, 1.7, 3.0):
+            sample = sample_text(ms[name], 120, temperature=t, seed=SAMPLING["draw"])
+            nxt = next_char_probs(ms[name], encode(sample.text), temperature=t)
+            update = dict(zip(payload["traces"], payload["frames"][values.index(t)], strict=True))
+            np.testing.assert_allclose(update[0]["y"], 100 * nxt.tempered, rtol=1e-12)
+            assert update[2]["text"] == [next_char_context(sample.text[-6:])]
+            top = 1.15 * 100 * max(nxt.probs.max(), nxt.tempered.max())
+            assert payload["layouts"][values.index(t)]["yaxis"]["range"] == pytest.approx([0, top], rel=1e-12)
+        check_frame(fig, payload, values.index(SAMPLING["T"]))
 
 
 def test_one_step_of_the_length_slider_changes_a_next_character_chart(at):

@@ -1,11 +1,12 @@
 """Scrubbing in a real browser: drag a page's main control with the button held; does the chart follow?
 
     python -m tests.perf.bench_drag [--pages binary surprise ...] [--moves 25] [--interval-ms 60]
-                                    [--app-dir /work/before] [--query '?present=1']
+                                    [--app-dir /work/before] [--query '?present=1'] [--first-slider]
 
 For each page, a fresh Chromium context opens it at its defaults and presses the mouse on the main
-control's grip: the thumb of the page's first ``st.slider`` (the one ``tests/perf/bench_latency.py``
-presses; ``ui.scrub.follow_drag`` makes charts follow it), or, if a chart carries an in-chart Plotly
+control's grip: the thumb of the page's main ``st.slider`` (``MAIN_SLIDERS`` of tests/perf/bench_load.py,
+the one ``tests/perf/bench_latency.py`` presses too; ``ui.scrub.follow_drag`` makes charts follow it;
+``--first-slider``: the page's first slider, as up to stop 21), or, if a chart carries an in-chart Plotly
 slider named ``"scrub"`` (the alternative that was measured and not chosen), that slider's grip.
 With the button held, the mouse moves ``--moves`` times
 along the track, one move every ``--interval-ms`` (a slow hand), over 40 % of the track towards its
@@ -41,6 +42,7 @@ from tests.e2e.harness import (
     warm_up,
 )
 from tests.perf.bench_latency import SLIDER, SLIDER_KEYS
+from tests.perf.bench_load import MAIN_SLIDERS
 from ui.registry import PAGES
 
 SCRUB_NAME = "scrub"  # the in-chart slider's name (core's scrub slider, ui/scrub.js)
@@ -187,8 +189,14 @@ def main(argv=None) -> None:
         metavar="PAGE=KEY",
         help="drag this slider on that page instead of bench_latency's (e.g. simplex=sx_T); repeatable",
     )
+    parser.add_argument(
+        "--first-slider",
+        action="store_true",
+        help="drag each page's first slider, not its main one (MAIN_SLIDERS of bench_load.py)",
+    )
     args = parser.parse_args(argv)
-    slider_keys = dict(SLIDER_KEYS) | dict(item.split("=", 1) for item in args.slider)
+    chosen = SLIDER_KEYS if args.first_slider else MAIN_SLIDERS
+    slider_keys = dict(chosen) | dict(item.split("=", 1) for item in args.slider)
     from playwright.sync_api import sync_playwright
 
     script = str(args.app_dir.resolve() / "app.py") if args.app_dir else "app.py"

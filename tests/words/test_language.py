@@ -27,7 +27,8 @@ from words.language import (
     language_lesson,
     language_solve,
     model_labels,
-    next_char_title,
+    next_char_alt,
+    next_char_context,
     passage_sentence,
     sample_sentence,
     text_note,
@@ -125,7 +126,9 @@ def test_curve_and_sample_sentences_follow_the_numbers():
     assert "at T = 1 a long text costs about its entropy" in sample_sentence("bigram", 2.3, 2.27, 1.0, "nats")
     assert "T = 0.5 sharpens" in sample_sentence("bigram", 1.0, 2.0, 0.5, "nats")
     assert "T = 2 flattens" in sample_sentence("bigram", 4.0, 2.0, 2.0, "nats")
-    assert next_char_title("the q") == "Next character after “the␣q”"
+    assert next_char_context("the q") == "after “the␣q”"
+    # the chart follows T without being sent again: its alt text names no T but the fixed T = 1
+    assert next_char_alt("bigram").replace("T = 1;", "").count("T = ") == 0
 
 
 # ------------------------------------------------------------------------------------------ the lesson

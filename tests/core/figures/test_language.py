@@ -197,6 +197,14 @@ def test_next_char_figure_overlays_tempered_and_plain_probabilities():
         next_char_figure(nxt.probs[:5], nxt.tempered, temperature=1.0, title="t")
 
 
+def test_next_char_figure_writes_its_context_as_a_trace_inside_the_axes():
+    q = np.full(27, 1 / 27)
+    _, _, context = trace_dicts(next_char_figure(q, q, temperature=2.0, title="t", context="after “q”"))
+    top = 1.15 * 100 / 27
+    assert (context["mode"], context["text"], context["x"]) == ("text", ["after “q”"], ["z"])
+    assert 0 < context["y"][0] < top  # inside the y range, so a frame of a temperature drag can move it
+
+
 def test_the_held_out_costs_the_page_charts_come_from_core():
     corpus = load_corpus()
     model = bigram_model(corpus.train_ids, 1.0)
