@@ -26,6 +26,10 @@ const FRAME_REDRAWN = { frame: { duration: 0, redraw: true }, transition: { dura
 // before it here, whether or not Streamlit calls its cleanup function (it does not when the data change).
 const running = new Map();
 
+// The trace objects any listener here gave Plotly.react (see redrawn): shared, so that two listeners of one
+// chart (Multi-class: a logit and T) each recognise the other's redraw instead of answering it forever.
+const drawn = new WeakSet();
+
 export default function ({ data: bytes }) {
   // One JSON text, sent as bytes (ui/scrub.py): {"bindings": [...]}, one binding per chart and slider,
   // several when a fragment sends its listeners as one element (ui/scrub.py's drag_group).
@@ -55,6 +59,7 @@ function listen(data) {
   let graph = null; // the chart's plotly.js div whose redraws are watched, once found
   let shown = -1; // the index of the frame last drawn
   let animating = false; // true while this script's own Plotly.animate or relayout runs
+  let missed = false; // Plotly redrew the chart while that ran: draw the slider's frame again after it
   let laidOut = null; // the plotly.js div that got this payload's layout update (if it has one)
 
   function indexOf(text) {
@@ -66,6 +71,8 @@ function listen(data) {
     return layouts ? { data: frames[index], traces, layout: layouts[index] } : { data: frames[index], traces };
   }
 
+  // The slider moved (a drag or a key): move the chart to the new value's frame with Plotly.animate, which
+  // redraws only the moving traces (or the whole chart, for a heatmap or axes that move).
   function follow() {
     const target = document.querySelector(chartSelector);
     const index = input ? indexOf(input.value) : -1;
@@ -73,6 +80,7 @@ function listen(data) {
     if (!target || !window.Plotly || !plotted(target) || index < 0 || index === shown) return;
     shown = index;
     animating = true;
+    const before = target.data[traces[0]]; // Plotly.animate keeps the trace objects; a redraw replaces them
     // The payload's axis ranges (computed by Python for the other sliders' current values), once per chart.
     const laying = layout && laidOut !== target ? window.Plotly.relayout(target, layout) : Promise.resolve();
     laidOut = target;
@@ -83,18 +91,56 @@ function listen(data) {
     laying
       .then(() => plotted(target) && window.Plotly.animate(target, frame(index), how))
       .catch(() => {})
-      .finally(() => { animating = false; });
+      .finally(() => {
+        animating = false;
+        // A redraw of the chart's own (a heatmap's frame) is no reason to draw again; Streamlit's is.
+        const now = document.querySelector(chartSelector);
+        if (missed && (now !== target || now.data?.[traces[0]] !== before)) redrawn();
+        missed = false;
+      });
   }
 
   // Plotly redrew the chart from its figure (drawn at the value of the page's last full run): the frame
-  // on screen is unknown, so draw the slider's one again.  This script's own frames are not redraws.
-  function redrawn() {
-    if (animating) return;
-    shown = -1;
-    laidOut = null;
-    follow();
+  // on screen is unknown, so draw the slider's frame again, at once.  Not with Plotly.animate: Streamlit
+  // often draws a chart twice in a row, and an animation still running when the second draw replaces the
+  // chart throws inside plotly.js.  Plotly.react draws it synchronously, with the frame's attributes set
+  // on copies of the traces (and of the layout); its own redraw is recognised by those copies.
+  // force: a new chart or a new payload (after a rerun) is drawn at the slider's frame whoever drew it last.
+  function redrawn(force = false) {
+    const target = document.querySelector(chartSelector);
+    if (animating) {
+      missed = true; // the frame being drawn may be lost: draw it again when that is done
+      return;
+    }
+    missed = false;
+    if (!target || !window.Plotly || !plotted(target)) return;
+    if (!force && traces.some((t) => drawn.has(target.data[t]))) return; // a redraw by this script
+    const index = input ? indexOf(input.value) : -1;
+    if (index < 0) return;
+    const data = target.data.slice();
+    traces.forEach((t, k) => {
+      data[t] = merged(data[t], frames[index][k]);
+      drawn.add(data[t]);
+    });
+    let laid = target.layout;
+    if (layout) laid = Object.entries(layout).reduce((node, [path, value]) => at(node, path, value), laid);
+    if (layouts) laid = merged(laid, layouts[index]);
+    shown = index;
+    laidOut = target;
+    animating = true;
+    try {
+      window.Plotly.react(target, data, laid)
+        .catch(() => {})
+        .finally(() => {
+          animating = false;
+          if (missed) redrawn(); // Streamlit redrew it meanwhile (this draw's own is recognised there)
+        });
+    } catch (error) {
+      animating = false; // plotly.js could not draw this chart (e.g. removed meanwhile): leave it
+    }
   }
 
+  const afterplot = () => redrawn(false);
   const valueObserver = new MutationObserver(follow);
   // Find the input and the chart, and again whenever Streamlit replaces them (one querySelector each per
   // batch of changes); a new chart is brought to the slider's value.
@@ -108,8 +154,8 @@ function listen(data) {
     const chart = document.querySelector(chartSelector);
     if (chart !== graph && chart && typeof chart.on === "function") {
       graph = chart; // a plotly.js div gets .on() (its event emitter) when it is first drawn
-      graph.on("plotly_afterplot", redrawn);
-      redrawn();
+      graph.on("plotly_afterplot", afterplot);
+      redrawn(true);
     }
   }
 
@@ -119,11 +165,29 @@ function listen(data) {
   function stop() {
     pageObserver.disconnect();
     valueObserver.disconnect();
-    if (graph && typeof graph.removeListener === "function") graph.removeListener("plotly_afterplot", redrawn);
+    if (graph && typeof graph.removeListener === "function") graph.removeListener("plotly_afterplot", afterplot);
     if (running.get(id) === stop) running.delete(id);
   }
   running.set(id, stop);
   return stop;
+}
+
+// A copy of a trace or layout object with an update's attributes set: nested objects merged, arrays and
+// values replaced (the update holds numbers core computed; nothing is computed here).
+function merged(base, update) {
+  const out = { ...base };
+  for (const [key, value] of Object.entries(update)) {
+    const plain = (v) => v !== null && typeof v === "object" && !Array.isArray(v) && !ArrayBuffer.isView(v);
+    out[key] = plain(value) && plain(base[key]) ? merged(base[key], value) : value;
+  }
+  return out;
+}
+
+// A copy of a layout object with one attribute path ("xaxis2.range", as Plotly.relayout takes) set.
+function at(node, path, value) {
+  const [head, ...rest] = path.split(".");
+  const child = node[head] !== null && typeof node[head] === "object" ? node[head] : {};
+  return { ...node, [head]: rest.length ? at(child, rest.join("."), value) : value };
 }
 
 // Whether plotly.js has drawn this div and not purged it since (Plotly.purge deletes its _transitionData),

@@ -8,6 +8,7 @@ are moved and the page must show the values chosen.  Every page of the benchmark
 its slider.  The error detection is checked too, so "zero errors" in the benchmark means something.
 """
 
+import re
 import time
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -113,11 +114,14 @@ def test_moving_a_select_slider_and_a_slider_shows_the_chosen_values(app_url):
         assert run.status in SUCCESS  # a move inside one of the page's fragments reruns only it
     assert session.sliders["minibatch_draws"].options == ("50", "100", "200", "500", "1000")
     assert _draws_shown(load) == ["200"]
-    assert " 16 per-example gradients" in load.charts["minibatch_per_example"]
+    assert "per-example gradients of b₄[1] in the batch" in load.charts["minibatch_per_example"]
     assert _draws_shown(to_500) == ["500"]
     # Each slider reruns only its own section (a fragment): the draws do not redraw the batch's chart.
     assert "minibatch_per_example" not in to_500.charts
-    assert " 7 per-example gradients" in to_7.charts["minibatch_per_example"]
+    # B's fragment sends its numbers only: the chart follows B in the browser (ui.scrub), it is not sent.
+    assert "minibatch_per_example" not in to_7.charts
+    held = next(text for text in to_7.texts if "This batch holds" in text)
+    assert sum(int(n) for n in re.findall(r"(\d+) of class", held)) == 7
     assert _draws_shown(to_7) == []
     assert _draws_shown(to_50) == ["50"]  # the select_slider's value, sent as its option's text
 

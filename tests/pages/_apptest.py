@@ -32,7 +32,8 @@ def open_recording_drags(path: str, monkeypatch) -> tuple[AppTest, dict]:
     """
     sent = {}
 
-    def record(chart_key, widget_key, payload):
+    def record(chart_key, widget_key, payload, *, redraw=False):
+        assert not redraw, f"{chart_key}: a chart of traces that move in place is not redrawn at each frame"
         sent[chart_key] = (widget_key, json.loads(payload))
 
     monkeypatch.setattr("ui.scrub.follow_drag", record)

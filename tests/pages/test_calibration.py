@@ -181,7 +181,7 @@ def test_label_smoothing_is_tested_with_the_chosen_epsilon(at):
 
 def test_dragging_epochs_sends_each_diagram_every_epochs_numbers(monkeypatch):
     calls = []
-    monkeypatch.setattr("ui.scrub.follow_drag", lambda *args: calls.append(args))
+    monkeypatch.setattr("ui.scrub.follow_drag", lambda *args, redraw=False: calls.append(args))
     at = open_page(PAGE, timeout=180)
     assert [(chart_key, widget) for chart_key, widget, _ in calls[-2:]] == [
         ("calibration_before", KEYS["epochs"]),
@@ -205,7 +205,9 @@ def test_dragging_epochs_moves_the_epoch_by_epoch_charts_line_to_each_option(mon
     """The two charts of the first tab mark the epochs with a line a drag moves (ui.scrub): each frame
     puts it at its option, and the frame of the epochs on screen is the chart the page drew."""
     calls = {}
-    monkeypatch.setattr("ui.scrub.follow_drag", lambda chart, widget, payload: calls.update({chart: payload}))
+    monkeypatch.setattr(
+        "ui.scrub.follow_drag", lambda chart, widget, payload, redraw=False: calls.update({chart: payload})
+    )
     at = open_page(PAGE, timeout=180)
     if unit == "bits":
         at.sidebar.radio(key=UNITS_KEY).set_value("bits")

@@ -208,7 +208,7 @@ P_VALUES = [round(0.01 + 0.01 * k, 2) for k in range(99)]
 )
 def test_dragging_the_operating_point_moves_both_charts_through_every_p_from_core(monkeypatch, settings, p):
     calls = []
-    monkeypatch.setattr("ui.scrub.follow_drag", lambda *args: calls.append(args))
+    monkeypatch.setattr("ui.scrub.follow_drag", lambda *args, redraw=False: calls.append(args))
     at = open_page(PAGE)
     for key, value in {**settings, "cmp_p": p}.items():
         at.slider(key=key).set_value(value)
