@@ -60,6 +60,7 @@ function listen(data) {
   let shown = -1; // the index of the frame last drawn
   let animating = false; // true while this script's own Plotly.animate or relayout runs
   let missed = false; // Plotly redrew the chart while that ran: draw the slider's frame again after it
+  let stopped = false; // replaced by a newer listener (a rerun's new payload): a pending frame draws nothing more
   let laidOut = null; // the plotly.js div that got this payload's layout update (if it has one)
 
   function indexOf(text) {
@@ -74,6 +75,7 @@ function listen(data) {
   // The slider moved (a drag or a key): move the chart to the new value's frame with Plotly.animate, which
   // redraws only the moving traces (or the whole chart, for a heatmap or axes that move).
   function follow() {
+    if (stopped) return;
     const target = document.querySelector(chartSelector);
     const index = input ? indexOf(input.value) : -1;
     // window.Plotly is plotly.js's own global, set when Streamlit loads its chart code.
@@ -107,6 +109,7 @@ function listen(data) {
   // on copies of the traces (and of the layout); its own redraw is recognised by those copies.
   // force: a new chart or a new payload (after a rerun) is drawn at the slider's frame whoever drew it last.
   function redrawn(force = false) {
+    if (stopped) return; // its frames are an older state's: the listener that replaced it draws the chart
     const target = document.querySelector(chartSelector);
     if (animating) {
       missed = true; // the frame being drawn may be lost: draw it again when that is done
@@ -163,6 +166,7 @@ function listen(data) {
   const pageObserver = new MutationObserver(watch);
   pageObserver.observe(document.body, { childList: true, subtree: true });
   function stop() {
+    stopped = true;
     pageObserver.disconnect();
     valueObserver.disconnect();
     if (graph && typeof graph.removeListener === "function") graph.removeListener("plotly_afterplot", afterplot);
