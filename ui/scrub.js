@@ -26,9 +26,10 @@ const FRAME_REDRAWN = { frame: { duration: 0, redraw: true }, transition: { dura
 // before it here, whether or not Streamlit calls its cleanup function (it does not when the data change).
 const running = new Map();
 
-// The trace objects any listener here gave Plotly.react (see redrawn): shared, so that two listeners of one
-// chart (Multi-class: a logit and T) each recognise the other's redraw instead of answering it forever.
-const drawn = new WeakSet();
+// Trace object -> the listener that gave it to Plotly.react (see redrawn): shared, so that two running
+// listeners of one chart (Multi-class: a logit and T) each recognise the other's redraw instead of answering
+// it forever, while a trace drawn by a listener since replaced (an older state's frame) is drawn again.
+const drawnBy = new WeakMap();
 
 export default function ({ data: bytes }) {
   // One JSON text, sent as bytes (ui/scrub.py): {"bindings": [...]}, one binding per chart and slider,
@@ -61,6 +62,7 @@ function listen(data) {
   let animating = false; // true while this script's own Plotly.animate or relayout runs
   let missed = false; // Plotly redrew the chart while that ran: draw the slider's frame again after it
   let stopped = false; // replaced by a newer listener (a rerun's new payload): a pending frame draws nothing more
+  const me = { running: true }; // this listener, as drawnBy records it
   let laidOut = null; // the plotly.js div that got this payload's layout update (if it has one)
 
   function indexOf(text) {
@@ -117,13 +119,13 @@ function listen(data) {
     }
     missed = false;
     if (!target || !window.Plotly || !plotted(target)) return;
-    if (!force && traces.some((t) => drawn.has(target.data[t]))) return; // a redraw by this script
+    if (!force && traces.some((t) => drawnBy.get(target.data[t])?.running)) return; // a running listener's
     const index = input ? indexOf(input.value) : -1;
     if (index < 0) return;
     const data = target.data.slice();
     traces.forEach((t, k) => {
       data[t] = merged(data[t], frames[index][k]);
-      drawn.add(data[t]);
+      drawnBy.set(data[t], me);
     });
     let laid = target.layout;
     if (layout) laid = Object.entries(layout).reduce((node, [path, value]) => at(node, path, value), laid);
@@ -167,6 +169,7 @@ function listen(data) {
   pageObserver.observe(document.body, { childList: true, subtree: true });
   function stop() {
     stopped = true;
+    me.running = false;
     pageObserver.disconnect();
     valueObserver.disconnect();
     if (graph && typeof graph.removeListener === "function") graph.removeListener("plotly_afterplot", afterplot);
