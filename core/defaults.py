@@ -194,7 +194,7 @@ SIMPLEX_STEPS: tuple[int, int, int] = (1, 200, 30)  # k
 SIMPLEX_RESOLUTION = 60  # lattice steps along an edge of the loss surface's grid
 SIMPLEX_HOVER_RESOLUTION = 20  # lattice steps between the points that show q and the loss on hover
 SIMPLEX_ARROWS = 6  # arrows of −(p − y′) at the corners and the interior points of this lattice
-SIMPLEX_CURVE_TEMPERATURES: tuple[float, float, int] = (0.01, 100.0, 121)  # the T curve: log-spaced
+SIMPLEX_CURVE_TEMPERATURES: tuple[float, float, int] = (0.01, 100.0, 61)  # T curve: 15 a decade
 SIMPLEX_CONTOURS: dict[str, tuple[float, float]] = {"nats": (0.25, 4.0), "bits": (0.5, 6.0)}  # spacing, top
 
 # ------------------------------------------------------------------------------ Language-model surprise

@@ -36,6 +36,7 @@ __all__ = [
     "CORNERS",
     "HEIGHT",
     "DescentPath",
+    "LogitSweep",
     "PointReadout",
     "SimplexGrid",
     "TemperatureSweep",
@@ -45,6 +46,7 @@ __all__ = [
     "cross_entropy_to",
     "descent_path",
     "lattice_points",
+    "logit_sweep",
     "logit_gradient",
     "max_stable_lr",
     "point_readout",
@@ -727,3 +729,74 @@ def temperature_limit(logits) -> np.ndarray:
     z = _check_logits(logits)
     top = (z == z.max()).astype(np.float64)
     return top / top.sum()
+
+
+class LogitSweep(NamedTuple):
+    """The prediction and its descent path at each value of one logit (the others fixed; losses in nats)."""
+
+    values: np.ndarray  # the swept logit's values, (m,)
+    logits: np.ndarray  # z at each value, (m, C)
+    probs: np.ndarray  # softmax(z / T), (m, C)
+    losses: np.ndarray  # L at the start, (m,)
+    grads: np.ndarray  # ∂L/∂z = (q − y′) / T at the start, (m, C)
+    path_probs: np.ndarray  # q after 0 … k steps from each z, (m, k + 1, C)
+    path_losses: np.ndarray  # their losses, (m, k + 1)
+
+
+def logit_sweep(logits, index: int, values, target, temperature: float, lr: float, steps: int) -> LogitSweep:
+    """:func:`point_readout` and :func:`descent_path` at every value of logit ``index``, all at once.
+
+    What a chart needs to follow a logit's slider without asking the server: z with z[index] set to each
+    value, the prediction softmax(z / T) there, its loss and gradient, and the path of k steps of learning
+    rate η from it.  The paths run side by side (one row per value), as in :func:`temperature_sweep`.
+    Row i equals ``descent_path(z_i, target, lr, steps, temperature)`` with ``z_i[index] = values[i]``.
+
+    Parameters
+    ----------
+    logits : array_like ``(C,)``
+        z; its entry ``index`` is replaced by each value.
+    index : int
+        Which logit is swept, 0 <= index < C.
+    values : array_like ``(m,)``, finite
+    target : array_like ``(C,)``
+    temperature : float > 0
+    lr : float > 0
+    steps : int >= 0
+
+    Returns
+    -------
+    LogitSweep
+
+    Raises
+    ------
+    ValueError
+        If ``index`` is not a class of ``logits`` or ``values`` is empty or not finite (and as
+        :func:`descent_path` for the other arguments).
+
+    Examples
+    --------
+    >>> sweep = logit_sweep([0.0, 0.0, 0.0], 0, [0.0, 1.0], [1.0, 0.0, 0.0], 1.0, lr=1.0, steps=0)
+    >>> sweep.probs[:, 0].round(4)  # e^{z₁} / (e^{z₁} + 2)
+    array([0.3333, 0.5761])
+    """
+    z = _check_logits(logits)
+    y = _check_target(target, z.size)
+    index = check_int(index, "index", low=0, below=z.size)
+    vals = as_float_array(values, "values").astype(np.float64)  # finite, or it raised
+    if vals.ndim != 1 or vals.size == 0:
+        raise ValueError(f"values must be a non-empty 1-D array of logits; got shape {vals.shape}")
+    temperature = check_scalar(temperature, "temperature", low=0, low_open=True)
+    lr = check_scalar(lr, "lr", low=0, low_open=True)
+    steps = check_int(steps, "steps", low=0)
+    rows = np.tile(z, (vals.size, 1))
+    rows[:, index] = vals
+    _, ps, gs, losses = _descent(rows, y, lr, steps, np.full(vals.size, temperature))
+    return LogitSweep(
+        values=vals,
+        logits=rows,
+        probs=ps[:, 0],
+        losses=losses[:, 0],
+        grads=gs[:, 0],
+        path_probs=ps,
+        path_losses=losses,
+    )

@@ -22,6 +22,7 @@ from core.figures.simplex import (
     SimplexFrame,
     SimplexSurface,
     descent_loss_figure,
+    logit_frames,
     simplex_figure_on,
     simplex_surface,
     temperature_frames,
@@ -44,7 +45,7 @@ from core.simplex import (
 from core.units import in_unit
 from ui.common import process_cache, show_figure, show_table, units
 from ui.page import page_header
-from ui.scrub import follow_drag, scrub_payload
+from ui.scrub import follow_drag, scrub_payload, scrubbed_chart, slider_values, track
 from ui.sections import metric_row, safe_fragment
 from words.simplex import (
     BARYCENTRIC_NOTE,
@@ -64,6 +65,7 @@ from words.simplex import (
 
 LOGIT_KEYS = ("sx_z1", "sx_z2")
 T_KEY = "sx_T"
+CHART_BOX = "sx_chart_box"
 
 
 def _t_values() -> tuple[float, ...]:
@@ -89,6 +91,36 @@ def _temperature_scrub(
         unit=unit,
         names=NAMES,
         n_traces=n_traces,
+    )
+    return scrub_payload(values, frames)
+
+
+@process_cache(maxsize=16)  # 0.3 to 0.9 MB each (the path's length follows k)
+def _logit_scrub(
+    z2: float, temperature: float, true_index: int, eps: float, lr: float, steps: int, unit: str
+) -> str:
+    """What the chart shows at every value of z₁ (:func:`core.figures.simplex.logit_frames`), for
+    ``ui.scrub``: the curve softmax(z/T), the path, the point and the readout.  Shared by every session
+    with these settings."""
+    low, high = SIMPLEX_LOGIT_RANGE
+    values = slider_values(low, high, 0.1, 1)
+    below = len(_surface_layer(true_index, eps, unit).below)  # the curve is drawn just above these
+    t_low, t_high, t_count = SIMPLEX_CURVE_TEMPERATURES
+    frames = logit_frames(
+        [SIMPLEX_LOGITS[0], z2, 0.0],
+        0,
+        values,
+        smoothed_target(true_index, eps),
+        temperature,
+        lr,
+        steps,
+        unit=unit,
+        names=NAMES,
+        n_traces=len(
+            trace_dicts(_at((SIMPLEX_LOGITS[0], z2), temperature, true_index, eps, steps, lr, unit)[2])
+        ),
+        curve_index=below,
+        curve_temperatures=np.geomspace(t_low, t_high, t_count),
     )
     return scrub_payload(values, frames)
 
@@ -126,15 +158,27 @@ page_header("Probability simplex", LEAD)
 def explorer() -> None:
     """The controls, the triangle and the sections under it: everything a logit or T moves.
 
-    Laid out once per full run: the temperature, the target and the descent's settings rerun the page.
-    The two logits, the sliders a student moves most, are a fragment of their own
-    (:func:`logits_readouts`) that fills the slots laid out here: a release reruns only the numbers, the
-    triangle and the descent, not the other controls and headings."""
+    Laid out once per full run: z₂, the temperature, the target and the descent's settings rerun the page.
+    z₁, the slider a student moves most, is a fragment of its own (:func:`logits_readouts`) that fills the
+    slots laid out here: a release reruns only the numbers and the descent, not the other controls and
+    headings.  The triangle is drawn outside it (``ui.scrub.scrubbed_chart``): while z₁ is dragged, and
+    after it is released, the browser shows z₁'s frame, computed here for every value of z₁."""
     unit = units()
+    low, high = SIMPLEX_LOGIT_RANGE
     controls, main = st.columns([1, 2], gap="large")
     with controls:
         st.subheader("The logits")
         logits_box = st.container()
+        z2 = st.slider(
+            f"{NAMES[1]} logit z₂",
+            low,
+            high,
+            SIMPLEX_LOGITS[1],
+            step=0.1,
+            format="%.1f",
+            key=LOGIT_KEYS[1],
+            bind="query-params",
+        )
         st.caption(f"{NAMES[2]} logit z₃ = 0, fixed. {SHIFT_NOTE}")
         t_min, t_max, t_default = SIMPLEX_TEMPERATURE
         temperature = st.slider(
@@ -187,7 +231,10 @@ def explorer() -> None:
             bind="query-params",
         )
     with main:
-        slots = {"metrics": st.empty(), "q": st.empty(), "chart": st.container()}
+        slots = {"metrics": st.empty(), "q": st.empty()}
+        # Keyed: T's listener (sent with the fragment) finds the chart through this box, as z₁'s finds it
+        # through the chart's own key (ui/scrub.js runs one listener per key).
+        chart_box = st.container(key=CHART_BOX)
         st.caption(BARYCENTRIC_NOTE)
     descent_col, why_col = st.columns(2, gap="large")
     with descent_col:
@@ -199,7 +246,15 @@ def explorer() -> None:
         st.subheader("Temperature")
         slots["temperature"] = st.empty()
     with logits_box:
-        logits_readouts(temperature, true_index, eps, steps, lr, unit, slots)
+        logits_readouts(z2, temperature, true_index, eps, steps, lr, unit, slots)
+    with chart_box:
+        scrubbed_chart(
+            lambda z1: _at((z1, z2), temperature, true_index, eps, steps, lr, unit)[2],
+            key="sx_chart",
+            widget_key=LOGIT_KEYS[0],
+            payload=_logit_scrub(z2, temperature, true_index, eps, lr, steps, unit),
+            alt=simplex_alt(smoothed_target(true_index, eps), steps, unit),
+        )
 
 
 @process_cache(maxsize=128)  # as _temperature_scrub: a sweep of one logit stays in
@@ -243,23 +298,22 @@ def _at(
 
 @safe_fragment
 def logits_readouts(
-    temperature: float, true_index: int, eps: float, steps: int, lr: float, unit: str, slots: dict
+    z2: float, temperature: float, true_index: int, eps: float, steps: int, lr: float, unit: str, slots: dict
 ) -> None:
-    """The two logit sliders and everything they move, written into the slots :func:`explorer` laid out."""
+    """The z₁ slider and everything it moves but the triangle, written into the slots :func:`explorer`
+    laid out (the triangle follows z₁ in the browser)."""
     low, high = SIMPLEX_LOGIT_RANGE
-    z12 = [
-        st.slider(
-            f"{NAMES[k]} logit z{'₁₂'[k]}",
-            low,
-            high,
-            SIMPLEX_LOGITS[k],
-            step=0.1,
-            format="%.1f",
-            key=LOGIT_KEYS[k],
-            bind="query-params",
-        )
-        for k in range(2)
-    ]
+    z1 = st.slider(
+        f"{NAMES[0]} logit z₁",
+        low,
+        high,
+        SIMPLEX_LOGITS[0],
+        step=0.1,
+        format="%.1f",
+        key=LOGIT_KEYS[0],
+        bind="query-params",
+    )
+    z12 = [track(LOGIT_KEYS[0], z1), z2]
     z = np.array([*z12, 0.0])
     target = smoothed_target(true_index, eps)
     now, path, chart, loss_chart = _at(tuple(z12), temperature, true_index, eps, steps, lr, unit)
@@ -279,11 +333,10 @@ def logits_readouts(
         f"q = softmax(z/T) = **{vector_text(now.probs)}** for ({', '.join(NAMES)})  \n"
         f"∂L/∂z = (q − y′)/T = **{signed_vector(now.grad)}** with y′ = {vector_text(target)}"
     )
-    with slots["chart"]:
-        show_figure(chart, key="sx_chart", alt=simplex_alt(now.probs, now.loss, target, steps, unit))
-        # While the T slider is dragged, the path, the point and the readout follow it in the browser.
-        scrub = _temperature_scrub(tuple(z12), true_index, eps, lr, steps, unit, len(trace_dicts(chart)))
-        follow_drag("sx_chart", T_KEY, scrub)
+    # While the T slider is dragged, the triangle's path, point and readout follow it in the browser: the
+    # frames depend on z₁, so this listener is sent with each run of the fragment.
+    scrub = _temperature_scrub(tuple(z12), true_index, eps, lr, steps, unit, len(trace_dicts(chart)))
+    follow_drag(CHART_BOX, T_KEY, scrub)
 
     with slots["descent"]:
         st.markdown(

@@ -114,7 +114,7 @@ def scrub_payload(values: Sequence[float], frames: Mapping) -> str:
     Examples
     --------
     >>> scrub_payload([0.25, 0.5], {"traces": [1], "frames": [[{"x": [0.25]}], [{"x": [0.5]}]]})
-    '{"values": [0.25, 0.5], "traces": [1], "frames": [[{"x": [0.25]}], [{"x": [0.5]}]]}'
+    '{"values":[0.25,0.5],"traces":[1],"frames":[[{"x":[0.25]}],[{"x":[0.5]}]]}'
     """
     values = list(values)
     if not values or not all(isinstance(v, Real) and not isinstance(v, bool) for v in values):
@@ -130,7 +130,7 @@ def scrub_payload(values: Sequence[float], frames: Mapping) -> str:
     payload["frames"] = frames["frames"]
     if "layouts" in frames:
         payload["layouts"] = frames["layouts"]
-    return json.dumps(payload, allow_nan=False)
+    return json.dumps(payload, allow_nan=False, separators=(",", ":"))  # compact: sent with the page
 
 
 def tracked() -> dict:

@@ -270,14 +270,18 @@ def temperature_sentence(logits, temperature: float, probs_now, *, names=NAMES) 
     )
 
 
-def simplex_alt(probs, loss_nats: float, target, steps: int, unit: str, *, names=NAMES) -> str:
-    """The main chart's alt text: what the triangle shows at the current settings."""
+def simplex_alt(target, steps: int, unit: str, *, names=NAMES) -> str:
+    """The main chart's alt text: what the triangle shows.
+
+    It names no number that the logit slider moves: the chart follows that slider in the browser and is
+    not sent again when it moves, so its alt text would go stale.  The readouts beside the chart (q, the
+    loss, the gradient) name them."""
     return (
         f"A triangle of all predictions for {and_list(list(names))}, coloured by the cross-entropy to the "
-        f"target {vector_text(target)}, lowest at the target. The current prediction "
-        f"({q_text(probs, names)}) has loss {loss_text(loss_nats, unit)}; a path of {steps} gradient-descent "
-        "steps leads from it towards the target; a dotted curve shows softmax(z/T) from T near 0 to large "
-        "T; arrows point from points of the triangle towards the target."
+        f"target {vector_text(target)}, lowest at the target. A large dot marks the current prediction q "
+        f"(its values and loss in {unit} are in the readouts above the chart); a path of {steps} "
+        "gradient-descent steps leads from it towards the target; a dotted curve shows softmax(z/T) from T "
+        "near 0 to large T; arrows point from points of the triangle towards the target."
     )
 
 

@@ -23,7 +23,7 @@ from core.figures.engine import Draft, figure_builder, frozen, plottable
 from core.figures.scrub import Step, scrub_frames
 from core.figures.style import COLORS, FONT_SIZE, LINE_WIDTH, MARKER_SIZE, NEUTRAL, move_legend_below, styled
 from core.formatting import number
-from core.simplex import CORNERS, HEIGHT, temperature_sweep, to_cartesian
+from core.simplex import CORNERS, HEIGHT, logit_sweep, temperature_path, temperature_sweep, to_cartesian
 from core.units import in_unit
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ ARROW_COLOR = COLORS["purple"]  # reads on every band of the surface and on a li
 ARROW_SCALE = 0.25  # an arrow from p is drawn a quarter of the way to y′
 PATH_TRACE, POINT_TRACE, READOUT_TRACE = -3, -2, -1  # the last three traces: all that moves with T
 _PAD = 0.09  # room around the triangle for the corner labels
+PLOT_DECIMALS = 5  # the path's and the curve's positions (the triangle's side is 1): far below a pixel
 
 
 class SimplexFrame(NamedTuple):
@@ -81,7 +82,7 @@ def path_trace(path_probs) -> dict:
         A scatter trace (plotly JSON).
     """
     probs = np.asarray(path_probs, dtype=np.float64)
-    xy = to_cartesian(probs)
+    xy = np.round(to_cartesian(probs), PLOT_DECIMALS)
     steps = len(probs) - 1
     return {
         "type": "scatter",
@@ -97,6 +98,44 @@ def path_trace(path_probs) -> dict:
             "line": {"color": ON_SURFACE_DARK, "width": 1.5},
         },
         "hovertemplate": "descent, step %{pointNumber}<extra></extra>",
+    }
+
+
+def curve_trace(temperatures, temperature_probs, *, names) -> dict:
+    """The curve softmax(z/T) as T sweeps: a dotted line, T and q on hover.
+
+    The q of each point is in ``customdata``, rounded to the 3 decimals the hover shows (Plotly prints
+    them with the ``hovertemplate``'s ``.3f``, which then changes no digit), and T in ``text``: a chart
+    that follows a logit's slider (:func:`logit_frames`) moves the curve by sending numbers only, a
+    third of the size of the hover texts written out.
+
+    Parameters
+    ----------
+    temperatures : array_like ``(m,)``
+        The sweep of T, increasing.
+    temperature_probs : array_like ``(m, 3)``
+        softmax(z/T) for each.
+    names : sequence of 3 str
+
+    Returns
+    -------
+    dict
+        A scatter trace (plotly JSON).
+    """
+    temps = np.asarray(temperatures, dtype=np.float64)
+    probs = np.asarray(temperature_probs, dtype=np.float64)
+    curve = np.round(to_cartesian(probs), PLOT_DECIMALS)
+    template = " · ".join(f"{name} %{{customdata[{k}]:.3f}}" for k, name in enumerate(names))
+    return {
+        "type": "scatter",
+        "x": curve[:, 0],
+        "y": curve[:, 1],
+        "mode": "lines",
+        "name": f"softmax(z/T), T = {temps[0]:g} … {temps[-1]:g}",
+        "line": {"color": POINT_COLOR, "width": LINE_WIDTH, "dash": "dot"},
+        "text": [f"T = {t:.3g}" for t in temps],
+        "customdata": np.round(probs, 3) + 0.0,  # + 0.0: no -0.0
+        "hovertemplate": f"%{{text}}<br>{template}<extra></extra>",
     }
 
 
@@ -388,20 +427,10 @@ def simplex_figure_on(
     go.Figure
         The same figure as :func:`simplex_figure`.
     """
-    temps = np.asarray(temperatures, dtype=np.float64)
-    curve = to_cartesian(np.asarray(temperature_probs, dtype=np.float64))
     fig = Draft()
     for trace in surface.below:
         fig.add_trace(trace)
-    fig.add_scatter(
-        x=curve[:, 0],
-        y=curve[:, 1],
-        mode="lines",
-        name=f"softmax(z/T), T = {temps[0]:g} … {temps[-1]:g}",
-        line={"color": POINT_COLOR, "width": LINE_WIDTH, "dash": "dot"},
-        text=[f"T = {t:.3g}<br>{_q_text(names, q)}" for t, q in zip(temps, temperature_probs, strict=True)],
-        hovertemplate="%{text}<extra></extra>",
-    )
+    fig.add_trace(curve_trace(temperatures, temperature_probs, names=names))
     for trace in surface.above:
         fig.add_trace(trace)
     fig.add_trace(path_trace(frame.path_probs))
@@ -627,3 +656,63 @@ def temperature_frames(
 def _same(a, b) -> bool:
     """Whether two values of a trace attribute (lists or numpy arrays) are equal."""
     return bool(np.array_equal(a, b))
+
+
+def logit_frames(
+    logits,
+    index: int,
+    values,
+    target,
+    temperature: float,
+    lr: float,
+    steps: int,
+    *,
+    unit: str,
+    names,
+    n_traces: int,
+    curve_index: int,
+    curve_temperatures,
+) -> dict:
+    """The frames a chart follows while logit ``index``'s slider is dragged (``ui.scrub``): one per value.
+
+    At each value of ``values`` (every value the slider can take, in order), what
+    :func:`simplex_figure` draws there that a logit moves: the temperature curve (trace ``curve_index``,
+    :func:`curve_trace` over ``curve_temperatures``), the path, the point and the readout (the last three
+    of ``n_traces``), from :func:`core.simplex.logit_sweep` and the same trace builders.
+
+    Returns
+    -------
+    dict
+        ``{"traces": [curve_index, n_traces - 3, n_traces - 2, n_traces - 1], "frames": [...]}``
+        (:func:`core.figures.scrub.scrub_frames`).
+    """
+    sweep = logit_sweep(logits, index, values, target, temperature, lr, steps)
+    label = temperature_label(float(temperature))
+    offset = n_traces - len(_MOVING)
+    steps_out = []
+    for i, value in enumerate(sweep.values):
+        loss = float(in_unit(sweep.losses[i], unit))
+        frame = SimplexFrame(
+            label=label,
+            point=sweep.probs[i],
+            point_loss=loss,
+            grad_norm=float(np.linalg.norm(sweep.grads[i])),
+            path_probs=sweep.path_probs[i],
+        )
+        curve = curve_trace(
+            curve_temperatures, temperature_path(sweep.logits[i], curve_temperatures), names=names
+        )
+        moving = {curve_index: {a: curve[a] for a in _CURVE_MOVING}}
+        traces = (
+            path_trace(frame.path_probs),
+            point_trace(frame.point, loss, names=names, unit=unit),
+            readout_trace(frame, unit=unit),
+        )
+        for k, (trace, attrs) in enumerate(zip(traces, _MOVING, strict=True)):
+            moving[offset + k] = {a: trace[a] for a in attrs}
+        steps_out.append(Step(f"z[{index}] = {value:g}", traces=moving))
+    return scrub_frames(steps_out)
+
+
+# What a logit moves in the temperature curve (its T, in text, does not move).
+_CURVE_MOVING = ("x", "y", "customdata")

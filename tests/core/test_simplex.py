@@ -23,6 +23,7 @@ from core.simplex import (
     descent_path,
     lattice_points,
     logit_gradient,
+    logit_sweep,
     max_stable_lr,
     point_readout,
     simplex_grid,
@@ -514,6 +515,39 @@ def test_temperature_sweep_rejects_bad_temperatures_and_steps():
         temperature_sweep([0.0, 1.0, 2.0], [1.0, 0.0, 0.0], [1.0, 0.0], 1.0, 3)
     with pytest.raises(ValueError, match=r"steps must be an integer in \[0, inf\); got -2"):
         temperature_sweep([0.0, 1.0, 2.0], [1.0, 0.0, 0.0], [1.0], 1.0, -2)
+
+
+@settings(max_examples=30, deadline=None)
+@given(logits3, distributions(), st.integers(0, 2), temperature, st.floats(0.1, 3.0), st.integers(0, 25))
+def test_logit_sweep_rows_are_the_single_logit_results(z, target, index, temp, lr, steps):
+    values = np.array([-6.0, -0.3, 0.0, 2.5, 6.0])
+    sweep = logit_sweep(z, index, values, target, temp, lr, steps)
+    assert sweep.path_probs.shape == (5, steps + 1, 3)
+    for i, value in enumerate(values):
+        at = z.copy()
+        at[index] = value
+        np.testing.assert_array_equal(sweep.logits[i], at)
+        path = descent_path(at, target, lr, steps, temp)
+        np.testing.assert_allclose(sweep.path_probs[i], path.probs, rtol=0, atol=1e-13)
+        np.testing.assert_allclose(sweep.path_losses[i], path.losses, rtol=1e-13, atol=1e-13)
+        now = point_readout(at, target, temp)
+        np.testing.assert_allclose(sweep.probs[i], now.probs, atol=1e-15)
+        assert sweep.losses[i] == pytest.approx(now.loss, abs=1e-13)
+        np.testing.assert_allclose(sweep.grads[i], now.grad, atol=1e-15)
+
+
+def test_logit_sweep_hand_computed_and_rejects_bad_arguments():
+    sweep = logit_sweep([0.0, 0.0, 0.0], 1, [0.0, math.log(2)], [0.0, 1.0, 0.0], 1.0, 1.0, 0)
+    np.testing.assert_allclose(sweep.probs[:, 1], [1 / 3, 1 / 2], atol=1e-15)  # e^{z} / (e^{z} + 2)
+    np.testing.assert_allclose(sweep.losses, [math.log(3), math.log(2)], atol=1e-15)
+    with pytest.raises(ValueError, match=r"index must be an integer in \[0, 3\)"):
+        logit_sweep([0.0, 1.0, 2.0], 3, [1.0], [1.0, 0.0, 0.0], 1.0, 1.0, 3)
+    with pytest.raises(ValueError, match="values must be a non-empty 1-D array"):
+        logit_sweep([0.0, 1.0, 2.0], 0, [], [1.0, 0.0, 0.0], 1.0, 1.0, 3)
+    with pytest.raises(ValueError, match="values"):
+        logit_sweep([0.0, 1.0, 2.0], 0, [1.0, float("nan")], [1.0, 0.0, 0.0], 1.0, 1.0, 3)
+    with pytest.raises(ValueError, match="temperature"):
+        logit_sweep([0.0, 1.0, 2.0], 0, [1.0], [1.0, 0.0, 0.0], 0.0, 1.0, 3)
 
 
 # ---------------------------------------------------------------------------------------- temperature

@@ -50,6 +50,7 @@ from core.pitfalls import NAIVE_DTYPES, naive_and_stable_at
 from core.prediction_scores import score_predictions
 from core.predictions import example_csv, parse_predictions
 from core.proportions import normalise_weights
+from core.simplex import point_readout, smoothed_target
 from tests.e2e.harness import SCRIPT_DONE, base_path_probes, keep_console_error, page_url, warm_up
 from tests.e2e.test_pages import settle
 
@@ -60,6 +61,11 @@ MOVE_MS = 80
 
 def _softmax_chain(z1: float):
     return softmax_cross_entropy_chain([z1, *SOFTMAX_GRADIENT_LOGITS[1:]], 0)
+
+
+def _simplex(z1: float):
+    """Probability simplex at its defaults: q, its loss and gradient at z = (z₁, 2, 0), T = 1, Cat true."""
+    return point_readout([round(z1, 1), 2.0, 0.0], smoothed_target(0, 0.0), 1.0)
 
 
 @functools.cache
@@ -257,6 +263,17 @@ ROWS = [
     # Your own predictions, on the example: the reliability diagram's bars, counts and count axis.
     # The slider has 26 values: the drag crosses most of them, so that each move can reach a new one.
     Row("predictions", "preds_bins", "preds_reliability", (Metric("ECE", 0, _example_ece),), drag=0.75),
+    # Probability simplex, at its defaults (z₂ = 2, T = 1, Cat true, ε = 0, 30 steps of η = 1): z₁ moves the
+    # point, the path, the readout and the temperature curve on the triangle.
+    Row(
+        "simplex",
+        "sx_z1",
+        "sx_chart",
+        (
+            Metric("Loss (nats)", 0, lambda z1: number(_simplex(z1).loss, 3)),
+            Metric("|∂L/∂z|", 0, lambda z1: number(_simplex(z1).grad_norm, 3)),
+        ),
+    ),
     # Softmax gradient, at its defaults (true class 1, nats): the Jacobian, a heatmap redrawn at each move.
     Row(
         "softmax_gradient",

@@ -1,5 +1,6 @@
 """The Probability simplex page, driven through AppTest: every control at its minimum, middle and maximum."""
 
+import json
 import math
 
 import numpy as np
@@ -14,6 +15,8 @@ from core.defaults import (
     SIMPLEX_STEPS,
     SIMPLEX_TEMPERATURE,
 )
+from core.figures.scrub import check_frame
+from core.figures.simplex import PLOT_DECIMALS
 from core.formatting import number
 from core.information import entropy
 from core.simplex import descent_path, point_readout, smoothed_target, to_cartesian
@@ -67,7 +70,10 @@ def check_numbers(at, s: dict, unit: str = "nats") -> None:
     np.testing.assert_allclose([point["x"][0], point["y"][0]], to_cartesian(now.probs), atol=1e-12)
     drawn = fig["data"][-3]
     assert drawn["name"] == f"descent: {s['steps']} step{'s' if s['steps'] != 1 else ''} from q"
-    np.testing.assert_allclose(np.c_[drawn["x"], drawn["y"]], to_cartesian(path.probs), atol=1e-12)
+    # positions rounded to PLOT_DECIMALS (a 100,000th of the triangle's side), as the figure draws them
+    np.testing.assert_array_equal(
+        np.c_[drawn["x"], drawn["y"]], np.round(to_cartesian(path.probs), PLOT_DECIMALS)
+    )
     assert trace(fig, "readout")["text"] == [
         f"T = {s['T']:.1f}<br>loss {number(now.loss / scale, 3)} {unit}<br>|∂L/∂z| {number(now.grad_norm, 3)}"
     ]
@@ -219,3 +225,33 @@ def test_a_crafted_link_falls_back_to_the_defaults(link):
     at = open_link(link)
     assert settings(at) == DEFAULTS
     check_numbers(at, DEFAULTS)
+
+
+def test_dragging_z1_moves_the_triangle_through_cores_numbers(monkeypatch):
+    """z₁'s listener carries the triangle at every value of z₁ (the other settings as set); T's follows T."""
+    calls = {}
+
+    def follow(chart_key, widget_key, payload, *, layout=None, redraw=False):
+        calls[chart_key] = (widget_key, json.loads(payload), redraw)
+
+    monkeypatch.setattr("ui.scrub.follow_drag", follow)
+    at = open_page(PAGE)
+    at.slider(key="sx_z2").set_value(-1.3).run()
+    at.slider(key="sx_T").set_value(0.6).run()
+    at.slider(key="sx_z1").set_value(2.4).run()
+    assert_clean(at)
+    widget, payload, redraw = calls["sx_chart"]
+    assert (widget, redraw) == ("sx_z1", False)
+    assert payload["values"] == [round(-6 + 0.1 * k, 1) for k in range(121)]
+    assert calls["sx_chart_box"][0] == "sx_T"
+    fig = chart(at, TRIANGLE)
+    check_frame(fig, payload, payload["values"].index(2.4))  # a drag starts without a jump
+    target = smoothed_target(DEFAULTS["true"], DEFAULTS["eps"])
+    for z1 in (-6.0, 0.0, 5.5):
+        now = point_readout([z1, -1.3, 0.0], target, 0.6)
+        _, path, point, readout = payload["frames"][payload["values"].index(z1)]
+        np.testing.assert_allclose([point["x"][0], point["y"][0]], to_cartesian(now.probs), atol=1e-12)
+        assert readout["text"] == [
+            f"T = 0.6<br>loss {number(now.loss, 3)} nats<br>|∂L/∂z| {number(now.grad_norm, 3)}"
+        ]
+        assert len(path["x"]) == DEFAULTS["steps"] + 1

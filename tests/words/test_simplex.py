@@ -104,10 +104,10 @@ def test_temperature_sentence_names_where_the_curve_starts(logits, phrase):
 def test_alt_texts_say_what_the_charts_show():
     target = smoothed_target(0, 0.2)
     path = descent_path(Z, target, 1.0, 12)
-    alt = simplex_alt(path.probs[0], path.losses[0], target, 12, "nats")
+    alt = simplex_alt(target, 12, "nats")
     assert "Cat, Dog and Bird" in alt
-    assert "(0.867, 0.067, 0.067)" in alt
-    assert f"loss {path.losses[0]:.4f} nats" in alt
+    assert "(0.867, 0.067, 0.067)" in alt  # the target
+    assert "loss in nats are in the readouts" in alt  # q's numbers follow the slider: not in the alt
     assert "12 gradient-descent steps" in alt
     alt2 = descent_alt(path.losses, float(entropy(target)), "bits")
     assert "each of 12 gradient-descent steps" in alt2

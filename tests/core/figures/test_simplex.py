@@ -13,10 +13,13 @@ from core.figures.scrub import check_frame
 from core.figures.simplex import (
     ARROW_SCALE,
     PATH_TRACE,
+    PLOT_DECIMALS,
     POINT_TRACE,
     READOUT_TRACE,
     SimplexFrame,
+    curve_trace,
     descent_loss_figure,
+    logit_frames,
     path_trace,
     point_trace,
     readout_trace,
@@ -47,9 +50,9 @@ TEMPS = np.geomspace(0.01, 100, 31)
 ARROWS = np.vstack([np.eye(3), [[1 / 3, 1 / 3, 1 / 3]]])
 
 
-def frame_at(target, steps, temperature=1.0, unit="nats"):
+def frame_at(target, steps, temperature=1.0, unit="nats", z=Z):
     """The frame as the page builds it, here from a row of core's temperature sweep."""
-    sweep = temperature_sweep(Z, target, [temperature], 1.0, steps)
+    sweep = temperature_sweep(z, target, [temperature], 1.0, steps)
     return SimplexFrame(
         label=f"T = {temperature:.1f}",
         point=sweep.probs[0],
@@ -59,12 +62,12 @@ def frame_at(target, steps, temperature=1.0, unit="nats"):
     )
 
 
-def build(eps=0.0, true_index=0, unit="nats", steps=10, levels=(0.25, 4.0), temperature=1.0):
+def build(eps=0.0, true_index=0, unit="nats", steps=10, levels=(0.25, 4.0), temperature=1.0, z=Z):
     target = smoothed_target(true_index, eps)
     grid = simplex_grid(12)
     hover = lattice_points(4)
-    path = descent_path(Z, target, 1.0, steps, temperature)
-    now = point_readout(Z, target, temperature)
+    path = descent_path(z, target, 1.0, steps, temperature)
+    now = point_readout(z, target, temperature)
     directions = -logit_gradient(ARROWS, target)
     fig = simplex_figure(
         grid.x,
@@ -81,8 +84,8 @@ def build(eps=0.0, true_index=0, unit="nats", steps=10, levels=(0.25, 4.0), temp
         arrow_directions=directions,
         arrow_norms=np.linalg.norm(directions, axis=1),
         temperatures=TEMPS,
-        temperature_probs=temperature_path(Z, TEMPS),
-        frame=frame_at(target, steps, temperature, unit),
+        temperature_probs=temperature_path(z, TEMPS),
+        frame=frame_at(target, steps, temperature, unit, z),
     )
     return fig, target, grid, path, now
 
@@ -139,7 +142,7 @@ def test_point_and_path_sit_where_the_predictions_are():
     assert "loss 1.4076 nats" in point.hovertext[0]
     drawn = fig.data[PATH_TRACE]
     assert len(drawn.x) == 8
-    np.testing.assert_allclose(np.c_[drawn.x, drawn.y], to_cartesian(path.probs), atol=1e-15)
+    np.testing.assert_array_equal(np.c_[drawn.x, drawn.y], np.round(to_cartesian(path.probs), PLOT_DECIMALS))
     assert drawn.hovertemplate == "descent, step %{pointNumber}<extra></extra>"
 
 
@@ -278,8 +281,8 @@ def test_temperature_frames_show_cores_numbers_at_every_temperature(unit):
         now = point_readout(Z, target, t)
         descent = descent_path(Z, target, 1.0, 10, t)
         corners = np.array([to_cartesian(q) for q in descent.probs])
-        np.testing.assert_allclose(path["x"], corners[:, 0], atol=1e-12)
-        np.testing.assert_allclose(path["y"], corners[:, 1], atol=1e-12)
+        np.testing.assert_array_equal(path["x"], np.round(corners[:, 0], PLOT_DECIMALS))
+        np.testing.assert_array_equal(path["y"], np.round(corners[:, 1], PLOT_DECIMALS))
         np.testing.assert_allclose([point["x"][0], point["y"][0]], to_cartesian(now.probs), atol=1e-12)
         text = readout["text"][0]
         assert text.startswith(f"T = {t:.1f}<br>")
@@ -295,3 +298,60 @@ def test_the_frame_at_the_sliders_value_is_the_chart_the_page_draws(temperature)
         Z, target, T_VALUES, 1.0, 10, unit="nats", names=NAMES, n_traces=len(trace_dicts(fig))
     )
     check_frame({"data": trace_dicts(fig)}, frames, T_VALUES.index(temperature))
+
+
+Z1_VALUES = [round(-6 + 0.1 * k, 1) for k in range(121)]  # every value of the page's z₁ slider
+CURVE = 3  # the temperature curve's trace in build()'s figure
+
+
+@pytest.mark.parametrize("unit", ["nats", "bits"])
+def test_logit_frames_show_cores_numbers_at_every_value_of_the_logit(unit):
+    target = smoothed_target(0, 0.1)
+    fig, *_ = build(eps=0.1, unit=unit, steps=10, temperature=0.7)
+    n_traces = len(trace_dicts(fig))
+    assert fig.data[CURVE].name.startswith("softmax(z/T)")
+    frames = logit_frames(
+        Z, 0, Z1_VALUES, target, 0.7, 1.0, 10,
+        unit=unit, names=NAMES, n_traces=n_traces, curve_index=CURVE, curve_temperatures=TEMPS,
+    )  # fmt: skip
+    assert frames["traces"] == [CURVE, n_traces - 3, n_traces - 2, n_traces - 1]
+    assert len(frames["frames"]) == len(Z1_VALUES)
+    for z1, (curve, path, point, readout) in zip(Z1_VALUES, frames["frames"], strict=True):
+        z = np.array([z1, *Z[1:]])
+        now = point_readout(z, target, 0.7)
+        descent = descent_path(z, target, 1.0, 10, 0.7)
+        corners = to_cartesian(descent.probs)
+        np.testing.assert_array_equal(path["x"], np.round(corners[:, 0], PLOT_DECIMALS))
+        np.testing.assert_array_equal(path["y"], np.round(corners[:, 1], PLOT_DECIMALS))
+        np.testing.assert_allclose([point["x"][0], point["y"][0]], to_cartesian(now.probs), atol=1e-12)
+        loss = number(float(in_unit(now.loss, unit)), 4)
+        q = " · ".join(f"{name} {p:.3f}" for name, p in zip(NAMES, now.probs, strict=True))
+        assert point["hovertext"] == [f"q = softmax(z/T)<br>{q}<br>loss {loss} {unit}"]
+        text = readout["text"][0]
+        shown = number(float(in_unit(now.loss, unit)), 3)
+        assert text == f"T = 0.7<br>loss {shown} {unit}<br>|∂L/∂z| {number(now.grad_norm, 3)}"
+        # The curve: softmax(z/T) at each T of the sweep, to the 3 decimals its hover shows.
+        on_curve = temperature_path(z, TEMPS)
+        np.testing.assert_array_equal(curve["customdata"], np.round(on_curve, 3) + 0.0)
+        np.testing.assert_array_equal(curve["x"], np.round(to_cartesian(on_curve)[:, 0], PLOT_DECIMALS))
+
+
+@pytest.mark.parametrize("z1", [-6.0, -1.5, 1.0, 6.0])
+def test_the_logit_frame_at_the_sliders_value_is_the_chart_the_page_draws(z1):
+    target = smoothed_target(0, 0.0)
+    fig, *_ = build(steps=10, z=np.array([z1, *Z[1:]]))
+    frames = logit_frames(
+        Z, 0, Z1_VALUES, target, 1.0, 1.0, 10,
+        unit="nats", names=NAMES, n_traces=len(trace_dicts(fig)), curve_index=CURVE, curve_temperatures=TEMPS,
+    )  # fmt: skip
+    check_frame({"data": trace_dicts(fig)}, frames, Z1_VALUES.index(z1))
+
+
+def test_the_temperature_curve_hovers_t_and_q_from_numbers_core_computed():
+    curve = curve_trace([0.5, 2.0], temperature_path(Z, [0.5, 2.0]), names=NAMES)
+    assert curve["text"] == ["T = 0.5", "T = 2"]
+    assert curve["hovertemplate"] == (
+        "%{text}<br>Cat %{customdata[0]:.3f} · Dog %{customdata[1]:.3f} · Bird %{customdata[2]:.3f}"
+        "<extra></extra>"
+    )
+    np.testing.assert_array_equal(curve["customdata"], np.round(temperature_path(Z, [0.5, 2.0]), 3))
