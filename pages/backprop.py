@@ -11,11 +11,13 @@ from core.defaults import (
     BACKPROP_SEED,
 )
 from core.figures.backprop import backprop_stage_figure, batch_points_figure
+from core.figures.matrices import grid_height
 from core.formatting import times_ten
 from core.minibatch import blobs_and_network
 from core.mlp import ACTIVATIONS, mlp_gradcheck
-from ui.common import process_cache, show_figure, show_shared_figure, show_table, units
+from ui.common import process_cache, show_figure, show_table, units
 from ui.page import page_header
+from ui.scrub import figure_sweep, scrubbed_chart, track
 from ui.sections import safe_fragment
 from words.backprop import Stage, backprop_stages
 from words.sources import FOUR_LAYER_NOTES, capital
@@ -31,6 +33,7 @@ ACTIVATION_NAMES = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid", "leaky
 KEY_STAGE = "backprop_stage"
 SETTING_KEYS = ("backprop_b", "backprop_d", "backprop_h", "backprop_c", "backprop_act", "backprop_seed")
 GRADCHECK_TOLERANCE = 1e-6
+STAGES = tuple(range(1, N_STAGES + 1))
 
 
 def step_stage(delta: int) -> None:
@@ -143,29 +146,31 @@ with right:
 
 @safe_fragment
 def stepper() -> None:
-    """The stage slider, its buttons and the stage's formulas, checks and matrices: all a step moves.
+    """The stage slider, its buttons and the stage's formulas and dimension checks.
 
     A fragment: stepping reruns only this section (the settings above are read from the session). What
     a step does not change (the heading, the network's formula, the colour key) is drawn around it, once
     per run of the page: every element a step sends costs server time, a hundred students stepping at once.
+    The stage's matrices are drawn after it (:func:`stage_chart`), by the browser at each step.
     """
-    settings = tuple(st.session_state[key] for key in SETTING_KEYS)
     nav_prev, nav_slider, nav_next = st.columns([1.4, 7, 1.4], vertical_alignment="bottom")
     nav_prev.button("◀ Previous", on_click=step_stage, args=(-1,), key="backprop_prev", width="stretch")
     st.session_state.setdefault(KEY_STAGE, 1)  # the slider's start; the buttons move it through session state
-    stage_number = nav_slider.slider(
-        "Stage",
-        1,
-        N_STAGES,
-        key=KEY_STAGE,
-        help="1–4: forward, layer by layer. 5: δ⁴, where the 1/B enters. Then backward: the gradients of a "
-        "layer, then the δ of the layer below.",
-        bind="query-params",
+    stage_number = track(
+        KEY_STAGE,
+        nav_slider.slider(
+            "Stage",
+            1,
+            N_STAGES,
+            key=KEY_STAGE,
+            help="1–4: forward, layer by layer. 5: δ⁴, where the 1/B enters. Then backward: the gradients "
+            "of a layer, then the δ of the layer below.",
+            bind="query-params",
+        ),
     )
     nav_next.button("Next ▶", on_click=step_stage, args=(1,), key="backprop_next", width="stretch")
 
-    settings = (*settings[:-1], int(settings[-1]))
-    stage = compute_stage(*settings, stage_number)
+    stage = compute_stage(*settings(), stage_number)
     st.markdown(f"#### Stage {stage_number} of {N_STAGES} · {stage.title}")
     formulas, checks = st.columns([1, 1.5], gap="large")
     with formulas:
@@ -191,15 +196,39 @@ def stepper() -> None:
             icon=":material/error:",
         )
 
-    # One chart for the stage: its matrices two to a row, operands first, in the order of the formula. It
-    # depends on the settings and the stage only: built once per process, shared by every session.
-    show_shared_figure(
-        lambda: backprop_stage_figure(stage.matrices, title=f"The matrices of stage {stage_number}"),
-        share=(settings, stage_number),
-        key="backprop_stage_matrices",
-        alt="Heatmaps with their values of "
-        + "; ".join(f"{m.name}, a {m.shape_text} matrix" for m in stage.matrices)
-        + ".",
+
+def settings() -> tuple:
+    """The network's settings (batch, sizes, activation, seed), as the widgets above hold them."""
+    *sizes, seed = (st.session_state[key] for key in SETTING_KEYS)
+    return (*sizes, int(seed))
+
+
+@process_cache(maxsize=256)
+def stage_chart_height(*settings) -> int:
+    """The most pixels any stage's matrices need at these settings: every stage is drawn that high."""
+    return max(grid_height(backprop_stage_figure(stage.matrices, title="")) for stage in stages_of(*settings))
+
+
+@process_cache(maxsize=256)
+def stages_of(*settings) -> tuple:
+    """Every stage at these settings, shared by every session (never written to)."""
+    return tuple(compute_stage(*settings, number) for number in STAGES)
+
+
+def stage_chart(number: int):
+    """One chart for stage ``number``: its matrices two to a row, operands first, in the order of the formula.
+
+    A drag of the stage slider draws each stage's figure in the browser (``ui.scrub.figure_sweep``), and
+    a chart keeps the title it was first drawn with and its first height: the stage is named in a heading
+    drawn as an annotation, the matrices in the panels' titles, and every stage is as high as the
+    highest.
+    """
+    current = settings()
+    return backprop_stage_figure(
+        compute_stage(*current, number).matrices,
+        title="",
+        heading=f"<b>Stage {number} of {N_STAGES}</b>: its matrices",
+        height=stage_chart_height(*current),
     )
 
 
@@ -208,6 +237,16 @@ st.latex(
     r"f(X) = \sigma\bigl(\sigma\bigl(\sigma(X W_1 + b_1)\, W_2 + b_2\bigr)\, W_3 + b_3\bigr)\, W_4 + b_4"
 )
 stepper()
+# Drawn outside the stepper's fragment, at the stage of the page's last full run: a step (a drag, a key, a
+# button) draws that stage's figure in the browser at once, and its rerun sends only the formulas and checks.
+scrubbed_chart(
+    stage_chart,
+    key="backprop_stage_matrices",
+    widget_key=KEY_STAGE,
+    payload=figure_sweep(stage_chart, STAGES, share=settings()),
+    alt="Heatmaps with their values of the matrices of the stage chosen above, each titled with its name and "
+    "its shape; the dimension check above lists them.",
+)
 st.caption(
     "Blue cells are negative, vermillion positive, white 0; the labels carry the sign. Each heatmap has "
     "its own colour scale. Matrices too wide for labels show a colour bar; hover over a cell for its value."

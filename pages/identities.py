@@ -4,7 +4,13 @@ import numpy as np
 import streamlit as st
 
 from core.defaults import IDENTITIES_M, IDENTITIES_N, IDENTITIES_SEED
-from core.figures.matrices import LABELLED_COLUMNS, difference_heatmap, matrix_grid, matrix_heatmap
+from core.figures.matrices import (
+    LABELLED_COLUMNS,
+    difference_heatmap,
+    grid_height,
+    matrix_grid,
+    matrix_heatmap,
+)
 from core.formatting import compact, scientific, subscript, tex_number
 from core.jacobians import (
     IDENTITIES,
@@ -16,14 +22,19 @@ from core.jacobians import (
     to_row_convention,
 )
 from core.losses import one_hot
-from ui.common import process_cache, show_figure, show_shared_figure, show_table
+from ui.common import csv_button, process_cache, show_figure, show_shared_figure, show_table
+from ui.frame import presenter
 from ui.page import page_header
+from ui.scrub import drag_group, figure_sweep, follow_drag, track, tracked
 from ui.sections import safe_fragment
 
 MAX_SEED = 9999
 SEED_KEY = "ident_seed"  # every section's random matrices; each section reruns on its own
 DEFAULT_SEED = IDENTITIES_SEED  # its default network has 3 of its 4 hidden units active (seed 0: only 1)
 SIZE_RANGE = (1, 5)  # n and m of the identities
+SIZES = tuple(range(SIZE_RANGE[0], SIZE_RANGE[1] + 1))  # every value of their sliders
+CHART_KEY = "ident_check"
+CHART_BOX = "ident_check_box"  # the container around the chart: m's drag listener follows it
 NET_RANGE = (1, 6)  # Dx, Dh; Nc starts at 2
 ELEMENTWISE_LABELS = {"sigmoid": "sigmoid σ", "tanh": "tanh", "relu": "ReLU"}
 F_PRIME_TEX = {
@@ -183,61 +194,90 @@ def checked(number: int, seed: int, n: int, m: int, f: str):
     return identity_check(number, seed=seed, n=n, m=m, elementwise=f)
 
 
+@process_cache(maxsize=64)
+def check_height(number: int, seed: int, f: str) -> int:
+    """The most pixels the identity's check needs at any n and m: it is drawn that high at every size."""
+    return max(grid_height(check_figure(number, seed, n, m, f, fit=True)) for n in SIZES for m in SIZES)
+
+
+def check_figure(number: int, seed: int, n: int, m: int, f: str, *, fit: bool = False):
+    """The identity's check as one chart: the analytic matrix, the numerical one and their difference.
+
+    One under the other (side by side their labels collide on a phone).  Its title is the same at every n
+    and m: the browser draws the chart at each value of a dragged size (``ui.scrub.figure_sweep``), and a
+    chart keeps the title it was first drawn with, and its first height: every size is drawn as high as
+    the largest (:func:`check_height`) unless ``fit``.  The panels' titles give the shapes.
+    """
+    check = checked(number, seed, n, m, f)
+    rows, cols, row_label, col_label = axis_names(number, n, m, check)
+    axes = {"row_label": row_label, "col_label": col_label, "row_names": rows, "col_names": cols}
+    size = text_size(len(cols))
+    panels = [
+        matrix_heatmap.draft(
+            check.analytic,
+            title=f"Analytic: {check.case.formula}  {shape(check.analytic)}",
+            **axes,
+            text_size=size,
+            value_name="analytic",
+        ),
+        matrix_heatmap.draft(
+            check.numerical,
+            title=f"Numerical: central differences  {shape(check.numerical)}",
+            **axes,
+            text_size=size,
+            value_name="numerical",
+        ),
+        difference_heatmap.draft(check.difference, title="Analytic − numerical", **axes, text_size=13),
+    ]
+    height = None if fit else check_height(number, seed, f)
+    return matrix_grid(panels, title=f"Identity ({number}), checked three ways", per_row=1, height=height)
+
+
 @safe_fragment
 def sizes(number: int, f: str, seed: int, slots: dict) -> None:
     """The sizes n and m and all they move, written into ``slots`` laid out by :func:`identities_section`.
 
-    Reruns alone when n or m moves: the chart, the largest difference, the formula and the random inputs.
+    Reruns alone when n or m moves: the largest difference, the formula, the random inputs and the drag
+    listeners of the chart (drawn by the section, outside this fragment: each size's listener draws the
+    chart at the value under its thumb, at a drag and at a key press, so a release sends no chart).
     The n slider is this fragment's own; m's column is a slot.
     """
-    n = st.slider("Size n (rows of W)", *SIZE_RANGE, IDENTITIES_N, key="ident_n", bind="query-params")
-    m = slots["m"].slider(
-        "Size m (columns of W)", *SIZE_RANGE, IDENTITIES_M, key="ident_m", bind="query-params"
+    n = track(
+        "ident_n",
+        st.slider("Size n (rows of W)", *SIZE_RANGE, IDENTITIES_N, key="ident_n", bind="query-params"),
+    )
+    m = track(
+        "ident_m",
+        slots["m"].slider(
+            "Size m (columns of W)", *SIZE_RANGE, IDENTITIES_M, key="ident_m", bind="query-params"
+        ),
     )
     check = checked(number, seed, n, m, f)
     statement, _ = identity_statement(number, n, m, f)
-
-    rows, cols, row_label, col_label = axis_names(number, n, m, check)
-    what = "gradient ∂J/∂" + check.case.variable if number >= 5 else "Jacobian ∂z/∂x"
-
-    def figure():
-        # One chart: the analytic matrix, the numerical one and their difference, one under the other (side
-        # by side their labels collide on a phone); beside it the largest difference and how to read it.
-        axes = {"row_label": row_label, "col_label": col_label, "row_names": rows, "col_names": cols}
-        size = text_size(len(cols))
-        panels = [
-            matrix_heatmap.draft(
-                check.analytic,
-                title=f"Analytic: {check.case.formula}  {shape(check.analytic)}",
-                **axes,
-                text_size=size,
-                value_name="analytic",
+    _, cols, _, _ = axis_names(number, n, m, check)
+    # n's listener follows the chart's key, m's the keyed container around it (one listener per key).
+    with drag_group("ident-sizes"):
+        follow_drag(
+            CHART_KEY,
+            "ident_n",
+            figure_sweep(
+                lambda k: check_figure(number, seed, int(k), m, f), SIZES, share=(number, seed, "m", m, f)
             ),
-            matrix_heatmap.draft(
-                check.numerical,
-                title=f"Numerical: central differences  {shape(check.numerical)}",
-                **axes,
-                text_size=size,
-                value_name="numerical",
-            ),
-            difference_heatmap.draft(check.difference, title="Analytic − numerical", **axes, text_size=13),
-        ]
-        return matrix_grid(panels, title=f"Identity ({number}), checked three ways", per_row=1)
-
-    with slots["chart"]:
-        show_shared_figure(
-            figure,
-            share=(number, seed, n, m, f),
-            key="ident_check",
-            alt=f"Three annotated heatmaps, one under the other: the analytic {what} of identity ({number}), "
-            f"{check.case.formula}; the numerical one, which matches it; and their difference, rounding "
-            "errors only.",
         )
-        if len(cols) > LABELLED_COLUMNS:
-            st.caption(
-                f"With more than {LABELLED_COLUMNS} columns the difference's cells are too small for "
-                "labels: hover for the values."
-            )
+        follow_drag(
+            CHART_BOX,
+            "ident_m",
+            figure_sweep(
+                lambda k: check_figure(number, seed, n, int(k), f), SIZES, share=(number, seed, "n", n, f)
+            ),
+        )
+    if len(cols) > LABELLED_COLUMNS:
+        slots["caption"].caption(
+            f"With more than {LABELLED_COLUMNS} columns the difference's cells are too small for "
+            "labels: hover for the values."
+        )
+    else:
+        slots["caption"].empty()
     slots["metric"].metric("max |analytic − numerical|", scientific(check.max_abs_diff))
     slots["statement"].latex(
         r"\begin{gathered}" + statement.replace(r":\qquad", r":\\[4pt]") + r"\end{gathered}"
@@ -286,9 +326,11 @@ def identities_section() -> None:
     _, note = identity_statement(number, IDENTITIES_N, IDENTITIES_M, f)
 
     chart_col, text_col = st.columns([3, 2], gap="large")
-    # The chart's column itself is its slot: the fragment's chart, CSV button and caption are appended to it
-    # as the column's own elements, which the phone layout (ui.frame.SCREEN_CSS) reorders around the chart.
-    slots = {"m": c_m, "chart": chart_col, "metric": text_col.empty()}
+    # The chart, drawn after the sizes' fragment has run (it needs n and m), goes into a keyed container at
+    # the top of its column, the caption under it; the phone layout (ui.frame.SCREEN_CSS) puts the chart
+    # next to the sizes.
+    chart_box = chart_col.container(key=CHART_BOX)
+    slots = {"m": c_m, "caption": chart_col.empty(), "metric": text_col.empty()}
     text_col.markdown(
         f"The numerical {what} perturbs each input entry by ±ε (ε = 10⁻⁶) with "
         "`core.numerical_jacobian`; its error is about ε² from truncation plus 10⁻¹⁶/ε from rounding, "
@@ -304,6 +346,23 @@ def identities_section() -> None:
         slots["inputs"] = st.empty()
     with c_n:
         sizes(number, f, seed, slots)
+    n, m = st.session_state["ident_n"], st.session_state["ident_m"]
+    with chart_box:
+        show_shared_figure(
+            lambda: check_figure(number, seed, n, m, f),
+            share=(number, seed, n, m, f),
+            key=CHART_KEY,
+            alt=f"Three annotated heatmaps, one under the other: the analytic {what} of identity ({number}), "
+            f"its numerical counterpart, which matches it, and their difference, rounding errors only. The "
+            "sizes n and m above set their shapes.",
+            export=False,
+        )
+        if not presenter():
+            noted = tracked()  # the sizes' fragment's last values: the chart as it is on screen
+            csv_button(
+                lambda: check_figure(number, seed, noted.get("ident_n", n), noted.get("ident_m", m), f),
+                key=CHART_KEY,
+            )
 
 
 identities_section()

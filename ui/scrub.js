@@ -12,6 +12,9 @@
 // redrawn.  It computes no number, sends nothing to the server and writes nothing into the page (the
 // frames' texts are drawn by Plotly as SVG text).
 //
+// Where the value changes the chart's very shape (a backprop stage's matrices), the payload holds each
+// value's whole figure instead (figures), drawn with Plotly.react with the chart's own title and theme.
+//
 // After the release the page reruns the slider's fragment.  Where the chart is drawn outside that
 // fragment (ui/scrub.py's scrubbed_chart), the server does not send it again: the chart keeps showing
 // the slider's value because this script keeps it there, also when Plotly redraws the chart from the
@@ -31,6 +34,12 @@ const running = new Map();
 // it forever, while a trace drawn by a listener since replaced (an older state's frame) is drawn again.
 const drawnBy = new WeakMap();
 
+// Figure mode: chart div -> the first trace object of the whole figure last drawn into it by any listener,
+// and that figure's JSON text.
+// Streamlit may redraw a chart with trace objects a listener drew earlier (it keeps the figure plotly.js
+// reports after each draw, and draws it again when the chart's box is resized): only the latest counts.
+const latestFigure = new WeakMap();
+
 export default function ({ data: bytes }) {
   // One JSON text, sent as bytes (ui/scrub.py): {"bindings": [...]}, one binding per chart and slider,
   // several when a fragment sends its listeners as one element (ui/scrub.py's drag_group).
@@ -46,7 +55,9 @@ export default function ({ data: bytes }) {
 function listen(data) {
   // layouts (optional): each value's axis ranges, for a chart whose axes follow the value; such a chart is
   // redrawn at each frame, as is one that asks for it (a heatmap, which plotly.js cannot move in place).
-  const { values, traces, frames, layouts } = data.payload;
+  // figures (instead of traces and frames): each value's whole figure, for a chart whose shape changes with
+  // the value (a backprop stage's matrices); drawn with Plotly.react, keeping the chart's title and theme.
+  const { values, traces, frames, layouts, figures } = data.payload;
   // One running listener per chart key: the one it replaces may have followed another slider (Multi-class:
   // the true class changed), and would draw its old frames.
   const id = data.chart;
@@ -82,6 +93,7 @@ function listen(data) {
     const index = input ? indexOf(input.value) : -1;
     // window.Plotly is plotly.js's own global, set when Streamlit loads its chart code.
     if (!target || !window.Plotly || !plotted(target) || index < 0 || index === shown) return;
+    if (figures) return drawFigure(true);
     shown = index;
     animating = true;
     const before = target.data[traces[0]]; // Plotly.animate keeps the trace objects; a redraw replaces them
@@ -119,6 +131,15 @@ function listen(data) {
     }
     missed = false;
     if (!target || !window.Plotly || !plotted(target)) return;
+    if (figures) {
+      // Not after a listener's own draw (the latest figure is on screen); after Streamlit's, at once.
+      const latest = latestFigure.get(target);
+      if (target.data[0] !== latest?.trace) drawFigure(true);
+      // A new listener (a rerun's new payload) whose figure at the slider's value is the one on screen
+      // (drawn by the listener it replaced) draws nothing.
+      else if (force && latest.text !== figureText(input ? indexOf(input.value) : -1)) drawFigure(true);
+      return;
+    }
     if (!force && traces.some((t) => drawnBy.get(target.data[t])?.running)) return; // a running listener's
     const index = input ? indexOf(input.value) : -1;
     if (index < 0) return;
@@ -143,6 +164,49 @@ function listen(data) {
     } catch (error) {
       animating = false; // plotly.js could not draw this chart (e.g. removed meanwhile): leave it
     }
+  }
+
+  // Figure mode: draw the slider's value's whole figure with Plotly.react, on copies (plotly.js writes into
+  // what it draws), with the chart's own title, theme template and width (Streamlit set them).  A move
+  // during a draw is drawn after it; force: draw even if this listener's figure is on screen (Streamlit
+  // redrew the chart, or the slider moved).
+  function drawFigure(force) {
+    if (stopped) return;
+    const target = document.querySelector(chartSelector);
+    if (!target || !window.Plotly || !plotted(target)) return;
+    if (animating) {
+      missed = true;
+      return;
+    }
+    missed = false;
+    const index = input ? indexOf(input.value) : -1;
+    if (index < 0 || (!force && index === shown && target.data[0] === latestFigure.get(target)?.trace)) return;
+    const figure = figures[index];
+    const drawn = structuredClone(figure.data);
+    latestFigure.set(target, { trace: drawn[0], text: figureText(index) });
+    const laid = structuredClone(figure.layout);
+    for (const key of ["template", "title", "width"]) if (key in target.layout) laid[key] = target.layout[key];
+    shown = index;
+    animating = true;
+    try {
+      window.Plotly.react(target, drawn, laid)
+        .catch(() => {})
+        .finally(() => {
+          animating = false;
+          // The slider moved, or Streamlit redrew the chart, meanwhile.  Not forced: plotly.js's own
+          // afterplot of this draw also lands here, and this listener's figure at that value is on screen.
+          if (missed) drawFigure(false);
+        });
+    } catch (error) {
+      animating = false; // plotly.js could not draw this chart (e.g. removed meanwhile): leave it
+    }
+  }
+
+  const texts = new Map(); // figure mode: index -> the figure's JSON text, to recognise it on screen
+  function figureText(index) {
+    if (index < 0) return null;
+    if (!texts.has(index)) texts.set(index, JSON.stringify(figures[index]));
+    return texts.get(index);
   }
 
   const afterplot = () => redrawn(false);

@@ -52,7 +52,9 @@ Usage (``P_VALUES``: every value of the slider, in order)::
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from numbers import Real
@@ -70,7 +72,12 @@ COMPONENT_NAME = "explorer_scrub"
 _JS_PATH = Path(__file__).with_name("scrub.js")
 # The bindings of the drag_group being built in this script run (each session runs in a thread of its own).
 _GROUP: ContextVar[list[str] | None] = ContextVar("explorer_scrub_group", default=None)
-_TRACKED = "scrub-tracked"  # session-state key: slider key -> the value its fragment last ran with
+_TRACKED = "scrub-tracked"
+# figure_sweep's texts, shared by every session: (share, values, screen) -> JSON text, least recently used
+# dropped first (a backprop stage sweep is about 100 KB).
+MAX_FIGURE_SWEEPS = 64
+_SWEEPS: OrderedDict = OrderedDict()
+_SWEEPS_LOCK = threading.Lock()  # session-state key: slider key -> the value its fragment last ran with
 
 
 def _listener() -> Callable:
@@ -105,6 +112,7 @@ def scrub_payload(values: Sequence[float], frames: Mapping) -> str:
     frames : mapping
         ``{"traces": [i, ...], "frames": [...]}`` with one frame per value, as ``scrub_frames`` returns;
         with ``"layouts"`` too (``scrub_frames(..., redrawn=True)``), the chart is redrawn at each frame.
+        Or ``{"figures": [...]}``, one whole figure per value (``figure_frames``, :func:`figure_sweep`).
 
     Raises
     ------
@@ -119,6 +127,13 @@ def scrub_payload(values: Sequence[float], frames: Mapping) -> str:
     values = list(values)
     if not values or not all(isinstance(v, Real) and not isinstance(v, bool) for v in values):
         raise ValueError(f"values must be the slider's numeric values, in order; got {values[:5]!r}")
+    if "figures" in frames:  # whole figures (core.figures.scrub.figure_frames), drawn with Plotly.react
+        if len(frames["figures"]) != len(values):
+            raise ValueError(
+                f"frames must hold one figure per value ({len(values)}); got {len(frames['figures'])}"
+            )
+        payload = {"values": [float(v) for v in values], "figures": frames["figures"]}
+        return json.dumps(payload, allow_nan=False, separators=(",", ":"))
     if "traces" not in frames or len(frames.get("frames", ())) != len(values):
         raise ValueError(
             f"frames must hold 'traces' and one frame per value ({len(values)}); "
@@ -131,6 +146,51 @@ def scrub_payload(values: Sequence[float], frames: Mapping) -> str:
     if "layouts" in frames:
         payload["layouts"] = frames["layouts"]
     return json.dumps(payload, allow_nan=False, separators=(",", ":"))  # compact: sent with the page
+
+
+def figure_sweep(build: Callable[[float], go.Figure], values: Sequence[float], *, share: Hashable) -> str:
+    """:func:`scrub_payload` of the whole figure at every value, styled as this session draws its charts.
+
+    For a chart whose shape changes with the slider (which matrices a backprop stage shows, a grid of
+    heatmaps that grows with n): ``ui/scrub.js`` draws the value's whole figure with ``Plotly.react``.
+    Each figure is adapted to presenter mode and the theme as :func:`ui.common.show_figure` adapts the
+    one on the page, and the text is kept once per process for each ``share`` and screen (every session
+    on the same settings sends the same bytes).
+
+    Parameters
+    ----------
+    build : callable
+        ``build(value)`` returns the figure the page draws at ``value`` (``core.figures``); every
+        figure must have the same title (``core.figures.scrub.figure_frames``).
+    values : sequence of float
+        Every value of the slider, in order.
+    share : hashable
+        Everything the figures depend on besides the value (the page's other settings, the unit).
+    """
+    from ui.common import _screen
+
+    screen = _screen()
+    key = (share, tuple(values), screen)
+    with _SWEEPS_LOCK:
+        found = _SWEEPS.get(key)
+        if found is not None:
+            _SWEEPS.move_to_end(key)
+            return found
+    from core.figures.output import adapt
+    from core.figures.scrub import figure_frames
+
+    projector, dark = screen
+    figures = []
+    for value in values:
+        fig = build(value)
+        shown = adapt(fig, projector=projector, dark=dark) if projector or dark else fig
+        figures.append(shown.to_dict())
+    text = scrub_payload(values, figure_frames(figures, [f"value = {v:g}" for v in values]))
+    with _SWEEPS_LOCK:
+        _SWEEPS[key] = text
+        while len(_SWEEPS) > MAX_FIGURE_SWEEPS:
+            _SWEEPS.popitem(last=False)
+    return text
 
 
 def tracked() -> dict:

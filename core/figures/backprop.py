@@ -8,8 +8,11 @@ import numpy as np
 
 from core.figures.engine import Draft, figure_builder, scatter
 from core.figures.matrices import matrix_grid, matrix_heatmap
-from core.figures.style import CLASS_SYMBOLS, MARKER_SIZE, PALETTE, styled
+from core.figures.style import CLASS_SYMBOLS, COLORS, MARKER_SIZE, PALETTE, styled
 from core.formatting import from_subscript
+
+# A stage figure's heading: where the title would be, above the panels' titles, at the title's size.
+_HEADING_SHIFT_PX, _HEADING_SIZE = 40, 20
 
 _AXIS_NAMES = {
     "B": "example (row of the batch)",
@@ -162,7 +165,9 @@ def batch_points_figure(X, y, *, title: str = "The batch: one point per example"
 
 
 @figure_builder
-def backprop_stage_figure(matrices, *, title: str, per_row: int = 2) -> Draft:
+def backprop_stage_figure(
+    matrices, *, title: str, per_row: int = 2, heading: str | None = None, height: int | None = None
+) -> Draft:
     """All matrices of one stage in one figure, ``per_row`` to a row, each as :func:`backprop_matrix_figure`.
 
     One chart instead of one per matrix (:func:`core.figures.matrices.matrix_grid`): a step of the stepper
@@ -177,6 +182,12 @@ def backprop_stage_figure(matrices, *, title: str, per_row: int = 2) -> Draft:
     title : str
         The figure's title, e.g. the stage's.
     per_row : int, default 2
+    heading : str, optional
+        Written where the title goes, as an annotation (give ``title=""`` with it): a chart that the
+        browser redraws stage by stage (``ui.scrub.figure_sweep``) keeps its first title, so a heading
+        that names the stage must be an annotation.
+    height : int, optional
+        Pixels, if more than the matrices need (``matrix_grid``): one height for every stage.
 
     Returns
     -------
@@ -193,4 +204,18 @@ def backprop_stage_figure(matrices, *, title: str, per_row: int = 2) -> Draft:
     if not len(matrices):
         raise ValueError("matrices must name at least one matrix")
     panels = [backprop_matrix_figure.draft(name, values, symbols) for name, values, symbols in matrices]
-    return matrix_grid.draft(panels, title=title, per_row=per_row)
+    fig = matrix_grid.draft(panels, title=title, per_row=per_row, height=height)
+    if heading:
+        fig.add_annotation(
+            text=heading,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=1,
+            xanchor="left",
+            yanchor="bottom",
+            yshift=_HEADING_SHIFT_PX,
+            showarrow=False,
+            font={"size": _HEADING_SIZE, "color": COLORS["black"]},  # adapt() swaps it on a dark page
+        )
+    return fig

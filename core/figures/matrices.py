@@ -168,7 +168,7 @@ _TOP_PX, _BOTTOM_PX = 100, 70  # the figure's title and the first panels' titles
 
 
 @figure_builder
-def matrix_grid(panels, *, title: str, per_row: int = 2) -> Draft:
+def matrix_grid(panels, *, title: str, per_row: int = 2, height: int | None = None) -> Draft:
     """Several matrices in one figure, ``per_row`` to a row: each panel one :func:`matrix_heatmap` draft.
 
     One chart instead of one per matrix: a page whose control moves several matrices at once sends and
@@ -184,6 +184,11 @@ def matrix_grid(panels, *, title: str, per_row: int = 2) -> Draft:
     title : str
         The figure's title.
     per_row : int, default 2
+    height : int, optional
+        The figure's height in pixels, if more than the panels need (:func:`grid_height`): the rest is
+        left empty below them.  For charts that the browser redraws with other panels (a drag of n, or of
+        a backprop stage): one height for all of them keeps the page from jumping, and Streamlit's chart
+        element keeps the box it was first given.
 
     Returns
     -------
@@ -243,6 +248,19 @@ def matrix_grid(panels, *, title: str, per_row: int = 2) -> Draft:
         row, col = k // per_row + 1, k % per_row + 1
         fig.update_xaxes(row=row, col=col, visible=False)
         fig.update_yaxes(row=row, col=col, visible=False)
-    styled(fig, title=title, height=plot_px + _TOP_PX + _BOTTOM_PX, legend=False)
-    fig.update_layout(margin={"l": 60, "r": 60, "t": _TOP_PX, "b": _BOTTOM_PX})
+    natural = plot_px + _TOP_PX + _BOTTOM_PX
+    total = max(natural, int(height or 0))
+    styled(fig, title=title, height=total, legend=False)
+    fig.update_layout(margin={"l": 60, "r": 60, "t": _TOP_PX, "b": _BOTTOM_PX + total - natural})
     return fig
+
+
+def grid_height(fig) -> int:
+    """The height in pixels of a :func:`matrix_grid` figure (the most of several is their common height).
+
+    >>> panel = matrix_heatmap.draft([[1.0]], title="A", row_label="r", col_label="c")
+    >>> grid_height(matrix_grid([panel], title="t")), grid_height(matrix_grid([panel], title="t", height=400))
+    (280, 400)
+    """
+    spec = fig if isinstance(fig, dict) else fig.to_dict()  # a SpecFigure's JSON, without plotly's objects
+    return int(spec["layout"]["height"])

@@ -33,6 +33,8 @@ Where the axes must follow the value too (a bar per example, as many as the batc
 frames with ``redrawn=True``: they then carry each value's axis ranges as well, and the browser redraws
 the chart at each (40 to 70 ms a move for a bar chart of 64 bars, where a frame of traces costs a few).
 A heatmap, which plotly.js cannot move in place, is redrawn at each frame too (``follow_drag(redraw=True)``).
+Where the value changes the chart's very shape (which matrices a backprop stage shows, a grid of heatmaps
+that grows with n), :func:`figure_frames` keeps each value's whole figure, drawn with ``Plotly.react``.
 
 Limits, by design:
 
@@ -355,6 +357,65 @@ def sweep_frames(
     return scrub_frames(steps_from_figures(figures[0], figures, labels), redrawn=redrawn)
 
 
+def figure_frames(figures: Sequence, labels: Sequence[str]) -> dict:
+    """Whole figures, one per value of the widget, for a chart whose shape changes with the value.
+
+    Where a value changes which traces and subplots the chart has (the matrices of a backprop stage, a
+    heatmap grid that grows with n), a frame cannot be a set of trace updates: ``ui/scrub.js`` then
+    draws the value's whole figure with ``Plotly.react`` (a few tens of ms for a grid of small heatmaps).
+    The chart keeps the title it was first drawn with (Streamlit restyles a chart's title in the
+    browser), so every figure must have the same title; everything else may differ.
+
+    Parameters
+    ----------
+    figures : sequence of Draft or dict, length n >= 2
+        The figure the page draws at each value the widget can take, in the widget's order, already
+        styled as it is drawn (presenter mode, theme).
+    labels : sequence of str, length n
+        Each value's name, for error messages (``"stage = 3"``).
+
+    Returns
+    -------
+    dict
+        ``{"figures": [{"data": [...], "layout": {...}}, ...]}``, plain JSON; each layout without its title.
+
+    Raises
+    ------
+    ValueError
+        If the lengths differ, there are fewer than two figures, or the figures' titles differ.
+
+    Examples
+    --------
+    >>> def fig(n):
+    ...     layout = {"title": {"text": "W"}, "height": 100 * n}
+    ...     return {"data": [{"type": "heatmap", "z": [[1.0] * n]}], "layout": layout}
+    >>> frames = figure_frames([fig(1), fig(2)], ["n = 1", "n = 2"])
+    >>> frames["figures"][1]
+    {'data': [{'type': 'heatmap', 'z': [[1.0, 1.0]]}], 'layout': {'height': 200}}
+    """
+    if len(figures) != len(labels):
+        raise ValueError(
+            f"figures and labels must have the same length; got {len(figures)} and {len(labels)}"
+        )
+    if len(figures) < 2:
+        raise ValueError(f"a sweep needs at least 2 figures; got {len(figures)}")
+    out = []
+    first_title = None
+    for k, figure in enumerate(figures):
+        data, layout = _parts(figure)
+        title = _plain(layout.pop("title", None))
+        if k == 0:
+            first_title = title
+        elif title != first_title:
+            raise ValueError(
+                f"every figure must have the same title (the chart keeps the one it was drawn with); figure "
+                f"{k} ({labels[k]}) has {title!r}, figure 0 has {first_title!r}: name the value in the "
+                "chart's traces or around the chart"
+            )
+        out.append({"data": [_plain(dict(trace)) for trace in data], "layout": _plain(layout)})
+    return {"figures": out}
+
+
 def check_frame(fig, frames: Mapping, index: int) -> None:
     """Raise unless frame ``index`` of ``frames`` shows what ``fig`` shows (a test's check).
 
@@ -366,7 +427,8 @@ def check_frame(fig, frames: Mapping, index: int) -> None:
     fig : Draft or dict
         The figure the page draws at ``values[index]``.
     frames : mapping
-        :func:`scrub_frames`'s result.
+        :func:`scrub_frames`'s or :func:`figure_frames`'s result (then the whole figure, title aside,
+        must be the frame's).
     index : int
         The widget's value's position in the sweep.
 
@@ -385,6 +447,15 @@ def check_frame(fig, frames: Mapping, index: int) -> None:
     ValueError: frame 0 sets trace 0's x to [0.25] but the figure shows [0.5]
     """
     data, layout = _parts(fig)
+    if "figures" in frames:
+        index = check_int(index, "index", low=0, below=len(frames["figures"]))
+        framed = _plain(frames["figures"][index])
+        layout.pop("title", None)
+        shown = {"data": [_plain(dict(trace)) for trace in data], "layout": _plain(layout)}
+        for part in ("data", "layout"):
+            if framed[part] != shown[part]:
+                raise ValueError(f"frame {index}'s whole figure differs from the figure shown in its {part}")
+        return
     index = check_int(index, "index", low=0, below=len(frames["frames"]))
     if "layouts" in frames:
         for path, value in _flatten(frames["layouts"][index]).items():

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from core.figures.scrub import check_frame
 from core.functional import softmax
 from core.losses import one_hot
 from core.minibatch import gaussian_blobs
@@ -11,16 +12,19 @@ from tests.pages._apptest import (
     assert_clean,
     chart,
     charts,
+    decode_plotly,
     latex,
     markdown_text,
     metric,
     number,
     open_page,
+    open_recording_drags,
     tables,
 )
 from words.backprop import ACTIVATION_TEX, backprop_stages
 
 PAGE = "pages/backprop.py"
+HEADING = ": its matrices"  # the stage chart's heading ends so
 SLIDERS = {  # key: (min, middle, max)
     "backprop_b": (1, 9, 16),
     "backprop_d": (2, 4, 6),
@@ -81,9 +85,18 @@ def check_page(at) -> None:
     check_stage(at, x, y, net)
 
 
+def stage_chart(at) -> dict:
+    """The stage's one chart: its heading (an annotation, not the title) names the stage."""
+    found = [
+        fig for fig in charts(at) if any(HEADING in a["text"] for a in fig["layout"].get("annotations", []))
+    ]
+    assert len(found) == 1, [fig["layout"]["title"]["text"] for fig in charts(at)]
+    return found[0]
+
+
 def panels(at) -> list[dict]:
     """The heatmaps of the stage: the panels of its one chart, in order (each named by its panel title)."""
-    return chart(at, "The matrices of stage ")["data"]
+    return stage_chart(at)["data"]
 
 
 def panel(at, name: str) -> np.ndarray:
@@ -100,9 +113,8 @@ def check_stage(at, x, y, net) -> None:
     assert f"Stage {number_shown} of 12 · {stage.title}" in markdown_text(at)
     heatmaps = panels(at)
     assert [trace["type"] for trace in heatmaps] == ["heatmap"] * len(stage.matrices)
-    titles = [
-        annotation["text"] for annotation in chart(at, "The matrices of stage ")["layout"]["annotations"]
-    ]
+    *titles, heading = [annotation["text"] for annotation in stage_chart(at)["layout"]["annotations"]]
+    assert heading == f"<b>Stage {number_shown} of 12</b>{HEADING}"
     for trace, title, matrix in zip(heatmaps, titles, stage.matrices, strict=True):
         rows, cols = matrix.values.shape
         assert title == f"{matrix.name}  ({'×'.join(matrix.symbols)} = {rows}×{cols})"
@@ -125,7 +137,7 @@ def test_default_page_shows_seed_001s_network_and_the_first_forward_stage(at):
     assert "93 parameters" in text
     assert [fig["layout"]["title"]["text"] for fig in charts(at)] == [
         "The batch (features 1 and 2)" if settings(at)[1] > 2 else "The batch: B labelled points",
-        "The matrices of stage 1",
+        "",  # the stage is named by a heading inside the chart (the browser redraws the chart stage by stage)
     ]
     assert [trace["name"] for trace in panels(at)] == [
         "X  (B×D = 8×2)",
@@ -248,3 +260,32 @@ def test_a_dead_relu_layer_is_explained(at):
     at.selectbox(key="backprop_act").set_value("tanh").run()
     check_page(at)
     assert not any("exactly zero gradient" in c.value for c in at.caption)
+
+
+def test_every_stage_is_drawn_in_the_browser_from_cores_matrices(monkeypatch):
+    """The stage slider's listener carries each stage's whole figure, at one height, with core's matrices."""
+    at, sent = open_recording_drags(PAGE, monkeypatch)
+    at.slider(key="backprop_b").set_value(5).run()
+    at.selectbox(key="backprop_act").set_value("tanh").run()
+    assert_clean(at)
+    widget, payload = sent["backprop_stage_matrices"]
+    assert widget == "backprop_stage"
+    assert payload["values"] == list(range(1, 13))
+    figures = decode_plotly(payload["figures"])
+    assert len({fig["layout"]["height"] for fig in figures}) == 1  # the page never jumps
+    assert all("title" not in fig["layout"] for fig in figures)  # the chart keeps its own
+    x, y, net = reference(at)
+    stages = backprop_stages(net, x, y)
+    for k, (fig, stage) in enumerate(zip(figures, stages, strict=True), start=1):
+        *titles, heading = [annotation["text"] for annotation in fig["layout"]["annotations"]]
+        assert heading == f"<b>Stage {k} of 12</b>{HEADING}"
+        for trace, title, matrix in zip(fig["data"], titles, stage.matrices, strict=True):
+            rows, cols = matrix.values.shape
+            assert title == trace["name"] == f"{matrix.name}  ({'×'.join(matrix.symbols)} = {rows}×{cols})"
+            np.testing.assert_allclose(
+                np.asarray(trace["z"], dtype=float), matrix.values, rtol=1e-12, atol=1e-15
+            )
+    for k in (1, 7, 12):  # the stage drawn by the page is its frame: a drag starts without a jump
+        at.slider(key="backprop_stage").set_value(k).run()
+        check_frame(stage_chart(at), {"figures": figures}, k - 1)
+        check_stage(at, x, y, net)

@@ -3,8 +3,20 @@
 import numpy as np
 import pytest
 
+from core.figures.scrub import check_frame
 from core.jacobians import IDENTITIES, identity_check, one_layer_example, one_layer_network
-from tests.pages._apptest import assert_clean, chart, latex, metric, number, open_page, tables, z
+from tests.pages._apptest import (
+    assert_clean,
+    chart,
+    decode_plotly,
+    latex,
+    metric,
+    number,
+    open_page,
+    open_recording_drags,
+    tables,
+    z,
+)
 
 PAGE = "pages/identities.py"
 DIFF = "max |analytic − numerical|"
@@ -154,3 +166,28 @@ def test_largest_network_and_identity_sizes_together(at):
     at.selectbox(key="ident_which").set_value(6).run()
     check_identity_shown(at)
     check_network_shown(at)
+
+
+def test_dragging_n_or_m_draws_cores_check_at_every_size(monkeypatch):
+    """n's and m's listeners carry the identity's whole check at each of their values, the other one fixed."""
+    at, sent = open_recording_drags(PAGE, monkeypatch)
+    at.selectbox(key="ident_which").set_value(2).run()
+    at.slider(key="ident_m").set_value(4).run()
+    assert_clean(at)
+    s = settings(at)
+    for chart_key, widget in (("ident_check", "ident_n"), ("ident_check_box", "ident_m")):
+        sent_widget, payload = sent[chart_key]
+        assert sent_widget == widget
+        assert payload["values"] == [1, 2, 3, 4, 5]
+        figures = decode_plotly(payload["figures"])
+        assert len({fig["layout"]["height"] for fig in figures}) == 1  # the page never jumps
+        for size, fig in zip(payload["values"], figures, strict=True):
+            sizes = {"n": s["n"], "m": s["m"], widget[len("ident_") :]: int(size)}
+            check = identity_check(2, seed=s["seed"], n=sizes["n"], m=sizes["m"], elementwise=s["f"])
+            analytic, numerical, difference = (np.asarray(trace["z"], dtype=float) for trace in fig["data"])
+            np.testing.assert_allclose(analytic, check.analytic, atol=1e-15)
+            np.testing.assert_allclose(numerical, check.numerical, atol=1e-15)
+            np.testing.assert_allclose(difference, check.difference, atol=0)
+        # The chart on the page is its frame at the slider's value: a drag starts without a jump.
+        check_frame(chart(at, "Identity ("), {"figures": figures}, payload["values"].index(s[widget[-1]]))
+    check_identity_shown(at)

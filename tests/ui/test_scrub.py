@@ -116,3 +116,11 @@ def test_scrub_payload_carries_each_values_layout_for_a_redrawn_chart():
     payload = json.loads(scrub.scrub_payload(VALUES, {**FRAMES, "layouts": layouts}))
     assert payload["layouts"] == layouts
     assert "layouts" not in json.loads(scrub.scrub_payload(VALUES, FRAMES))
+
+
+def test_scrub_payload_carries_whole_figures_for_a_chart_whose_shape_changes():
+    figures = [{"data": [{"type": "heatmap", "z": [[1.0] * n]}], "layout": {"height": 300}} for n in (1, 2)]
+    payload = json.loads(scrub.scrub_payload(VALUES, {"figures": figures}))
+    assert payload == {"values": VALUES, "figures": figures}
+    with pytest.raises(ValueError, match=r"one figure per value \(2\)"):
+        scrub.scrub_payload(VALUES, {"figures": figures[:1]})

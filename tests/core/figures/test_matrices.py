@@ -4,7 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from core.figures.matrices import difference_heatmap, matrix_grid, matrix_heatmap
+from core.figures.matrices import difference_heatmap, grid_height, matrix_grid, matrix_heatmap
 from core.figures.style import DIVERGING_SCALE, NEGATIVE, POSITIVE
 
 
@@ -121,3 +121,19 @@ def test_grid_puts_a_colour_bar_beside_its_own_panel():
 def test_grid_needs_a_panel():
     with pytest.raises(ValueError, match="at least one matrix"):
         matrix_grid([], title="t")
+
+
+def test_a_grid_drawn_higher_than_it_needs_leaves_the_rest_empty_below_its_panels():
+    panels = [
+        matrix_heatmap.draft(np.ones((n, 2)), title=f"{n}", row_label="r", col_label="c") for n in (2, 3)
+    ]
+    fitted = matrix_grid(panels, title="t").to_dict()["layout"]
+    padded = matrix_grid(panels, title="t", height=fitted["height"] + 120).to_dict()["layout"]
+    assert (
+        grid_height(matrix_grid(panels, title="t", height=10)) == fitted["height"]
+    )  # never less than needed
+    assert padded["height"] == fitted["height"] + 120
+    assert padded["margin"]["b"] == fitted["margin"]["b"] + 120  # the panels keep their pixels
+    assert padded["margin"]["t"] == fitted["margin"]["t"]
+    for axis in ("yaxis", "yaxis2"):
+        assert padded[axis]["domain"] == fitted[axis]["domain"]

@@ -7,7 +7,14 @@ import pytest
 
 from core.curves import bce_probability_curves
 from core.figures.binary import bce_probability_figure
-from core.figures.scrub import Step, check_frame, scrub_frames, steps_from_figures, sweep_frames
+from core.figures.scrub import (
+    Step,
+    check_frame,
+    figure_frames,
+    scrub_frames,
+    steps_from_figures,
+    sweep_frames,
+)
 from core.losses import binary_cross_entropy, binary_cross_entropy_grad
 
 
@@ -202,3 +209,39 @@ def test_binary_probability_sweep_shows_cores_numbers_at_every_step():
     for p, step in zip(values, steps, strict=True):
         assert step.traces[point]["x"] == [p]
         assert step.traces[point]["y"] == [pytest.approx(float(binary_cross_entropy(p, 1.0)), abs=5e-5)]
+
+
+def _grid_figure(n: int, *, title: str = "W") -> dict:
+    """A heatmap whose shape, panel title and height change with n, under one figure title."""
+    return {
+        "data": [{"type": "heatmap", "z": np.arange(n * 2.0).reshape(n, 2), "name": f"W ({n}×2)"}],
+        "layout": {
+            "title": {"text": title},
+            "height": 200 + 50 * n,
+            "annotations": [{"text": f"W ({n}×2)", "x": 0.5, "y": 1.0}],
+        },
+    }
+
+
+def test_figure_frames_keep_each_whole_figure_but_the_title():
+    frames = figure_frames([_grid_figure(1), _grid_figure(3)], ["n = 1", "n = 3"])
+    assert [fig["layout"] for fig in frames["figures"]] == [
+        {"height": 250, "annotations": [{"text": "W (1×2)", "x": 0.5, "y": 1.0}]},
+        {"height": 350, "annotations": [{"text": "W (3×2)", "x": 0.5, "y": 1.0}]},
+    ]
+    assert frames["figures"][1]["data"] == [
+        {"type": "heatmap", "z": [[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]], "name": "W (3×2)"}
+    ]
+    json.dumps(frames, allow_nan=False)  # plain JSON: no numpy reaches the browser
+    check_frame(_grid_figure(3), frames, 1)
+    with pytest.raises(ValueError, match="frame 0's whole figure differs from the figure shown in its data"):
+        check_frame(_grid_figure(3), frames, 0)
+
+
+def test_figure_frames_name_what_is_wrong():
+    with pytest.raises(ValueError, match="every figure must have the same title.*figure 1 \\(n = 2\\)"):
+        figure_frames([_grid_figure(1), _grid_figure(2, title="V")], ["n = 1", "n = 2"])
+    with pytest.raises(ValueError, match="at least 2 figures"):
+        figure_frames([_grid_figure(1)], ["n = 1"])
+    with pytest.raises(ValueError, match="the same length"):
+        figure_frames([_grid_figure(1), _grid_figure(2)], ["n = 1"])
