@@ -219,6 +219,7 @@ def check_figure(number: int, seed: int, n: int, m: int, f: str, *, fit: bool = 
             **axes,
             text_size=size,
             value_name="analytic",
+            show_scale=False,
         ),
         matrix_heatmap.draft(
             check.numerical,
@@ -226,6 +227,7 @@ def check_figure(number: int, seed: int, n: int, m: int, f: str, *, fit: bool = 
             **axes,
             text_size=size,
             value_name="numerical",
+            show_scale=False,
         ),
         difference_heatmap.draft(check.difference, title="Analytic − numerical", **axes, text_size=13),
     ]

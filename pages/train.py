@@ -36,9 +36,10 @@ from core.formatting import percent
 from core.mlp import ACTIVATIONS
 from core.train import LOGARITHMIC_LOSSES, epochs_to_reach, loss_scale, race_summary
 from core.train_runs import DIGITS, Frame, Phase, RunSpec, TrainingRun
-from ui.common import show_shared_figure, units
+from ui.common import process_cache, show_shared_figure, units
 from ui.live_charts import move_charts
 from ui.page import page_header
+from ui.scrub import drag_group, figure_sweep, follow_drag, slider_values
 from ui.sections import metric_row, safe_fragment
 from ui.train_charts import (
     N_MISCLASSIFIED,
@@ -519,6 +520,9 @@ def data_settings(slots: Slots, *, digits: bool) -> None:
     alone = ctx is not None and bool(ctx.fragment_ids_this_run)
     if alone and (state["playing"], frame.finished) != state.get("drawn"):
         st.rerun(scope="app")  # the buttons must follow
+    framed = state.get("noise_frames")
+    if alone and framed is not None and framed != _noise_key(s.config):
+        st.rerun(scope="app")  # the test share moved: the noise drag's frames must follow (noise_listeners)
 
     if state["notice"]:
         slots.notice.info(state["notice"], icon=":material/restart_alt:")
@@ -534,6 +538,57 @@ def data_settings(slots: Slots, *, digits: bool) -> None:
             _readouts(run, frame, s, playing)
     with slots.charts.container():
         _curve_charts(frame, s, playing, share)
+
+
+NOISE_VALUES = slider_values(0.0, 0.5, 0.05, 2)  # every value of the noise slider
+NOISE_LISTENERS = "train-noise"
+
+
+@process_cache(maxsize=len(NOISE_VALUES))
+def _fresh_run(spec: RunSpec) -> TrainingRun:
+    """A new run of ``spec`` for a noise drag's frames (its epoch 0 only: nothing is trained).
+
+    Not the one in RUNS: a drag's frames must not evict the runs a lecture hall is training.
+    """
+    return TrainingRun(spec, max_epochs=MAX_EPOCHS)
+
+
+def _noise_key(config: dict) -> tuple:
+    """Everything a noise drag's frames depend on but the noise: the test share among them."""
+    return tuple(sorted((k, v) for k, v in config.items() if k != "noise"))
+
+
+def noise_listeners(digits: bool) -> None:
+    """While paused on 2-D data, the decision regions follow a drag (or a key press) of the noise slider.
+
+    A noise move restarts the run on the new data, so what the page draws at its release is each
+    network's decision regions at epoch 0 on that data: here, for every value of the slider, computed by
+    ``core`` (a fresh run's first frame) and drawn in the browser at once (``ui.scrub.figure_sweep``).
+    The listeners are drawn at a full run, outside the noise's fragment (their frames are about 240 KB a
+    chart, not sent again at each release), and they only follow the slider: after the release the page
+    draws the run's views itself, and Step or Play move them on from there.  The test share moves the
+    frames too, so a change of it reruns the page (:func:`data_settings`).  None while playing.
+    """
+    state = _state()
+    state["noise_frames"] = None
+    if digits or state["playing"]:
+        return
+    s = _settings()
+    config, optimiser = dict(s.config), s.optimiser
+
+    def regions_at(noise: float, i: int):
+        run = _fresh_run(_spec({**config, "noise": noise}, *optimiser))
+        return regions_draft(run, run.frame(0).nets[i], s.labels[i], s.class_names, hover=True).figure()
+
+    with drag_group(NOISE_LISTENERS):
+        for i in range(len(s.labels)):
+            payload = figure_sweep(
+                lambda v, i=i: regions_at(v, i),
+                NOISE_VALUES,
+                share=(NOISE_LISTENERS, _noise_key(config), optimiser, i, tuple(s.labels)),
+            )
+            follow_drag(f"train_regions_{i}", "train_noise", payload, sticky=False)
+    state["noise_frames"] = _noise_key(config)
 
 
 def _play(slots: Slots, speed: int) -> None:
@@ -715,6 +770,7 @@ def workspace() -> None:
     )
     if state["playing"]:
         _play(slots, speed)
+    noise_listeners(digits=data == DIGITS)
 
 
 workspace()

@@ -61,6 +61,7 @@ function listen(data) {
   // One running listener per chart key: the one it replaces may have followed another slider (Multi-class:
   // the true class changed), and would draw its old frames.
   const id = data.chart;
+  const sticky = data.sticky !== false; // draw the slider's frame again after any redraw of the chart
   running.get(id)?.();
   const layout = Object.keys(data.layout).length ? data.layout : null;
   const how = data.redraw || layouts ? FRAME_REDRAWN : FRAME_ONLY; // its afterplot comes before animate ends
@@ -124,6 +125,7 @@ function listen(data) {
   // force: a new chart or a new payload (after a rerun) is drawn at the slider's frame whoever drew it last.
   function redrawn(force = false) {
     if (stopped) return; // its frames are an older state's: the listener that replaced it draws the chart
+    if (!sticky) return; // it only follows the slider's moves (ui/scrub.py's follow_drag)
     const target = document.querySelector(chartSelector);
     if (animating) {
       missed = true; // the frame being drawn may be lost: draw it again when that is done

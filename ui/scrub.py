@@ -257,7 +257,13 @@ def scrubbed_chart(
 
 
 def follow_drag(
-    chart_key: str, widget_key: str, payload: str, *, layout: Mapping | None = None, redraw: bool = False
+    chart_key: str,
+    widget_key: str,
+    payload: str,
+    *,
+    layout: Mapping | None = None,
+    redraw: bool = False,
+    sticky: bool = True,
 ) -> None:
     """While the slider ``widget_key`` is dragged, the chart ``chart_key`` shows the value under its thumb.
 
@@ -279,6 +285,10 @@ def follow_drag(
     redraw : bool, default False
         Redraw the whole chart at each frame.  Needed for a heatmap, which plotly.js cannot move in place
         (its frames would change nothing on screen); for a small one a redraw costs about 20 ms a move.
+    sticky : bool, default True
+        After any redraw of the chart, draw the slider's frame again: the chart shows the slider's value
+        whoever drew it.  False: only follow the slider's moves, for a chart that also shows what the
+        slider's frames do not (Train a network's regions after some epochs: the frames are epoch 0's).
 
     Raises
     ------
@@ -289,7 +299,13 @@ def follow_drag(
         raise ValueError(f"payload must be scrub_payload's JSON text; got {type(payload).__name__}")
     # JSON with the payload spliced in as it is: as a dict's string Streamlit would JSON-encode it twice
     # and hash it on every run (the listener of a fragment is sent again on each of its reruns).
-    keys = {"chart": chart_key, "widget": widget_key, "layout": dict(layout or {}), "redraw": bool(redraw)}
+    keys = {
+        "chart": chart_key,
+        "widget": widget_key,
+        "layout": dict(layout or {}),
+        "redraw": bool(redraw),
+        "sticky": bool(sticky),
+    }
     head = json.dumps(keys, allow_nan=False)
     binding = f'{head[:-1]}, "payload": {payload}}}'
     group = _GROUP.get()

@@ -321,6 +321,12 @@ ROWS = [
         drag=-0.45,
         coarse=True,
     ),
+    # Train a network, at its defaults (paused at epoch 0): the noise (in the options' expander) redraws each
+    # network's decision regions at epoch 0 of the run on the new data, what the page shows at release.
+    *(
+        Row("train", "train_noise", f"train_regions_{i}", (), drag=0.45, coarse=True)
+        for i in range(2)  # the default race: two networks
+    ),
     # Softmax gradient, at its defaults (true class 1, nats): the Jacobian, a heatmap redrawn at each move.
     Row(
         "softmax_gradient",
@@ -378,6 +384,9 @@ def _open(browser, base: str, row: Row, url: str):
 def _ready(page, row: Row) -> str:
     """Scroll the slider into view, wait for its chart; return what the chart draws."""
     page.locator(_input(row)).wait_for(state="attached", timeout=60_000)  # a busy server draws late
+    if not page.locator(_input(row)).is_visible():  # in a collapsed expander: open it (not a rerun)
+        page.locator(_input(row)).locator("xpath=ancestor::details[1]/summary").click()
+        page.locator(_input(row)).wait_for(state="visible")
     page.locator(_input(row)).locator("xpath=../..").scroll_into_view_if_needed()
     drawn = page.wait_for_function(DRAWN_JS, arg=_chart(row), timeout=30_000).json_value()
     page.wait_for_timeout(300)  # the listener (ui/scrub.js) finds the slider's input

@@ -15,6 +15,9 @@ from ui.teaching import QUESTION_TITLE, WHAT_TO_TRY_TITLE
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
+NOT_STICKY = "not sticky"  # open_recording_drags: the charts whose listeners only follow the slider's moves
+
+
 def open_page(path: str, timeout: float = 60) -> AppTest:
     """Run the app, switch to ``path`` (e.g. ``"pages/binary.py"``) and check that it drew cleanly."""
     at = AppTest.from_file(str(APP), default_timeout=timeout)
@@ -26,15 +29,18 @@ def open_page(path: str, timeout: float = 60) -> AppTest:
 
 
 def open_recording_drags(path: str, monkeypatch) -> tuple[AppTest, dict]:
-    """:func:`open_page` with ``ui.scrub.follow_drag`` recorded: chart key -> (slider key, payload as JSON).
+    """:func:`open_page` with ``ui.scrub.follow_drag`` recorded: chart key -> (slider key, payload as JSON),
+    and under :data:`NOT_STICKY` the chart keys of listeners sent with ``sticky=False``.
 
     Use it in a fixture: ``return open_recording_drags(PAGE, monkeypatch)``.
     """
     sent = {}
 
-    def record(chart_key, widget_key, payload, *, redraw=False):
+    def record(chart_key, widget_key, payload, *, redraw=False, sticky=True):
         assert not redraw, f"{chart_key}: a chart of traces that move in place is not redrawn at each frame"
         sent[chart_key] = (widget_key, json.loads(payload))
+        if not sticky:  # a listener that only follows the slider's moves (ui.scrub.follow_drag)
+            sent.setdefault(NOT_STICKY, set()).add(chart_key)
 
     monkeypatch.setattr("ui.scrub.follow_drag", record)
     return open_page(path), sent

@@ -15,9 +15,19 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.data import make_dataset, train_test_split
+from core.figures.scrub import check_frame
 from core.mlp import MLP
 from core.train import Trainer, epochs_to_reach, race_summary
-from tests.pages._apptest import assert_clean, chart_titles, charts, metrics, open_page
+from tests.pages._apptest import (
+    NOT_STICKY,
+    assert_clean,
+    chart_titles,
+    charts,
+    decode_plotly,
+    metrics,
+    open_page,
+    open_recording_drags,
+)
 from ui.train_runs import RUNS
 
 
@@ -386,3 +396,28 @@ def test_play_on_the_digits_sends_confusion_matrices_and_misclassified_digits(pa
     assert len(wrong["layout"]) == 8  # every caption slot, empty where fewer digits are wrong
     page.button(key="train_pause").click().run()  # drawn at the epoch reached: the last update's matrix
     assert np.asarray(charts(page)[0]["data"][0]["z"]).tolist() == counts
+
+
+def test_the_decision_regions_follow_the_noise_through_cores_first_epoch(monkeypatch):
+    """Paused on 2-D data, each network's regions carry a frame per noise value: the run's epoch 0 there."""
+    at, sent = open_recording_drags("pages/train.py", monkeypatch)
+    regions = [key for key in sent if isinstance(key, str) and key.startswith("train_regions_")]
+    assert regions == ["train_regions_0", "train_regions_1"]  # the default race: two networks
+    assert sent[NOT_STICKY] == set(regions)  # after the release the run's own views take over
+    payloads = {}
+    for key in regions:
+        widget, payload = sent[key]
+        assert widget == "train_noise"
+        assert payload["values"] == [round(0.05 * k, 2) for k in range(11)]
+        payloads[key] = {"figures": decode_plotly(payload["figures"])}
+    for noise in (0.0, 0.35, 0.5):
+        at.slider(key="train_noise").set_value(noise).run()
+        assert_clean(at)
+        shown = [fig for fig in charts(at) if fig["layout"]["title"]["text"].startswith("Decision regions")]
+        assert len(shown) == 2
+        for key, fig in zip(regions, shown, strict=True):
+            check_frame(fig, payloads[key], round(noise / 0.05))  # the restarted run at epoch 0
+    sent.clear()
+    at.button(key="train_play").click().run()  # while playing, the live charts move the regions: no listener
+    assert_clean(at)
+    assert not [key for key in sent if isinstance(key, str) and key.startswith("train_regions_")]

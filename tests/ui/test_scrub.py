@@ -34,10 +34,17 @@ def test_a_listener_outside_a_group_is_an_element_of_its_own(mounted):
         "widget": "slider_a",
         "layout": {},
         "redraw": False,
+        "sticky": True,
         "payload": json.loads(payload),
     }
     (binding_b,) = mounted[1][1]["bindings"]
     assert binding_b["layout"] == {"yaxis.range": [0, 2]}
+
+
+def test_a_listener_that_only_follows_the_slider_says_so(mounted):
+    scrub.follow_drag("regions", "noise", scrub.scrub_payload(VALUES, FRAMES), sticky=False)
+    (binding,) = mounted[0][1]["bindings"]
+    assert binding["sticky"] is False
 
 
 def test_a_heatmaps_listener_asks_for_a_redraw_at_each_frame(mounted):
