@@ -20,7 +20,7 @@ from ui.frame import (
 from ui.lesson_player import follow_lesson, lesson_bar, lesson_panel
 from ui.page_menu import page_menu
 from ui.registry import DEFAULT_PAGE, pages_by_section
-from ui.runtime import use_one_blas_thread
+from ui.runtime import one_blas_thread_once_numpy_is_loaded
 
 st.set_page_config(
     page_title="Cross-Entropy Explorer",
@@ -31,14 +31,10 @@ st.set_page_config(
 )
 
 
-@st.cache_resource  # once per server process, not on every rerun
-def _one_blas_thread() -> list[dict]:
-    """One BLAS thread per matrix product: the app multiplies small matrices for many sessions at once
-    on a small machine, where the BLAS's extra threads only contend (tests/perf/bench_train measures it)."""
-    return use_one_blas_thread()
-
-
-_one_blas_thread()
+# One BLAS thread per matrix product: the app multiplies small matrices for many sessions at once on a small
+# machine, where the BLAS's extra threads only contend (tests/perf/bench_train measures it).  Applied as soon
+# as a page has loaded numpy (the home page does not: a cold server draws it sooner).
+one_blas_thread_once_numpy_is_loaded()
 
 sections = {
     section: [
@@ -73,3 +69,4 @@ if draw_page:  # not while a step on this same page is being opened (ui.lesson_p
     with safe_page():
         navigation.run()
     report_link_problems(link)
+one_blas_thread_once_numpy_is_loaded()

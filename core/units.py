@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 __all__ = ["LN2", "UNITS", "check_unit", "in_unit"]
 
 UNITS: tuple[str, ...] = ("nats", "bits")
@@ -44,6 +42,8 @@ def in_unit(value_nats, unit: str):
     >>> in_unit(0.5, "nats")
     0.5
     """
+    import numpy as np  # here, not at import: the app's frame reads UNITS before any page needs numpy
+
     check_unit(unit)
     arr = np.asarray(value_nats, dtype=np.float64)
     out = arr / LN2 if unit == "bits" else arr

@@ -8,9 +8,13 @@ measured 55 ms with 2 OpenBLAS threads and 1.6 ms with 1 under load (``python -m
 
 from __future__ import annotations
 
+import sys
+
 from threadpoolctl import threadpool_info, threadpool_limits
 
-__all__ = ["use_one_blas_thread"]
+__all__ = ["one_blas_thread_once_numpy_is_loaded", "use_one_blas_thread"]
+
+_limited = False  # this process's BLAS is limited to one thread (one_blas_thread_once_numpy_is_loaded)
 
 
 def use_one_blas_thread() -> list[dict]:
@@ -33,3 +37,18 @@ def use_one_blas_thread() -> list[dict]:
     """
     threadpool_limits(limits=1, user_api="blas")
     return [info for info in threadpool_info() if info["user_api"] == "blas"]
+
+
+def one_blas_thread_once_numpy_is_loaded() -> bool:
+    """:func:`use_one_blas_thread` once per process, as soon as numpy (and with it the BLAS) is loaded.
+
+    ``app.py`` calls it before and after each page's run.  The frame and the home page do not import numpy,
+    so a cold server draws its first page without numpy's import (about a third of that first run, measured
+    with py-spy); the first page that computes imports it, and the limit applies right after that run.
+    Returns whether the limit is in place.
+    """
+    global _limited
+    if not _limited and "numpy" in sys.modules:
+        use_one_blas_thread()
+        _limited = True
+    return _limited

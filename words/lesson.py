@@ -21,8 +21,6 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from core.formatting import number
 from core.units import in_unit
 
@@ -121,4 +119,4 @@ def nearest_ratio(value: float, candidates: Sequence[float]) -> int:
     >>> nearest_ratio(1.45, [2.0, math.sqrt(2.0), 4.0, 1.0])
     1
     """
-    return int(np.argmin([abs(math.log(value / c)) for c in candidates]))
+    return min(range(len(candidates)), key=lambda k: abs(math.log(value / candidates[k])))  # the first best

@@ -17,7 +17,7 @@ __all__ = ["LESSONS"]
 
 # url_path -> (module, function) that builds the page's lesson.
 _BUILDERS: dict[str, tuple[str, str]] = {
-    "home": ("words.lessons_cross_entropy", "home_lesson"),
+    "home": ("words.lessons_home", "home_lesson"),
     "surprise": ("words.lessons_cross_entropy", "surprise_lesson"),
     "binary": ("words.lessons_cross_entropy", "binary_lesson"),
     "multiclass": ("words.lessons_cross_entropy", "multiclass_lesson"),

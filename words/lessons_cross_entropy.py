@@ -63,7 +63,6 @@ from words.lesson import Lesson, Question, and_list, loss_text, matching_option
 __all__ = [
     "binary_lesson",
     "comparison_lesson",
-    "home_lesson",
     "kl_lesson",
     "multiclass_lesson",
     "pitfalls_lesson",
@@ -82,22 +81,6 @@ ONE_BIT = float(surprise(0.5, base=math.e))  # 1 bit in nats: ln 2, the surprise
 
 
 # ---------------------------------------------------------------------------------------------- home
-def home_lesson() -> Lesson:
-    return Lesson(
-        what_to_try=(
-            "Switch *Units* in the sidebar to bits: the cross-entropy pages then show every loss in bits (1 "
-            f"bit = ln 2 = {number(ONE_BIT)} nats). Nats, the natural-log unit the frameworks use, are the "
-            "default.",
-            "Open *Surprise* for takeaway 1: play the guessing game and watch surprise, loss and wasted "
-            "bits move together.",
-            "Open *Softmax gradient* for takeaway 2: the chain rule through the softmax Jacobian collapses, "
-            "term by term, to **s − y**.",
-            "Open *Numerical pitfalls* for takeaway 4: the naive log(softmax(z)) returns inf or NaN where "
-            "the log-sum-exp form stays finite.",
-        ),
-    )
-
-
 # ------------------------------------------------------------------------------------------ surprise
 SURPRISE_P = (SURPRISE_EXPLORER[0] / 100, 0.10)  # the explorer's default P(true), and a small one
 
