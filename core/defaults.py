@@ -18,6 +18,7 @@ __all__ = [
     "BACKPROP_CLASSES",
     "BACKPROP_FEATURES",
     "BACKPROP_HIDDEN",
+    "BACKPROP_LAYER_SIZES",
     "BACKPROP_N_LAYERS",
     "BACKPROP_SEED",
     "BINARY_LABEL",
@@ -156,6 +157,12 @@ BACKPROP_FEATURES: tuple[int, int, int] = (2, 6, 2)  # D
 BACKPROP_HIDDEN: tuple[int, int, int] = (2, 8, 5)  # H
 BACKPROP_CLASSES: tuple[int, int, int] = (2, 5, 3)  # C
 BACKPROP_SEED = 0
+# The default network, D → H → H → H → C at the sliders' defaults.
+BACKPROP_LAYER_SIZES: tuple[int, ...] = (
+    BACKPROP_FEATURES[2],
+    *(BACKPROP_HIDDEN[2],) * (BACKPROP_N_LAYERS - 1),
+    BACKPROP_CLASSES[2],
+)
 
 # --------------------------------------------------------------------------------------- Mini-batches
 MINIBATCH_N_SAMPLES = 2048  # the fixed data set the batches come from

@@ -257,22 +257,15 @@ def sizes(number: int, f: str, seed: int, slots: dict) -> None:
     check = checked(number, seed, n, m, f)
     statement, _ = identity_statement(number, n, m, f)
     _, cols, _, _ = axis_names(number, n, m, check)
-    # n's listener follows the chart's key, m's the keyed container around it (one listener per key).
+    # Each size's listener, the other size fixed: n's follows the chart's key, m's the keyed container around
+    # it (one listener per key).
+    sweeps = {
+        "ident_n": (CHART_KEY, lambda k: check_figure(number, seed, int(k), m, f), ("m", m)),
+        "ident_m": (CHART_BOX, lambda k: check_figure(number, seed, n, int(k), f), ("n", n)),
+    }
     with drag_group("ident-sizes"):
-        follow_drag(
-            CHART_KEY,
-            "ident_n",
-            figure_sweep(
-                lambda k: check_figure(number, seed, int(k), m, f), SIZES, share=(number, seed, "m", m, f)
-            ),
-        )
-        follow_drag(
-            CHART_BOX,
-            "ident_m",
-            figure_sweep(
-                lambda k: check_figure(number, seed, n, int(k), f), SIZES, share=(number, seed, "n", n, f)
-            ),
-        )
+        for widget, (chart, build, fixed) in sweeps.items():
+            follow_drag(chart, widget, figure_sweep(build, SIZES, share=(number, seed, *fixed, f)))
     if len(cols) > LABELLED_COLUMNS:
         slots["caption"].caption(
             f"With more than {LABELLED_COLUMNS} columns the difference's cells are too small for "

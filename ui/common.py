@@ -126,7 +126,7 @@ def units() -> str:
     return st.session_state.get(UNITS_KEY, UNITS[0])
 
 
-def _screen() -> tuple[bool, bool]:
+def screen() -> tuple[bool, bool]:
     """(presenter mode, dark theme) of this session."""
     from ui.frame import presenter
 
@@ -153,7 +153,7 @@ def show_figure(fig: go.Figure, *, key: str, alt: str, export: bool = True) -> N
     from core.figures.output import adapt  # plotly on first use, not on importing ui.common
 
     _check_alt(alt)
-    projector, dark = _screen()
+    projector, dark = screen()
     shown = adapt(fig, projector=projector, dark=dark) if projector or dark else fig
     _draw(fig, shown, key=key, alt=alt, export=export and not projector)
 
@@ -184,7 +184,7 @@ def show_shared_figure(
     from core.figures.output import adapt
 
     _check_alt(alt)
-    projector, dark = _screen()
+    projector, dark = screen()
     cache_key = (key, share, projector, dark)
     with _shared_lock:
         found = _shared.get(cache_key)

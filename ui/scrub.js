@@ -155,13 +155,20 @@ function listen(data) {
     if (layouts) laid = merged(laid, layouts[index]);
     shown = index;
     laidOut = target;
+    react(target, data, laid, () => {
+      if (missed) redrawn(); // Streamlit redrew it meanwhile (this draw's own is recognised there)
+    });
+  }
+
+  // Plotly.react, marked as this listener's own draw while it runs; then(): what to do once it is done.
+  function react(target, data, laid, then) {
     animating = true;
     try {
       window.Plotly.react(target, data, laid)
         .catch(() => {})
         .finally(() => {
           animating = false;
-          if (missed) redrawn(); // Streamlit redrew it meanwhile (this draw's own is recognised there)
+          then();
         });
     } catch (error) {
       animating = false; // plotly.js could not draw this chart (e.g. removed meanwhile): leave it
@@ -189,19 +196,11 @@ function listen(data) {
     const laid = structuredClone(figure.layout);
     for (const key of ["template", "title", "width"]) if (key in target.layout) laid[key] = target.layout[key];
     shown = index;
-    animating = true;
-    try {
-      window.Plotly.react(target, drawn, laid)
-        .catch(() => {})
-        .finally(() => {
-          animating = false;
-          // The slider moved, or Streamlit redrew the chart, meanwhile.  Not forced: plotly.js's own
-          // afterplot of this draw also lands here, and this listener's figure at that value is on screen.
-          if (missed) drawFigure(false);
-        });
-    } catch (error) {
-      animating = false; // plotly.js could not draw this chart (e.g. removed meanwhile): leave it
-    }
+    react(target, drawn, laid, () => {
+      // The slider moved, or Streamlit redrew the chart, meanwhile.  Not forced: plotly.js's own afterplot
+      // of this draw also lands here, and this listener's figure at that value is on screen.
+      if (missed) drawFigure(false);
+    });
   }
 
   const texts = new Map(); // figure mode: index -> the figure's JSON text, to recognise it on screen

@@ -167,10 +167,10 @@ def figure_sweep(build: Callable[[float], go.Figure], values: Sequence[float], *
     share : hashable
         Everything the figures depend on besides the value (the page's other settings, the unit).
     """
-    from ui.common import _screen
+    from ui.common import screen
 
-    screen = _screen()
-    key = (share, tuple(values), screen)
+    shown_on = screen()
+    key = (share, tuple(values), shown_on)
     with _SWEEPS_LOCK:
         found = _SWEEPS.get(key)
         if found is not None:
@@ -179,7 +179,7 @@ def figure_sweep(build: Callable[[float], go.Figure], values: Sequence[float], *
     from core.figures.output import adapt
     from core.figures.scrub import figure_frames
 
-    projector, dark = screen
+    projector, dark = shown_on
     figures = []
     for value in values:
         fig = build(value)

@@ -15,6 +15,7 @@ from core.defaults import (
     BACKPROP_CLASSES,
     BACKPROP_FEATURES,
     BACKPROP_HIDDEN,
+    BACKPROP_LAYER_SIZES,
     BACKPROP_N_LAYERS,
     BACKPROP_SEED,
     DEFAULT_CLASS_NAMES,
@@ -117,14 +118,9 @@ BACKPROP_SHAPES = (("B", "H"), ("D", "H"), ("H", "D"), ("B", "D"))
 BACKPROP_NOTES = ("one row per example", "the shape of W₁", "", "the shape of X")
 
 
-def _backprop_layer_sizes() -> list[int]:
-    n = BACKPROP_SIZES
-    return [n["D"], *[n["H"]] * (BACKPROP_N_LAYERS - 1), n["C"]]
-
-
 def _backprop_network(activation: str = "relu"):
     return blobs_and_network(
-        _backprop_layer_sizes(), BACKPROP_SIZES["B"], activation=activation, seed=BACKPROP_SEED
+        list(BACKPROP_LAYER_SIZES), BACKPROP_SIZES["B"], activation=activation, seed=BACKPROP_SEED
     )
 
 

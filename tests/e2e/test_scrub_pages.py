@@ -29,10 +29,7 @@ from core.charlm import bigram_model, load_corpus, sample_text
 from core.comparison import comparison_curves, smooth_labels
 from core.defaults import (
     BACKPROP_BATCH,
-    BACKPROP_CLASSES,
-    BACKPROP_FEATURES,
-    BACKPROP_HIDDEN,
-    BACKPROP_N_LAYERS,
+    BACKPROP_LAYER_SIZES,
     BACKPROP_SEED,
     IDENTITIES_M,
     IDENTITIES_SEED,
@@ -106,8 +103,7 @@ def _bigram_text(temperature: float) -> str:
 @functools.cache
 def _backprop_heading(stage: float) -> str:
     """Backpropagation at its defaults: the heading of stage ``stage``, from words.backprop's stages."""
-    sizes = [BACKPROP_FEATURES[2], *[BACKPROP_HIDDEN[2]] * (BACKPROP_N_LAYERS - 1), BACKPROP_CLASSES[2]]
-    X, y, net = blobs_and_network(sizes, BACKPROP_BATCH[2], seed=BACKPROP_SEED)
+    X, y, net = blobs_and_network(list(BACKPROP_LAYER_SIZES), BACKPROP_BATCH[2], seed=BACKPROP_SEED)
     number = round(stage)
     return f"Stage {number} of 12 · {backprop_stages(net, X, y)[number - 1].title}"
 
@@ -421,11 +417,23 @@ def _texts_missing(page, row: Row, value: float) -> list[str]:
     return [want for text in row.texts if (want := text(value)) not in shown]
 
 
+def _steady_box(page, locator) -> dict:
+    """The element's bounding box once it has stopped moving (an expander just opened still slides open)."""
+    last = locator.bounding_box()
+    for _ in range(30):
+        page.wait_for_timeout(100)
+        box = locator.bounding_box()
+        if box == last:
+            return box
+        last = box
+    return last
+
+
 def _drag(page, row: Row) -> tuple[int, int, str]:
     """Hold the button on the thumb and move MOVES times; return the moves that changed the chart, those
     that changed the slider's value, and the chart as the drag left it (the button is still held)."""
     thumb = page.locator(_input(row)).locator("xpath=../..")  # input -> visually hidden wrapper -> thumb
-    box, track = thumb.bounding_box(), thumb.locator("xpath=..").bounding_box()
+    box, track = _steady_box(page, thumb), _steady_box(page, thumb.locator("xpath=.."))
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
     page.mouse.down()
