@@ -30,6 +30,26 @@ CHROMIUM_ARGS = [
 ]
 SCRIPT_DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 EXCEPTION = "[data-testid='stException']"
+# A trace's array as a plain (nested) list, whoever drew it: a figure from the server carries its arrays as
+# base64 typed arrays ({"dtype": "f8", "bdata": ..., "shape": "30, 30"}, and plotly.js keeps them so in the
+# graph div's data), a drag listener's frame as plain lists (ui/scrub.js), plotly.js may hold typed arrays.
+# The same numbers give the same list, so a test compares what a chart shows, not how it was stored.
+PLAIN_JS = """(v) => {
+    const TYPES = {f8: Float64Array, f4: Float32Array, i1: Int8Array, u1: Uint8Array, i2: Int16Array,
+                   u2: Uint16Array, i4: Int32Array, u4: Uint32Array};
+    const rows = (flat, shape) => {
+        if (shape.length < 2) return flat;
+        const width = shape.slice(1).reduce((a, b) => a * b, 1);
+        const row = (i) => rows(flat.slice(i * width, (i + 1) * width), shape.slice(1));
+        return Array.from({length: shape[0]}, (_, i) => row(i));
+    };
+    if (v && typeof v === 'object' && typeof v.bdata === 'string' && TYPES[v.dtype]) {
+        const bytes = Uint8Array.from(atob(v.bdata), c => c.charCodeAt(0));
+        const flat = Array.from(new TYPES[v.dtype](bytes.buffer));
+        return rows(flat, v.shape === undefined ? [] : String(v.shape).split(',').map(Number));
+    }
+    return ArrayBuffer.isView(v) ? Array.from(v) : v;
+}"""
 
 
 def _free_port() -> int:

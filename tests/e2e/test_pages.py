@@ -6,38 +6,19 @@ the student sees actually changed after a keyboard press.
 
 import pytest
 
-from tests.e2e.harness import EXCEPTION, SCRIPT_DONE, wait_for_charts
+from tests.e2e.harness import EXCEPTION, PLAIN_JS, SCRIPT_DONE, wait_for_charts
 from ui.registry import DEFAULT_PAGE, PAGES
 
 # Streamlit 1.67 sliders are react-aria range inputs (visually hidden, keyboard-operable) inside stSlider.
 SLIDERS = "[data-testid='stSlider'] input[type='range']"
 PAGES_WITHOUT_SLIDERS = {"home"}
-# A signature of what every chart on the page draws: the data of each trace, as JSON, by value.  A figure
-# from the server carries its arrays as base64 typed arrays ({"dtype": "f8", "bdata": ..., "shape": ...},
-# plotly.js keeps them so in the graph div's data), a drag listener's frame as plain lists (ui/scrub.js):
-# the same numbers must give the same signature whoever drew them last.
-CHART_DATA_JS = """() => {
-    const TYPES = {f8: Float64Array, f4: Float32Array, i1: Int8Array, u1: Uint8Array, i2: Int16Array,
-                   u2: Uint16Array, i4: Int32Array, u4: Uint32Array};
-    const rows = (flat, shape) => {
-        if (shape.length < 2) return flat;
-        const width = shape.slice(1).reduce((a, b) => a * b, 1);
-        const row = (i) => rows(flat.slice(i * width, (i + 1) * width), shape.slice(1));
-        return Array.from({length: shape[0]}, (_, i) => row(i));
-    };
-    const plain = (v) => {
-        if (v && typeof v === 'object' && typeof v.bdata === 'string' && TYPES[v.dtype]) {
-            const bytes = Uint8Array.from(atob(v.bdata), c => c.charCodeAt(0));
-            const flat = Array.from(new TYPES[v.dtype](bytes.buffer));
-            const shape = v.shape === undefined ? [] : String(v.shape).split(',').map(Number);
-            return rows(flat, shape);
-        }
-        return ArrayBuffer.isView(v) ? Array.from(v) : v;
-    };
+# A signature of what every chart on the page draws: the data of each trace, as JSON, by value (PLAIN_JS).
+CHART_DATA_JS = f"""() => {{
+    const plain = {PLAIN_JS};
     return Array.from(document.querySelectorAll('.js-plotly-plot'))
         .map(g => JSON.stringify((g.data || []).map(t => [t.x, t.y, t.z, t.text, t.base].map(plain))))
         .join('|');
-}"""
+}}"""
 
 
 def open_from_menu(page, spec):

@@ -56,7 +56,7 @@ from core.prediction_scores import score_predictions
 from core.predictions import example_csv, parse_predictions
 from core.proportions import normalise_weights
 from core.simplex import point_readout, smoothed_target
-from tests.e2e.harness import SCRIPT_DONE, base_path_probes, keep_console_error, page_url, warm_up
+from tests.e2e.harness import PLAIN_JS, SCRIPT_DONE, base_path_probes, keep_console_error, page_url, warm_up
 from tests.e2e.test_pages import settle
 from words.backprop import backprop_stages
 
@@ -336,12 +336,12 @@ ROWS = [
     ),
 ]
 
-# What a chart draws: every trace's x, y and text (typed arrays as plain lists), as one JSON text; null
-# while the chart is not drawn (Streamlit replaces a chart's element when a rerun brings a new figure).
-DRAWN_JS = """(sel) => { const g = document.querySelector(sel);
+# What a chart draws: every trace's x, y and text (by value: PLAIN_JS), as one JSON text; null while the
+# chart is not drawn (Streamlit replaces a chart's element when a rerun brings a new figure).
+DRAWN_JS = f"""(sel) => {{ const g = document.querySelector(sel);
     if (!g || !g.data || !g.querySelector('.main-svg')) return null;
-    const plain = (v) => (v && ArrayBuffer.isView(v)) ? Array.from(v) : v;
-    return JSON.stringify(g.data.map(t => [plain(t.x), plain(t.y), t.text])); }"""
+    const plain = {PLAIN_JS};
+    return JSON.stringify(g.data.map(t => [plain(t.x), plain(t.y), t.text])); }}"""
 # Every st.metric on the page as [label, value], top to bottom.
 METRICS_JS = """() => Array.from(document.querySelectorAll("[data-testid='stMetric']")).map(m => [
     m.querySelector("[data-testid='stMetricLabel']").innerText.trim(),
