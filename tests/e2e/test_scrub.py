@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.e2e.harness import SCRIPT_DONE, streamlit_server
+from tests.e2e.harness import PLAIN_JS, SCRIPT_DONE, streamlit_server
 from tests.e2e.scrub_app import CHART_KEY, FRAGMENT_CHART_KEY, FRAGMENT_WIDGET_KEY, POINT, WIDGET_KEY, readout
 
 CHART = f".st-key-{CHART_KEY} .js-plotly-plot"
@@ -20,10 +20,10 @@ SLIDER = f".st-key-{WIDGET_KEY} input[type='range']"
 FRAGMENT_CHART = f".st-key-{FRAGMENT_CHART_KEY} .js-plotly-plot"
 FRAGMENT_SLIDER = f".st-key-{FRAGMENT_WIDGET_KEY} input[type='range']"
 MOVES = 12
-# What the chart draws (every trace's data and text), and the point's readout; null while no chart is drawn
-# (Streamlit replaces the chart's element when a rerun brings a new figure).
-DRAWN_JS = """(sel) => { const g = document.querySelector(sel);
-    return g && g.data ? JSON.stringify(g.data.map(t => [t.x, t.y, t.text])) : null; }"""
+# What the chart draws (every trace's data, by value: PLAIN_JS, and text), and the point's readout; null
+# while no chart is drawn (Streamlit replaces the chart's element when a rerun brings a new figure).
+DRAWN_JS = f"""(sel) => {{ const g = document.querySelector(sel); const plain = {PLAIN_JS};
+    return g && g.data ? JSON.stringify(g.data.map(t => [plain(t.x), plain(t.y), t.text])) : null; }}"""
 POINT_TEXT_JS = f"""(sel) => {{ const g = document.querySelector(sel);
     return g && g.data ? g.data[{POINT}].text[0] : null; }}"""
 
