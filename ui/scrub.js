@@ -9,8 +9,9 @@
 // <input type="range"> holds the value under the thumb at every move (and after every arrow key).
 // This script watches that input and, when its value is one of data.values, moves the chart's traces
 // to that value's frame with Plotly.animate: no transition and no relayout, so only those traces are
-// redrawn.  It computes no number, sends nothing to the server and writes nothing into the page (the
-// frames' texts are drawn by Plotly as SVG text).
+// redrawn (a chart plotly.js cannot move in place, a heatmap or axes that follow the value, is redrawn
+// with the frame's attributes by Plotly.react instead).  It computes no number, sends nothing to the
+// server and writes nothing into the page (the frames' texts are drawn by Plotly as SVG text).
 //
 // Where the value changes the chart's very shape (a backprop stage's matrices), the payload holds each
 // value's whole figure instead (figures), drawn with Plotly.react with the chart's own title and theme.
@@ -22,8 +23,6 @@
 // applied again.
 
 const FRAME_ONLY = { frame: { duration: 0, redraw: false }, transition: { duration: 0 }, mode: "immediate" };
-// For a chart plotly.js cannot move in place (a heatmap): the frame is applied, then the chart redrawn.
-const FRAME_REDRAWN = { frame: { duration: 0, redraw: true }, transition: { duration: 0 }, mode: "immediate" };
 
 // The running listener of each chart: a new render of the component (new data after a rerun) stops the one
 // before it here, whether or not Streamlit calls its cleanup function (it does not when the data change).
@@ -81,14 +80,14 @@ function listen(data) {
   const sticky = data.sticky !== false; // draw the slider's frame again after any redraw of the chart
   running.get(id)?.();
   const layout = Object.keys(data.layout).length ? data.layout : null;
-  const how = data.redraw || layouts ? FRAME_REDRAWN : FRAME_ONLY; // its afterplot comes before animate ends
+  const redraws = Boolean(data.redraw || layouts); // each frame redraws the chart: Plotly.react (reactFrame)
   // Streamlit gives a keyed element's container the class "st-key-<key>".
   const chartSelector = `.st-key-${CSS.escape(String(data.chart))} .js-plotly-plot`;
   const inputSelector = `.st-key-${CSS.escape(String(data.widget))} input[type="range"]`;
   let input = null; // the slider's hidden range input, once found
   let graph = null; // the chart's plotly.js div whose redraws are watched, once found
   let shown = -1; // the index of the frame last drawn
-  let animating = false; // true while this script's own Plotly.animate or relayout runs
+  let animating = false; // true while this script's own Plotly.animate, relayout or react runs
   let missed = false; // Plotly redrew the chart while that ran: draw the slider's frame again after it
   let stopped = false; // replaced by a newer listener (a rerun's new payload): a pending frame draws nothing more
   const me = { running: true }; // this listener, as drawnBy records it
@@ -101,7 +100,7 @@ function listen(data) {
   }
 
   function frame(index) {
-    return layouts ? { data: frames[index], traces, layout: layouts[index] } : { data: frames[index], traces };
+    return { data: frames[index], traces }; // Plotly.animate's frame: traces only (a redraw is reactFrame's)
   }
 
   // The slider moved (a drag or a key): move the chart to the new value's frame with Plotly.animate, which
@@ -121,6 +120,11 @@ function listen(data) {
         if (now >= 0 && now !== shown) drawFigure(true);
       });
     }
+    // A frame that redraws the chart (a heatmap, axes that move) is drawn with Plotly.react, as redrawn()
+    // draws it: Plotly.animate would finish its redraw a frame later and then call the chart's event
+    // emitter, which throws (a page error) if Streamlit purged the chart in between (a rerun's new figure).
+    // A move during that draw is drawn when it is done (reactFrame).
+    if (redraws) return animating ? undefined : reactFrame(target, index);
     shown = index;
     animating = true;
     const before = target.data[traces[0]]; // Plotly.animate keeps the trace objects; a redraw replaces them
@@ -132,7 +136,7 @@ function listen(data) {
     // A chart Streamlit has just unmounted (plotly.js purged it: no _transitionData) is left alone:
     // animating it throws from plotly.js's own frame loop, where no catch here can reach.
     laying
-      .then(() => plotted(target) && window.Plotly.animate(target, frame(index), how))
+      .then(() => plotted(target) && window.Plotly.animate(target, frame(index), FRAME_ONLY))
       .catch(() => {})
       .finally(() => {
         animating = false;
@@ -171,6 +175,12 @@ function listen(data) {
     if (!force && traces.some((t) => drawnBy.get(target.data[t])?.running)) return; // a running listener's
     const index = input ? indexOf(input.value) : -1;
     if (index < 0) return;
+    reactFrame(target, index);
+  }
+
+  // Draw frame index with Plotly.react, on copies of the chart's traces (and layout) with the frame's
+  // attributes set; the copies are marked as this listener's, so its own redraw is recognised.
+  function reactFrame(target, index) {
     const data = target.data.slice();
     traces.forEach((t, k) => {
       data[t] = merged(data[t], frames[index][k]);
@@ -183,6 +193,7 @@ function listen(data) {
     laidOut = target;
     react(target, data, laid, () => {
       if (missed) redrawn(); // Streamlit redrew it meanwhile (this draw's own is recognised there)
+      if (redraws) follow(); // the slider moved meanwhile (follow draws a new value only, not while drawing)
     });
   }
 
