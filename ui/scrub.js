@@ -104,7 +104,8 @@ function listen(data) {
   }
 
   // The slider moved (a drag or a key): move the chart to the new value's frame with Plotly.animate, which
-  // redraws only the moving traces (or the whole chart, for a heatmap or axes that move).
+  // redraws only the moving traces; a chart whose frames redraw it (a heatmap, axes that move) is drawn by
+  // reactFrame, and a whole figure by drawFigure, one chart per animation frame (inTurn).
   function follow() {
     if (stopped) return;
     const target = document.querySelector(chartSelector);
