@@ -108,8 +108,11 @@ def matrix_heatmap(
             zmid=0,
             showscale=show_scale,
             colorbar={"thickness": 14, "len": 0.9, "exponentformat": "e"},
-            xgap=2,
-            ygap=2,
+            # No gaps between the cells: plotly.js then paints the matrix as one small image of a pixel a
+            # cell, scaled up, instead of one filled rectangle a cell in a canvas the panel's size, which it
+            # must then encode as a PNG at every redraw (a drag of the Backpropagation stage redraws four).
+            xgap=0,
+            ygap=0,
             hovertemplate=(
                 f"{row_label}: %{{y}}<br>{col_label}: %{{x}}<br>{value_name} = %{{z:.6g}}<extra></extra>"
             ),
