@@ -87,6 +87,7 @@ KEYS_KEY = "lesson_keys"  # the key listener
 FILE_KEY = "lesson_file"  # the file uploader
 CLEARED_KEY = "lesson_cleared"  # the step whose page a run has just drawn without (a step on the same page)
 ARMED_KEY = "lesson_armed"  # the fragment that then continues has run once, with that run
+PANEL_KEY = "lesson_panel"  # the sidebar's Lesson expander: True while it is open
 # Session state that a step keeps: the viewer's own choices and the frame's bookkeeping (and, by their
 # prefix, this module's keys).  Everything else is a page's view, forgotten when a step opens.  The
 # unit is set by the step.  A new session-wide choice of the viewer belongs here.
@@ -506,10 +507,17 @@ def _share_dialog() -> None:
 
 
 def lesson_panel(here: str) -> None:
-    """The sidebar's "Lesson" expander: compose, share, save, load, and the ready lessons."""
+    """The sidebar's "Lesson" expander: compose, share, save, load, and the ready lessons.
+
+    Its content is drawn only while it is open (opening it reruns the app): folded, as it is on most
+    visits, its dozen widgets cost neither the server's run nor the browser's drawing of every page.
+    """
+    panel = st.sidebar.expander("Lesson", icon=":material/school:", key=PANEL_KEY, on_change="rerun")
+    if not panel.open:
+        return
     lesson = current_lesson()
     steps = len(lesson.steps) if lesson is not None else 0
-    with st.sidebar.expander("Lesson", icon=":material/school:"):
+    with panel:
         st.caption(PANEL_HELP)
         if lesson is not None and steps:
             st.text(f"{lesson.title}\n{steps} step{'s' * (steps != 1)}, now at step {current_index() + 1}")

@@ -10,15 +10,24 @@ from streamlit.testing.v1 import AppTest
 
 from tests.pages._apptest import APP
 from ui.lesson_plan import Lesson, Step, decode_lesson, encode_lesson
-from ui.lesson_player import PROBLEMS_TITLE, ready_lessons
+from ui.lesson_player import PANEL_KEY, PROBLEMS_TITLE, ready_lessons
 from ui.registry import DEFAULT_PAGE, PAGES, pages_by_section
 
 SPECS = {spec.url_path: spec for spec in PAGES}
 WIDGETS = ("slider", "select_slider", "radio", "selectbox", "number_input", "text_input")
 
 
-def open_app(**params: str) -> AppTest:
+def app_test(*, panel: bool = True) -> AppTest:
+    """The app, not yet run; its sidebar's Lesson panel open (``panel``), as a lecturer opens it."""
     at = AppTest.from_file(str(APP), default_timeout=120)
+    if panel:
+        at.session_state[PANEL_KEY] = True
+    return at
+
+
+def open_app(*, panel: bool = True, **params: str) -> AppTest:
+    """The app run at the link ``params`` (see :func:`app_test`)."""
+    at = app_test(panel=panel)
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
@@ -161,7 +170,7 @@ def test_a_damaged_link_says_so_and_leaves_the_page_as_it_is():
 
 def test_a_link_to_a_later_step_opens_that_step_as_the_link_holds_it():
     lesson = Lesson("L", (Step("kl"), Step("binary", {"bce_p": ("0.2",)}, "two")))
-    at = AppTest.from_file(str(APP), default_timeout=120)
+    at = app_test()
     at.query_params.update({"lesson": encode_lesson(lesson), "step": "2", "bce_p": "0.4"})
     at.switch_page("pages/binary.py")
     run(at)
@@ -173,7 +182,7 @@ def test_a_link_to_a_later_step_opens_that_step_as_the_link_holds_it():
 
 
 def test_add_this_view_as_a_step_keeps_the_settings_but_not_the_answer_to_the_question():
-    at = AppTest.from_file(str(APP), default_timeout=120)
+    at = app_test()
     at.query_params.update({"bce_p": "0.3", "units": "bits"})
     at.switch_page("pages/binary.py")
     run(at)
@@ -189,7 +198,7 @@ def test_add_this_view_as_a_step_keeps_the_settings_but_not_the_answer_to_the_qu
 
 
 def test_compose_two_steps_then_step_back_to_the_first():
-    at = AppTest.from_file(str(APP), default_timeout=120)
+    at = app_test()
     at.switch_page("pages/kl.py")
     run(at)
     run(at.button(key="lesson_add").click())
@@ -211,12 +220,24 @@ def test_compose_two_steps_then_step_back_to_the_first():
 
 def test_a_home_page_lesson_link_opens_step_one_with_its_settings():
     _, lesson = ready_lessons()[0]
-    at = AppTest.from_file(str(APP), default_timeout=120)
+    at = app_test()
     at.session_state["units"] = "nats"  # a visitor's earlier choice, which step 1 (in bits) replaces
     at.query_params["lesson"] = encode_lesson(lesson)
     at.switch_page(SPECS[lesson.steps[0].page].path)
     run(at)
     step_matches(at, lesson, 0)
+
+
+def test_the_lesson_panel_draws_its_widgets_only_while_it_is_open():
+    at = open_app(panel=False)
+    assert [b.key for b in at.sidebar.button] == ["share_link"]
+    assert not at.get("file_uploader")
+    at.session_state[PANEL_KEY] = True  # what a click on the folded panel does: it reruns the app
+    run(at)
+    shown = [b.key for b in at.sidebar.button]
+    assert "lesson_add" in shown
+    assert [f"lesson_ready_{name.removesuffix('.toml')}" for name, _ in ready_lessons()] == shown[-2:]
+    assert len(at.get("file_uploader")) == 1
 
 
 def test_the_ready_lessons_in_the_sidebar_open_step_one():
@@ -266,7 +287,7 @@ def test_the_menu_lists_every_page_under_its_section_with_title_icon_and_descrip
 
 
 def test_the_menu_is_drawn_on_the_other_pages_too():
-    at = AppTest.from_file(str(APP), default_timeout=120)
+    at = app_test()
     at.switch_page(SPECS["kl"].path)
     run(at)
     assert len(at.sidebar.get("page_link")) == len(PAGES)
