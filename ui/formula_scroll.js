@@ -62,8 +62,25 @@ export default function ({ data }) {
     }
   }
 
+  // Whether a batch of changes added (or changed) a display formula.  Measuring the boxes forces the browser to lay out
+  // the page, about 8 ms on the Backpropagation page: every other change (a chart redrawn under a drag, a
+  // rerun's new numbers) must not pay it.  A formula whose size changes in place wakes the ResizeObserver.
+  function addedFormula(records) {
+    for (const record of records) {
+      if (record.target.closest?.(".js-plotly-plot")) continue; // a chart's own drawing
+      if (record.target.closest?.(".katex-display")) return true; // a formula redrawn in place
+      for (const node of record.addedNodes) {
+        if (node.nodeType !== Node.ELEMENT_NODE) continue;
+        if (node.matches(".katex-display") || node.querySelector(".katex-display")) return true;
+      }
+    }
+    return false;
+  }
+
   schedule();
-  const observer = new MutationObserver(schedule);
+  const observer = new MutationObserver((records) => {
+    if (addedFormula(records)) schedule();
+  });
   observer.observe(document.body, { childList: true, subtree: true });
   document.fonts?.addEventListener("loadingdone", schedule);
   // KaTeX's fonts can change a formula's width after "loadingdone" has fired (the layout follows later),
