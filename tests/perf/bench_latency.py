@@ -77,17 +77,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def measure(page, url: str, presses: int, slider_key: str | None = None) -> list[float] | None:
+def measure(page, url: str, presses: int, slider_key: str | None = None) -> list[float] | str:
+    """The press -> redraw latencies (ms) of ``presses`` counted presses, or why there are none."""
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector(SCRIPT_DONE, timeout=60_000)
     try:  # the chart mounts a moment after the script run ends
         page.wait_for_selector(".js-plotly-plot", state="attached", timeout=15_000)
     except Exception:  # playwright's TimeoutError: a page without charts
-        return None
+        return "no chart"
     wait_for_charts(page)
     selector = f".st-key-{slider_key} input[type='range']" if slider_key else SLIDER
     if page.locator(selector).count() == 0:
-        return None
+        return "no slider"
     page.evaluate(INSTRUMENT_JS)
     slider = page.locator(selector).first
     if not slider.is_visible():  # inside a collapsed expander: open it (not a rerun)
@@ -102,7 +103,7 @@ def measure(page, url: str, presses: int, slider_key: str | None = None) -> list
         try:
             page.wait_for_function("() => window.__lat.drawnAt !== null", timeout=15_000)
         except Exception:  # playwright's TimeoutError: this slider changes no chart (e.g. a learning rate)
-            return None
+            return f"press {i + 1} ({keys[i % 2]}) changed no chart's data within 15 s"
         latencies.append(page.evaluate("() => window.__lat.drawnAt - window.__lat.pressedAt"))
         page.wait_for_selector(SCRIPT_DONE, timeout=30_000)
     return latencies[WARM_UP:]
@@ -159,12 +160,8 @@ def main(argv=None) -> None:
                     key = (SLIDER_KEYS if args.first_slider else MAIN_SLIDERS).get(url_path)
                     latencies = measure(fresh_page(), page_url(base, url_path), args.presses, key)
                     took = time.perf_counter() - start
-                    if latencies is None:
-                        print(
-                            f"  {url_path} ({app_dir}): skipped (no slider, no chart, or the slider pressed "
-                            "moves no chart)",
-                            flush=True,
-                        )
+                    if isinstance(latencies, str):
+                        print(f"  {url_path} ({app_dir}): skipped ({latencies})", flush=True)
                     else:
                         p50 = statistics.median(latencies)
                         print(f"  {url_path} ({app_dir}): p50 {p50:.0f} ms ({took:.0f} s)", flush=True)
@@ -178,6 +175,8 @@ def main(argv=None) -> None:
             wait_for_charts(page)
             bare_cold_start = time.perf_counter() - started
             bare = measure(fresh_page(), bare_server.url + "/", args.presses)
+            if isinstance(bare, str):
+                raise SystemExit(f"the bare page could not be measured: {bare}")
         browser.close()
 
     several = len(app_dirs) > 1
