@@ -88,6 +88,7 @@ FILE_KEY = "lesson_file"  # the file uploader
 CLEARED_KEY = "lesson_cleared"  # the step whose page a run has just drawn without (a step on the same page)
 ARMED_KEY = "lesson_armed"  # the fragment that then continues has run once, with that run
 PANEL_KEY = "lesson_panel"  # the sidebar's Lesson expander: True while it is open
+OPEN_KEY = "lesson_panel_open"  # the same, kept across pages (the expander's own state is the page's)
 # Session state that a step keeps: the viewer's own choices and the frame's bookkeeping (and, by their
 # prefix, this module's keys).  Everything else is a page's view, forgotten when a step opens.  The
 # unit is set by the step.  A new session-wide choice of the viewer belongs here.
@@ -506,13 +507,25 @@ def _share_dialog() -> None:
     st.caption("For the projector, add &present=1 at the end to open it in presenter mode.")
 
 
+def _remember_panel() -> None:
+    """Callback of the Lesson expander: remember whether it is open, for the next page's."""
+    st.session_state[OPEN_KEY] = bool(st.session_state.get(PANEL_KEY))
+
+
 def lesson_panel(here: str) -> None:
     """The sidebar's "Lesson" expander: compose, share, save, load, and the ready lessons.
 
     Its content is drawn only while it is open (opening it reruns the app): folded, as it is on most
     visits, its dozen widgets cost neither the server's run nor the browser's drawing of every page.
+    Open, it stays open on the next page, as a lecturer adding a step from each page expects.
     """
-    panel = st.sidebar.expander("Lesson", icon=":material/school:", key=PANEL_KEY, on_change="rerun")
+    panel = st.sidebar.expander(
+        "Lesson",
+        expanded=st.session_state.get(OPEN_KEY, False),
+        icon=":material/school:",
+        key=PANEL_KEY,
+        on_change=_remember_panel,
+    )
     if not panel.open:
         return
     lesson = current_lesson()

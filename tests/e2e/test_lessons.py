@@ -248,6 +248,23 @@ def upload(page, name: str, content: str) -> None:
     )
 
 
+def test_the_lesson_panel_draws_its_widgets_once_opened_and_stays_open_on_the_next_page(context, app_url):
+    page = open_tab(context, app_url, "binary")
+    wait_until_done(page)
+    uploader = page.locator(".st-key-lesson_file")
+    assert uploader.count() == 0  # folded: its widgets are not drawn at all
+    panel = page.locator("[data-testid='stSidebar'] [data-testid='stExpander']", has_text="Lesson").first
+    panel.locator("summary").click()
+    uploader.wait_for(state="visible", timeout=60_000)
+    page.locator("[data-testid='stSidebar'] a[href='multiclass']").first.click()
+    page.wait_for_url("**/multiclass*", timeout=60_000)
+    wait_until_done(page)
+    assert uploader.is_visible()
+    panel.locator("summary").click()
+    uploader.wait_for(state="detached", timeout=60_000)
+    assert_clean(page)
+
+
 def problems_shown(page) -> list[str]:
     box = page.locator(".st-key-lesson_problems_box")
     box.wait_for(state="visible", timeout=120_000)

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.pages._apptest import APP
 from ui.lesson_plan import Lesson, Step, decode_lesson, encode_lesson
-from ui.lesson_player import PANEL_KEY, PROBLEMS_TITLE, ready_lessons
+from ui.lesson_player import OPEN_KEY, PANEL_KEY, PROBLEMS_TITLE, ready_lessons
 from ui.registry import DEFAULT_PAGE, PAGES, pages_by_section
 
 SPECS = {spec.url_path: spec for spec in PAGES}
@@ -21,7 +21,7 @@ def app_test(*, panel: bool = True) -> AppTest:
     """The app, not yet run; its sidebar's Lesson panel open (``panel``), as a lecturer opens it."""
     at = AppTest.from_file(str(APP), default_timeout=120)
     if panel:
-        at.session_state[PANEL_KEY] = True
+        at.session_state[OPEN_KEY] = True  # what opening it on an earlier page leaves
     return at
 
 
@@ -238,6 +238,16 @@ def test_the_lesson_panel_draws_its_widgets_only_while_it_is_open():
     assert "lesson_add" in shown
     assert [f"lesson_ready_{name.removesuffix('.toml')}" for name, _ in ready_lessons()] == shown[-2:]
     assert len(at.get("file_uploader")) == 1
+
+
+def test_the_lesson_panel_stays_open_on_the_next_page_and_folds_when_told():
+    at = open_app()  # opened on an earlier page
+    at.switch_page("pages/binary.py")
+    run(at)
+    assert "lesson_add" in [b.key for b in at.sidebar.button]
+    at.session_state[PANEL_KEY] = False  # a click on the open panel
+    run(at)
+    assert [b.key for b in at.sidebar.button] == ["share_link"]
 
 
 def test_the_ready_lessons_in_the_sidebar_open_step_one():
