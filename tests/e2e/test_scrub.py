@@ -213,3 +213,33 @@ def test_a_chart_outside_the_sliders_fragment_keeps_the_released_value(browser, 
     assert _chart(page, POINT_TEXT_JS, FRAGMENT_CHART) == readout(value)
     assert page.errors == []
     page.context.close()
+
+
+def test_an_older_frame_of_the_listeners_own_drawn_again_is_drawn_over(browser, scrub_url):
+    # Streamlit draws a chart again from what plotly.js last reported to it, which can be a frame the
+    # listener drew before the slider moved on: the listener must not take it for its latest draw.
+    page = _open(browser, scrub_url)
+    page.locator(FRAGMENT_SLIDER).locator("xpath=../..").scroll_into_view_if_needed()
+    page.wait_for_selector(f"{FRAGMENT_CHART} .main-svg", timeout=30_000)
+    page.wait_for_timeout(300)
+    redraw = """(sel) => { const g = document.querySelector(sel);
+        Plotly.react(g, g.data.map(t => ({...t})), g.layout); }"""
+    page.evaluate(redraw, FRAGMENT_CHART)  # as Streamlit redraws: the listener draws its frame on copies
+    page.wait_for_timeout(200)
+    page.evaluate("(sel) => { window.olderDraw = document.querySelector(sel).data.slice(); }", FRAGMENT_CHART)
+    page.evaluate(redraw, FRAGMENT_CHART)  # and again: newer copies of the same frame
+    page.wait_for_timeout(200)
+    page.locator(FRAGMENT_SLIDER).focus()
+    page.keyboard.press("ArrowRight")  # the listener moves its newer copies; the fragment reruns
+    _settle(page)
+    value = float(page.locator(FRAGMENT_SLIDER).input_value())
+    assert value == pytest.approx(0.55)
+    assert _chart(page, POINT_TEXT_JS, FRAGMENT_CHART) == readout(value)
+    page.evaluate(  # Streamlit draws the older copies again: the point at 0.5
+        "(sel) => { const g = document.querySelector(sel); Plotly.react(g, window.olderDraw, g.layout); }",
+        FRAGMENT_CHART,
+    )
+    page.wait_for_timeout(300)
+    assert _chart(page, POINT_TEXT_JS, FRAGMENT_CHART) == readout(value)
+    assert page.errors == []
+    page.context.close()
