@@ -516,7 +516,7 @@ def lesson_panel(here: str) -> None:
     """The sidebar's "Lesson" expander: compose, share, save, load, and the ready lessons.
 
     Its content is drawn only while it is open (opening it reruns the app): folded, as it is on most
-    visits, its dozen widgets cost neither the server's run nor the browser's drawing of every page.
+    visits, its widgets cost neither the server's run nor the browser's drawing of every page.
     Open, it stays open on the next page, as a lecturer adding a step from each page expects.
     """
     panel = st.sidebar.expander(
