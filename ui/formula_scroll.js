@@ -62,9 +62,10 @@ export default function ({ data }) {
     }
   }
 
-  // Whether a batch of changes added (or changed) a display formula.  Measuring the boxes forces the browser to lay out
-  // the page, about 8 ms on the Backpropagation page: every other change (a chart redrawn under a drag, a
-  // rerun's new numbers) must not pay it.  A formula whose size changes in place wakes the ResizeObserver.
+  // Whether a batch of changes added (or changed) a display formula.  Measuring the boxes forces the
+  // browser to lay out the page, about 8 ms on the Backpropagation page: every other change (a chart
+  // redrawn under a drag, a rerun's new numbers) must not pay it.  A formula whose size changes in place
+  // wakes the ResizeObserver.
   function addedFormula(records) {
     for (const record of records) {
       if (record.target.closest?.(".js-plotly-plot")) continue; // a chart's own drawing

@@ -92,7 +92,7 @@ function listen(data) {
   let missed = false; // Plotly redrew the chart while that ran: draw the slider's frame again after it
   let stopped = false; // replaced by a newer listener (a rerun's new payload): a pending frame draws nothing more
   const me = { running: true }; // this listener, as drawnBy records it
-  let latest = new Set(); // the trace objects of this listener's last Plotly.react (animate moves them in place)
+  let lastDrawn = new Set(); // the traces of this listener's last Plotly.react (animate moves them in place)
   let laidOut = null; // the plotly.js div that got this payload's layout update (if it has one)
   let pending = false; // figure mode: a draw of the slider's value waits its turn (inTurn)
 
@@ -177,9 +177,11 @@ function listen(data) {
     }
     // Another running listener's draw is left to it; this listener's own last draw is on screen.  An older
     // draw of its own, which Streamlit drew again after a run (a frame the slider has since left), is not.
-    const drawer = (t) => drawnBy.get(target.data[t]);
-    if (!force && traces.some((t) => drawer(t)?.running && drawer(t) !== me)) return;
-    if (!force && traces.some((t) => latest.has(target.data[t]))) return;
+    const byOther = (t) => {
+      const drawer = drawnBy.get(target.data[t]);
+      return drawer?.running && drawer !== me;
+    };
+    if (!force && traces.some((t) => byOther(t) || lastDrawn.has(target.data[t]))) return;
     const index = input ? indexOf(input.value) : -1;
     if (index < 0) return;
     reactFrame(target, index);
@@ -193,7 +195,7 @@ function listen(data) {
       data[t] = merged(data[t], frames[index][k]);
       drawnBy.set(data[t], me);
     });
-    latest = new Set(traces.map((t) => data[t]));
+    lastDrawn = new Set(traces.map((t) => data[t]));
     let laid = target.layout;
     if (layout) laid = Object.entries(layout).reduce((node, [path, value]) => at(node, path, value), laid);
     if (layouts) laid = merged(laid, layouts[index]);
